@@ -1,0 +1,89 @@
+//! Helpers shared by the test files: where the repository is, copying it to a scratch
+//! directory, and finding every documented example in a raw spec independently of the generator.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repository")
+        .to_path_buf()
+}
+
+/// A fresh scratch directory under the system temp dir, unique to this process and `name`.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("specgen-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("temp dir is writable");
+    dir
+}
+
+/// Copies `from` into `to` recursively, skipping build output.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() == "target" {
+            continue;
+        }
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// A scratch copy of `specs/` and `generated/` in which a test may edit specs freely.
+pub fn scratch_repo(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    copy_dir(&repo_root().join("specs"), &dir.join("specs"));
+    copy_dir(&repo_root().join("generated"), &dir.join("generated"));
+    dir
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// JSON pointers of every `example` value and every entry of an `examples` map in an OpenAPI
+/// document, found by walking the raw YAML. Property maps are walked as maps of schemas, so a
+/// property that happens to be named `example` is not mistaken for one.
+pub fn raw_example_pointers(yaml: &str) -> Vec<String> {
+    let value: Value = serde_yaml_ng::from_str(yaml).expect("spec parses");
+    let mut out = Vec::new();
+    walk(&value, "#", false, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(value: &Value, pointer: &str, in_properties: bool, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let at = format!("{pointer}/{}", escape(key));
+                if !in_properties && key == "example" {
+                    out.push(at);
+                } else if !in_properties && key == "examples" && child.is_object() {
+                    for (name, example) in child.as_object().unwrap() {
+                        if example.get("value").is_some() || example.get("$ref").is_some() {
+                            out.push(format!("{at}/{}", escape(name)));
+                        }
+                    }
+                } else {
+                    walk(child, &at, !in_properties && key == "properties", out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{pointer}/{i}"), false, out);
+            }
+        }
+        _ => {}
+    }
+}

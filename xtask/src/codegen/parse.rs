@@ -1,0 +1,300 @@
+//! Stage 2: text to values. YAML or JSON text becomes a `serde_json::Value`, an overlay is applied
+//! to it, OpenAPI 3.1 idioms are rewritten to their 3.0 equivalents, and the result is read as an
+//! `openapiv3::OpenAPI`. Every failure becomes a located diagnostic; nothing here panics on input.
+
+use super::load::SourceFile;
+use super::overlay::apply_overlay;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use serde_json::{Map, Value};
+
+/// Parses YAML (or JSON, by file extension) into a value, reporting syntax errors with line:column.
+pub fn parse_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Value> {
+    if file.path.ends_with(".json") {
+        return match serde_json::from_str::<Value>(&file.text) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                // serde_json appends "at line X column Y"; the location is shown separately.
+                let message = err.to_string();
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_owned();
+                diagnostics.push(
+                    Diagnostic::error(
+                        &file.path,
+                        Location::at(err.line(), err.column()),
+                        format!("invalid JSON: {message}"),
+                    )
+                    .with_hint(
+                        "fix the syntax at this position; a JSON validator shows the same error",
+                    ),
+                );
+                None
+            }
+        };
+    }
+    match serde_yaml_ng::from_str::<Value>(&file.text) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            let location = err
+                .location()
+                .map(|l| Location::at(l.line(), l.column()))
+                .unwrap_or_default();
+            // serde_yaml_ng appends "at line X column Y" itself; the location is shown separately.
+            let message = err.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            diagnostics.push(
+                Diagnostic::error(&file.path, location, format!("invalid YAML: {message}"))
+                    .with_hint("check indentation and quoting near this position; strings with `: ` or a leading `{`, `[`, `*` or `&` need quotes"),
+            );
+            None
+        }
+    }
+}
+
+/// Rewrites OpenAPI 3.1 schema idioms that `openapiv3` (a 3.0 model) cannot read: type arrays
+/// with `null` become `nullable`, `const` becomes a one-value `enum`, numeric
+/// `exclusiveMinimum`/`exclusiveMaximum` become bounds, and array `examples` become `example`.
+fn downgrade_31(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get("type").cloned() {
+                let non_null: Vec<Value> = types
+                    .iter()
+                    .filter(|t| t.as_str() != Some("null"))
+                    .cloned()
+                    .collect();
+                if non_null.len() < types.len() {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+                match non_null.len() {
+                    0 => {
+                        map.remove("type");
+                    }
+                    1 => {
+                        map.insert("type".into(), non_null[0].clone());
+                    }
+                    _ => {
+                        map.remove("type");
+                        let alternatives = non_null
+                            .into_iter()
+                            .map(|t| Value::Object(Map::from_iter([("type".to_owned(), t)])))
+                            .collect();
+                        map.insert("anyOf".into(), Value::Array(alternatives));
+                    }
+                }
+            }
+            if let Some(constant) = map.remove("const") {
+                map.insert("enum".into(), Value::Array(vec![constant]));
+            }
+            for (key, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                if let Some(Value::Number(n)) = map.get(key).cloned() {
+                    map.insert(bound.into(), Value::Number(n));
+                    map.insert(key.into(), Value::Bool(true));
+                }
+            }
+            if map.contains_key("type") || map.contains_key("properties") {
+                if let Some(Value::Array(examples)) = map.get("examples").cloned() {
+                    map.remove("examples");
+                    if let Some(first) = examples.into_iter().next() {
+                        map.entry("example").or_insert(first);
+                    }
+                }
+            }
+            for child in map.values_mut() {
+                downgrade_31(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(downgrade_31),
+        _ => {}
+    }
+}
+
+/// A parsed OpenAPI document together with the raw value it came from (after the overlay), which
+/// lowering uses to resolve `$ref`s that point outside `components.schemas`.
+pub struct ParsedOpenApi {
+    /// The typed document.
+    pub spec: openapiv3::OpenAPI,
+    /// The value after overlay and 3.1 rewriting.
+    pub raw: Value,
+}
+
+/// Parses an OpenAPI document and applies its overlay.
+pub fn parse_openapi(
+    document: &SourceFile,
+    overlay: Option<&SourceFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<ParsedOpenApi> {
+    let mut value = parse_document(document, diagnostics)?;
+    let version = match value.get("openapi") {
+        Some(Value::String(v)) => v.clone(),
+        _ => {
+            let hint = if value.get("swagger").is_some() {
+                "this is a Swagger 2.0 document; convert it to OpenAPI 3 first (for example with swagger2openapi)"
+            } else {
+                "an OpenAPI document starts with `openapi: 3.0.3` (or another 3.x version), then `info` and `paths`"
+            };
+            let at = if value.get("swagger").is_some() {
+                "#/swagger"
+            } else {
+                "#"
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    &document.path,
+                    Location::pointer(at),
+                    "not an OpenAPI 3.x document: no `openapi` version field",
+                )
+                .with_hint(hint),
+            );
+            return None;
+        }
+    };
+    if !version.starts_with("3.") {
+        diagnostics.push(
+            Diagnostic::error(
+                &document.path,
+                Location::pointer("#/openapi"),
+                format!("unsupported OpenAPI version `{version}`"),
+            )
+            .with_hint("specgen reads OpenAPI 3.0 and 3.1 documents"),
+        );
+        return None;
+    }
+    if let Some(overlay) = overlay {
+        let before = diagnostics.error_count();
+        apply_overlay(&mut value, overlay, diagnostics);
+        if diagnostics.error_count() > before {
+            return None;
+        }
+    }
+    if version.starts_with("3.1") {
+        downgrade_31(&mut value);
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = serde_path_to_error::Deserializer::new(&value, &mut track);
+    match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(deserializer) {
+        Ok(spec) => Some(ParsedOpenApi { spec, raw: value }),
+        Err(err) => {
+            let path = track.path();
+            let pointer = refine_pointer(&value, path_to_pointer(&path));
+            diagnostics.push(
+                Diagnostic::error(&document.path, Location::pointer(pointer), format!("not a valid OpenAPI document: {err}"))
+                    .with_hint("compare this node with the OpenAPI 3.0 specification's object of the same name"),
+            );
+            None
+        }
+    }
+}
+
+/// Tries to deserialize `value` as `T`, returning the pointer (below `base`) of the first error.
+fn first_error<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Option<String> {
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = serde_path_to_error::Deserializer::new(value, &mut track);
+    match <T as serde::Deserialize>::deserialize(deserializer) {
+        Ok(_) => None,
+        Err(_) => Some(format!("{base}{}", &path_to_pointer(&track.path())[1..])),
+    }
+}
+
+/// openapiv3 reads maps such as `paths` and `responses` through `flatten`, which hides the path
+/// below them from serde_path_to_error. Deserializing their entries one by one finds the entry
+/// (and the node inside it) that is wrong, so the user is pointed at the line, not the section.
+fn refine_pointer(document: &Value, pointer: String) -> String {
+    use super::source_map::escape_token;
+    let mut pointer = pointer;
+    for _ in 0..4 {
+        let Some(node) = document.pointer(pointer.trim_start_matches('#')) else {
+            return pointer;
+        };
+        let Some(map) = node.as_object() else {
+            return pointer;
+        };
+        // ReferenceOr buffers its input, which hides the path again, so `$ref` entries are skipped
+        // (they cannot hold a structural error) and the rest are read as the bare object.
+        let entries = map
+            .iter()
+            .filter(|(_, v)| v.get("$ref").is_none())
+            .map(|(k, v)| (format!("{pointer}/{}", escape_token(k)), v));
+        let refined = if pointer == "#/paths" {
+            entries
+                .filter_map(|(at, v)| first_error::<openapiv3::PathItem>(v, &at))
+                .next()
+        } else if pointer.ends_with("/responses") && pointer.starts_with("#/paths/") {
+            entries
+                .filter_map(|(at, v)| first_error::<openapiv3::Response>(v, &at))
+                .next()
+        } else if pointer == "#/components/schemas" {
+            entries
+                .filter_map(|(at, v)| first_error::<openapiv3::Schema>(v, &at))
+                .next()
+        } else if pointer == "#/components/responses" {
+            entries
+                .filter_map(|(at, v)| first_error::<openapiv3::Response>(v, &at))
+                .next()
+        } else if pointer == "#/components/parameters" {
+            entries
+                .filter_map(|(at, v)| first_error::<openapiv3::Parameter>(v, &at))
+                .next()
+        } else {
+            None
+        };
+        match refined {
+            Some(deeper) if deeper != pointer => pointer = deeper,
+            _ => return pointer,
+        }
+    }
+    pointer
+}
+
+/// Turns serde_path_to_error's dotted path into a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } => pointer.push_str(&super::source_map::escape_token(key)),
+            Segment::Enum { variant } => {
+                pointer.push_str(&super::source_map::escape_token(variant))
+            }
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let file = SourceFile {
+            path: "a.yaml".into(),
+            text: "responses:\n  200:\n    description: ok\n".into(),
+        };
+        let value = parse_document(&file, &mut Diagnostics::new()).unwrap();
+        assert_eq!(value, json!({"responses": {"200": {"description": "ok"}}}));
+    }
+
+    #[test]
+    fn openapi_31_type_arrays_become_nullable() {
+        let mut v = json!({"type": ["string", "null"], "const": "x", "properties": {"a": {"type": ["integer", "string"]}}});
+        downgrade_31(&mut v);
+        assert_eq!(
+            v,
+            json!({"type": "string", "nullable": true, "enum": ["x"], "properties": {"a": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}})
+        );
+    }
+}

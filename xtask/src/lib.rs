@@ -1,0 +1,9 @@
+//! specgen: an OpenAPI- and release-notes-driven code generator and contract test kit.
+//!
+//! The `xtask` binary is a thin front end over this library, so tests drive every stage
+//! directly. See `ARCHITECTURE.md` for the codemap.
+
+#![deny(missing_docs)]
+
+pub mod codegen;
+pub mod diagnostics;

@@ -1,0 +1,99 @@
+//! `cargo xtask`: parses flags and dispatches to the library; no logic lives here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xtask::codegen::{self, Mode, Outcome};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate generated/ from specs/ (--check: fail if it is stale, write nothing)
+";
+
+fn repo_root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn codegen_command(args: &[String]) -> ExitCode {
+    let mut mode = Mode::Write;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => mode = Mode::Check,
+            other => {
+                eprintln!("unknown flag `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let outcome = match codegen::run(&repo_root(), mode) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let print_warnings = |d: &xtask::diagnostics::Diagnostics| {
+        for w in d.sorted() {
+            eprintln!("{w}\n");
+        }
+    };
+    match outcome {
+        Outcome::Written(drift, warnings) => {
+            print_warnings(&warnings);
+            let changed = drift.stale.len() + drift.missing.len() + drift.orphaned.len();
+            for f in drift.stale.iter().chain(&drift.missing) {
+                println!("wrote generated/{}", f.display());
+            }
+            for f in &drift.orphaned {
+                println!("removed generated/{}", f.display());
+            }
+            if changed == 0 {
+                println!("generated/ is up to date");
+            }
+            ExitCode::SUCCESS
+        }
+        Outcome::Clean(warnings) => {
+            print_warnings(&warnings);
+            println!("generated/ is up to date");
+            ExitCode::SUCCESS
+        }
+        Outcome::Stale(drift, _) => {
+            eprintln!("error: generated/ is out of date with specs/:");
+            for f in &drift.stale {
+                eprintln!("  stale:    generated/{}", f.display());
+            }
+            for f in &drift.missing {
+                eprintln!("  missing:  generated/{}", f.display());
+            }
+            for f in &drift.orphaned {
+                eprintln!(
+                    "  orphaned: generated/{} (no spec produces it)",
+                    f.display()
+                );
+            }
+            eprintln!("\nrun `cargo xtask codegen` and commit the result");
+            ExitCode::FAILURE
+        }
+        Outcome::Invalid(diagnostics) => {
+            eprintln!("{diagnostics}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen_command(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
