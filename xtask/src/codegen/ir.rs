@@ -406,6 +406,8 @@ pub enum BodyContent {
         media_type: String,
         /// The body's type.
         ty: TypeRef,
+        /// Documented example bodies (media-type `example` / `examples`), in document order.
+        examples: Vec<Value>,
     },
     /// `multipart/form-data` built from the named struct's fields.
     Multipart {
@@ -503,6 +505,8 @@ pub enum ResponseBody {
         media_type: String,
         /// The body's type.
         ty: TypeRef,
+        /// Documented example bodies (media-type `example` / `examples`), in document order.
+        examples: Vec<Value>,
     },
     /// Text, kept as a `String`.
     Text {

@@ -1208,7 +1208,14 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn record_media_examples(&mut self, media: &openapiv3::MediaType, ty: &TypeRef, pointer: &str) {
+    /// Records a media type's examples for round-trip checks and returns their values.
+    fn record_media_examples(
+        &mut self,
+        media: &openapiv3::MediaType,
+        ty: &TypeRef,
+        pointer: &str,
+    ) -> Vec<Value> {
+        let before = self.examples.len();
         if let Some(example) = &media.example {
             self.examples.push(Example {
                 origin: format!("{pointer}/example"),
@@ -1243,6 +1250,10 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
+        self.examples[before..]
+            .iter()
+            .map(|e| e.value.clone())
+            .collect()
     }
 
     fn request_body(
@@ -1282,10 +1293,11 @@ impl<'a> Lowerer<'a> {
                 Some(schema) => self.type_of(schema, &hint, &format!("{at}/schema")),
                 None => TypeRef::Json,
             };
-            self.record_media_examples(media, &ty, &at);
+            let examples = self.record_media_examples(media, &ty, &at);
             BodyContent::Json {
                 media_type: media_type.clone(),
                 ty,
+                examples,
             }
         } else if let Some((media_type, media)) = pick(&|m| m.starts_with("multipart/form-data")) {
             let at = format!("{pointer}/content/{}", escape_token(media_type));
@@ -1506,10 +1518,11 @@ impl<'a> Lowerer<'a> {
                 Some(schema) => self.type_of(schema, hint, &format!("{at}/schema")),
                 None => TypeRef::Json,
             };
-            self.record_media_examples(media, &ty, &at);
+            let examples = self.record_media_examples(media, &ty, &at);
             Some(ResponseBody::Json {
                 media_type: media_type.clone(),
                 ty,
+                examples,
             })
         } else if let Some((media_type, _)) = pick(&|m| is_text(m)) {
             Some(ResponseBody::Text {

@@ -86,7 +86,9 @@ pub fn render_surface(api: &Api) -> String {
         if let Some(b) = &op.body {
             let req = if b.required { "required" } else { "optional" };
             let what = match &b.content {
-                BodyContent::Json { media_type, ty } => format!("{media_type} {}", type_text(ty)),
+                BodyContent::Json { media_type, ty, .. } => {
+                    format!("{media_type} {}", type_text(ty))
+                }
                 BodyContent::Multipart { ty, parts } => format!(
                     "multipart/form-data {ty} [{}]",
                     parts
