@@ -10,3 +10,8 @@ pub mod runtime;
 #[cfg(feature = "customer_orchestration")]
 #[rustfmt::skip]
 pub mod customer_orchestration;
+
+/// Jiko Partner API (feature `jiko_partner_api`).
+#[cfg(feature = "jiko_partner_api")]
+#[rustfmt::skip]
+pub mod jiko_partner_api;
