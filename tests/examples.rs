@@ -175,3 +175,31 @@ fn jiko_partner_api_examples_round_trip() {
     });
     insta::assert_snapshot!(findings);
 }
+
+#[test]
+fn circle_partner_onboarding_examples_round_trip() {
+    use specgen_apis::circle_partner_onboarding as m;
+    let findings = check_module(&Module {
+        name: "circle_partner_onboarding",
+        spec: "specs/circle-partner-onboarding.yaml",
+        examples: m::EXAMPLES,
+        check: m::check_example,
+        corrections: &[],
+        known_invalid: &[],
+    });
+    insta::assert_snapshot!(findings);
+}
+
+#[test]
+fn circle_accounts_examples_round_trip() {
+    use specgen_apis::circle_accounts as m;
+    let findings = check_module(&Module {
+        name: "circle_accounts",
+        spec: "specs/circle-accounts.yaml",
+        examples: m::EXAMPLES,
+        check: m::check_example,
+        corrections: &[],
+        known_invalid: &[],
+    });
+    insta::assert_snapshot!(findings);
+}

@@ -3464,9 +3464,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Customer {
-        ///Selected by: `INDIVIDUAL`.
+        /// Selected by: `INDIVIDUAL`.
         Individual(Individual),
-        ///Selected by: `BUSINESS`.
+        /// Selected by: `BUSINESS`.
         Business(Business),
     }
     impl<'de> ::serde::Deserialize<'de> for Customer {
@@ -3618,9 +3618,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum CustomerDefundingTransferRequestAmount {
-        ///Selected by: `REQUESTED_AMOUNT`.
+        /// Selected by: `REQUESTED_AMOUNT`.
         RequestedAmount(RequestedAmount),
-        ///Selected by: `FULL_WITHDRAWAL`.
+        /// Selected by: `FULL_WITHDRAWAL`.
         FullWithdrawal(FullWithdrawal),
     }
     impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestAmount {
@@ -4996,19 +4996,19 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum EventDetails {
-        ///Selected by: `application.approved`, `application.manual_review`, `application.documents_needed`, `application.rejected`.
+        /// Selected by: `application.approved`, `application.manual_review`, `application.documents_needed`, `application.rejected`.
         ApplicationUpdateEvent(ApplicationUpdateEvent),
-        ///Selected by: `card.status.closed`, `card.status.open`, `card.status.frozen`, `card.status.locked`.
+        /// Selected by: `card.status.closed`, `card.status.open`, `card.status.frozen`, `card.status.locked`.
         CardStatusUpdateEvent(CardStatusUpdateEvent),
-        ///Selected by: `transfers.ach.in.success`, `transfers.ach.in.rejected`.
+        /// Selected by: `transfers.ach.in.success`, `transfers.ach.in.rejected`.
         AchIncomingEvent(AchIncomingEvent),
-        ///Selected by: `transfers.ach.out.success`, `transfers.ach.out.rejected`, `transfers.ach.out.sent`.
+        /// Selected by: `transfers.ach.out.success`, `transfers.ach.out.rejected`, `transfers.ach.out.sent`.
         AchOutgoingEvent(AchOutgoingEvent),
-        ///Selected by: `card.transaction.approved`, `card.transaction.on_hold`, `card.transaction.reversed`, `card.transaction.rejected`.
+        /// Selected by: `card.transaction.approved`, `card.transaction.on_hold`, `card.transaction.reversed`, `card.transaction.rejected`.
         CardTransactionEvent(CardTransactionEvent),
-        ///Selected by: `transfers.wire.out.success`, `transfers.wire.out.processing`, `transfers.wire.out.rejected`.
+        /// Selected by: `transfers.wire.out.success`, `transfers.wire.out.processing`, `transfers.wire.out.rejected`.
         OutgoingWireEvent(OutgoingWireEvent),
-        ///Selected by: `transfers.on-us.success`, `transfers.on-us.processing`, `transfers.on-us.rejected`.
+        /// Selected by: `transfers.on-us.success`, `transfers.on-us.processing`, `transfers.on-us.rejected`.
         OnUsTransferEvent(OnUsTransferEvent),
     }
     impl<'de> ::serde::Deserialize<'de> for EventDetails {
@@ -6392,9 +6392,9 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum InternalReallocationTransferRequestAmount {
-        ///Selected by: `REQUESTED_AMOUNT`.
+        /// Selected by: `REQUESTED_AMOUNT`.
         RequestedAmount(RequestedAmount),
-        ///Selected by: `FULL_WITHDRAWAL`.
+        /// Selected by: `FULL_WITHDRAWAL`.
         FullWithdrawal(FullWithdrawal),
     }
     impl<'de> ::serde::Deserialize<'de> for InternalReallocationTransferRequestAmount {
@@ -6787,15 +6787,15 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum InvestmentProfile {
-        ///Selected by: `EMPLOYED`.
+        /// Selected by: `EMPLOYED`.
         EmployedInvestmentProfile(EmployedInvestmentProfile),
-        ///Selected by: `INDEPENDENT`.
+        /// Selected by: `INDEPENDENT`.
         IndependentInvestmentProfile(IndependentInvestmentProfile),
-        ///Selected by: `RETIRED`.
+        /// Selected by: `RETIRED`.
         RetiredInvestmentProfile(RetiredInvestmentProfile),
-        ///Selected by: `STUDENT`.
+        /// Selected by: `STUDENT`.
         StudentInvestmentProfile(StudentInvestmentProfile),
-        ///Selected by: `UNEMPLOYED`.
+        /// Selected by: `UNEMPLOYED`.
         UnemployedInvestmentProfile(UnemployedInvestmentProfile),
     }
     impl<'de> ::serde::Deserialize<'de> for InvestmentProfile {
@@ -7625,11 +7625,11 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum OnUsTransferDetails {
-        ///Selected by: `PARTNER_CUSTOMER_FUNDING`.
+        /// Selected by: `PARTNER_CUSTOMER_FUNDING`.
         CustomerFundingTransferResponse(CustomerFundingTransferResponse),
-        ///Selected by: `PARTNER_CUSTOMER_DEFUNDING`.
+        /// Selected by: `PARTNER_CUSTOMER_DEFUNDING`.
         CustomerDefundingTransferResponse(CustomerDefundingTransferResponse),
-        ///Selected by: `INTERNAL_REALLOCATION`.
+        /// Selected by: `INTERNAL_REALLOCATION`.
         InternalReallocationTransferResponse(InternalReallocationTransferResponse),
     }
     impl<'de> ::serde::Deserialize<'de> for OnUsTransferDetails {
@@ -7670,11 +7670,11 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum OnUsTransferDetailsRequest {
-        ///Selected by: `PARTNER_CUSTOMER_FUNDING`.
+        /// Selected by: `PARTNER_CUSTOMER_FUNDING`.
         CustomerFundingTransferRequest(CustomerFundingTransferRequest),
-        ///Selected by: `PARTNER_CUSTOMER_DEFUNDING`.
+        /// Selected by: `PARTNER_CUSTOMER_DEFUNDING`.
         CustomerDefundingTransferRequest(CustomerDefundingTransferRequest),
-        ///Selected by: `INTERNAL_REALLOCATION`.
+        /// Selected by: `INTERNAL_REALLOCATION`.
         InternalReallocationTransferRequest(InternalReallocationTransferRequest),
     }
     impl<'de> ::serde::Deserialize<'de> for OnUsTransferDetailsRequest {

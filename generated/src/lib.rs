@@ -6,6 +6,16 @@
 #[rustfmt::skip]
 pub mod runtime;
 
+/// Accounts (Stablecoin) API (feature `circle_accounts`).
+#[cfg(feature = "circle_accounts")]
+#[rustfmt::skip]
+pub mod circle_accounts;
+
+/// Circle Partner Onboarding API (feature `circle_partner_onboarding`).
+#[cfg(feature = "circle_partner_onboarding")]
+#[rustfmt::skip]
+pub mod circle_partner_onboarding;
+
 /// Customer Orchestration API (feature `customer_orchestration`).
 #[cfg(feature = "customer_orchestration")]
 #[rustfmt::skip]

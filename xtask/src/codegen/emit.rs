@@ -340,7 +340,7 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
         let vty = ty(&v.ty, Scope::Types);
         let tags = (!v.tags.is_empty()).then(|| {
             let text = format!(
-                "Selected by: {}.",
+                " Selected by: {}.",
                 v.tags
                     .iter()
                     .map(|t| format!("`{t}`"))

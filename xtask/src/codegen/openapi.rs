@@ -659,7 +659,10 @@ impl<'a> Lowerer<'a> {
                     || !any.all_of.is_empty()
                     || !any.one_of.is_empty()
                     || !any.any_of.is_empty()
-                    || (any.typ.as_deref() == Some("string") && !any.enumeration.is_empty())
+                    // A string enum without `type`, as OpenAPI 3.1 `const: X` becomes.
+                    || (matches!(any.typ.as_deref(), None | Some("string"))
+                        && !any.enumeration.is_empty()
+                        && any.enumeration.iter().all(Value::is_string))
             }
             _ => false,
         }
