@@ -10,3 +10,8 @@ pub mod runtime;
 #[cfg(feature = "customer_orchestration")]
 #[rustfmt::skip]
 pub mod customer_orchestration;
+
+/// Partner API (feature `partner_api`).
+#[cfg(feature = "partner_api")]
+#[rustfmt::skip]
+pub mod partner_api;
