@@ -136,7 +136,7 @@ fn the_address_object_is_one_type() {
         ("OnboardANewBusinessUserRequest", "businessUserAddress"),
         ("IndividualBeneficialOwner", "address"),
         ("ControlPerson", "address"),
-        ("ControlPersons", "address"),
+        ("EntityBeneficialOwnerControlPerson", "address"),
         ("EntityBeneficialOwner", "address"),
         ("BusinessUserMetadata", "company_address"),
     ] {
@@ -167,14 +167,20 @@ fn every_error_status_shares_the_error_envelope_except_the_odd_array() {
     let others: Vec<_> = bodies.iter().filter(|b| **b != odd).collect();
     // 3 + 2 + 6 + 5 error statuses across the four other operations.
     assert_eq!(others.len(), 16);
-    assert!(others.iter().all(|(_, _, ty)| *ty == named("ErrorResponse")));
-    assert_eq!(
-        field(&api, "ErrorResponse", "errors").ty,
-        array_of("Error")
+    assert!(
+        others
+            .iter()
+            .all(|(_, _, ty)| *ty == named("ErrorResponse"))
     );
+    assert_eq!(field(&api, "ErrorResponse", "errors").ty, array_of("Error"));
     // The odd body's items reuse the same `{type, message}` entry type.
     assert_eq!(
-        field(&api, "OnboardANewBusinessUserBadRequestResponseItem", "type").ty,
+        field(
+            &api,
+            "OnboardANewBusinessUserBadRequestResponseItem",
+            "type"
+        )
+        .ty,
         array_of("Error")
     );
 }
@@ -199,11 +205,16 @@ fn recursion_objects_versus_arrays_and_exact_amounts() {
     );
     assert_eq!(
         field(&api, "OnboardANewBusinessUserRequest", "controlPersons").ty,
-        named("ControlPersons")
+        named("ControlPerson")
     );
     assert_eq!(
-        field(&api, "EntityBeneficialOwner", "controlPersons").ty,
+        field(&api, "OnboardANewBusinessUserRequest", "signatories").ty,
         array_of("ControlPerson")
+    );
+    // The owners' control persons lack `gender` and `tax`: another type, named by its parent.
+    assert_eq!(
+        field(&api, "EntityBeneficialOwner", "controlPersons").ty,
+        array_of("EntityBeneficialOwnerControlPerson")
     );
     for (ty, wire) in [
         ("CreatePreauthorizationRequest", "amount"),
@@ -242,7 +253,9 @@ fn field_tables_decide_optionality_and_document_fields() {
     assert!(!expires.required);
     assert_eq!(
         expires.docs.as_deref(),
-        Some("Optional expiration timestamp in ISO 8601 format. If not provided, a default TTL will be applied. Example: `2026-03-30T12:00:00Z`.")
+        Some(
+            "Optional expiration timestamp in ISO 8601 format. If not provided, a default TTL will be applied. Example: `2026-03-30T12:00:00Z`."
+        )
     );
     assert!(field(&api, "CreatePreauthorizationRequest", "invoiceId").required);
     let op = api
@@ -267,7 +280,10 @@ fn added_and_deprecated_fields_of_the_modified_endpoint() {
         old.deprecated.as_deref(),
         Some("deprecated in v4.3.0: tax id number of business user")
     );
-    assert!(!old.required, "a deprecated field the example omits stays optional");
+    assert!(
+        !old.required,
+        "a deprecated field the example omits stays optional"
+    );
     assert_eq!(old.ty, STRING);
     // The owners' own tax id numbers are not the business user's and are not deprecated.
     assert!(
@@ -291,7 +307,10 @@ fn a_newer_notes_file_stacks_on_the_older_one() {
     let dir = "tests/fixtures/release-notes/partner-api";
     let both = api_of(notes(dir, &["v4.3.0.md", "v4.4.0.md"]));
     let reversed = api_of(notes(dir, &["v4.4.0.md", "v4.3.0.md"]));
-    assert_eq!(both, reversed, "files are applied in version order, not file order");
+    assert_eq!(
+        both, reversed,
+        "files are applied in version order, not file order"
+    );
     assert_eq!(both.version.as_deref(), Some("v4.4.0"));
     assert_eq!(
         both.sources,
@@ -302,7 +321,10 @@ fn a_newer_notes_file_stacks_on_the_older_one() {
         deprecated.deprecated.as_deref(),
         Some("deprecated in v4.4.0: Use tokenSymbol; the contract is looked up from it.")
     );
-    assert!(deprecated.required, "the v4.3.0 table still says Required: Yes");
+    assert!(
+        deprecated.required,
+        "the v4.3.0 table still says Required: Yes"
+    );
     let added = field(&both, "CreatePreauthorizationRequest", "tokenSymbol");
     assert_eq!(added.added_in.as_deref(), Some("v4.4.0"));
     assert!(!added.required);
@@ -316,7 +338,11 @@ fn a_newer_notes_file_stacks_on_the_older_one() {
     .to_string();
     let changed: Vec<&str> = diff
         .lines()
-        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
         .collect();
     assert_eq!(
         changed,

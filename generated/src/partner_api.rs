@@ -103,38 +103,6 @@ pub mod types {
         pub phone_number_type: ::std::string::String,
         #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
-        #[serde(rename = "address")]
-        pub address: Address,
-        #[serde(rename = "bvn")]
-        pub bvn: ::std::string::String,
-        #[serde(rename = "customAttributes")]
-        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
-        #[serde(rename = "proofOfAddress")]
-        pub proof_of_address: Doc,
-    }
-    /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct ControlPersons {
-        #[serde(rename = "title")]
-        pub title: ::std::string::String,
-        #[serde(rename = "identification")]
-        pub identification: Doc,
-        #[serde(rename = "documents")]
-        pub documents: ::std::vec::Vec<Doc>,
-        #[serde(rename = "dateOfBirth")]
-        pub date_of_birth: ::std::string::String,
-        #[serde(rename = "emailAddress")]
-        pub email_address: ::std::string::String,
-        #[serde(rename = "firstName")]
-        pub first_name: ::std::string::String,
-        #[serde(rename = "lastName")]
-        pub last_name: ::std::string::String,
-        #[serde(rename = "phoneNumber")]
-        pub phone_number: ::std::string::String,
-        #[serde(rename = "phoneNumberType")]
-        pub phone_number_type: ::std::string::String,
-        #[serde(rename = "taxIdNumber")]
-        pub tax_id_number: ::std::string::String,
         #[serde(rename = "gender")]
         pub gender: ::std::string::String,
         #[serde(rename = "address")]
@@ -406,7 +374,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub control_persons: ::std::option::Option<::std::vec::Vec<ControlPerson>>,
+        pub control_persons: ::std::option::Option<
+            ::std::vec::Vec<EntityBeneficialOwnerControlPerson>,
+        >,
         #[serde(
             rename = "incorporationDocs",
             default,
@@ -467,6 +437,38 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub proof_of_address: ::std::option::Option<Doc>,
+    }
+    /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct EntityBeneficialOwnerControlPerson {
+        #[serde(rename = "title")]
+        pub title: ::std::string::String,
+        #[serde(rename = "identification")]
+        pub identification: Doc,
+        #[serde(rename = "documents")]
+        pub documents: ::std::vec::Vec<Doc>,
+        #[serde(rename = "dateOfBirth")]
+        pub date_of_birth: ::std::string::String,
+        #[serde(rename = "emailAddress")]
+        pub email_address: ::std::string::String,
+        #[serde(rename = "firstName")]
+        pub first_name: ::std::string::String,
+        #[serde(rename = "lastName")]
+        pub last_name: ::std::string::String,
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        #[serde(rename = "phoneNumberType")]
+        pub phone_number_type: ::std::string::String,
+        #[serde(rename = "taxIdNumber")]
+        pub tax_id_number: ::std::string::String,
+        #[serde(rename = "address")]
+        pub address: Address,
+        #[serde(rename = "bvn")]
+        pub bvn: ::std::string::String,
+        #[serde(rename = "customAttributes")]
+        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
+        #[serde(rename = "proofOfAddress")]
+        pub proof_of_address: Doc,
     }
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:58`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -668,13 +670,13 @@ pub mod types {
         #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
         #[serde(rename = "controlPersons")]
-        pub control_persons: ControlPersons,
+        pub control_persons: ControlPerson,
         #[serde(rename = "registeredOfficeAddress")]
         pub registered_office_address: RegisteredOfficeAddress,
         #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
         #[serde(rename = "signatories")]
-        pub signatories: ::std::vec::Vec<ControlPersons>,
+        pub signatories: ::std::vec::Vec<ControlPerson>,
         #[serde(rename = "governingDocuments")]
         pub governing_documents: ::std::vec::Vec<Doc>,
         #[serde(rename = "clientToken")]

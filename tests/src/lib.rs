@@ -96,7 +96,8 @@ pub fn release_notes_json_blocks(text: &str) -> Vec<(usize, Value)> {
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         if line.starts_with('{') || line.starts_with('[') {
-            let mut values = serde_json::Deserializer::from_str(&text[offset..]).into_iter::<Value>();
+            let mut values =
+                serde_json::Deserializer::from_str(&text[offset..]).into_iter::<Value>();
             match values.next() {
                 Some(Ok(value)) => out.push((i + 1, value)),
                 other => panic!("line {}: the JSON example does not parse: {other:?}", i + 1),

@@ -28,8 +28,9 @@
 //!   `ErrorResponse`;
 //! - any other type is named after the keys that hold it: the last word of each key (singular)
 //!   gets one vote per place the type is used; when the winning word comes from one key only,
-//!   the whole key is the name (`controlPersons` → `ControlPerson`), otherwise the word is
-//!   (`identification`, `incorporationDocs`, `otherDocs`, … → `Doc`);
+//!   the whole key is the name, made singular when the type is ever an array item
+//!   (`controlPersons` → `ControlPerson`), otherwise the word is (`identification`,
+//!   `incorporationDocs`, `otherDocs`, … → `Doc`);
 //! - when two types want one name, the one used in more places gets it; the other falls back to
 //!   its most common key, then to its first parent's name plus the key, then to a number.
 
@@ -855,9 +856,10 @@ fn most_common_key<P>(uses: &[(P, String, bool)]) -> String {
         .unwrap_or_default()
 }
 
-/// The type name for `key`: singular when the key ever holds an array of the type.
+/// The type name for `key`: singular when the type is ever an array item (a type names one
+/// value, and `signatories: [ControlPerson]` reads better than `[ControlPersons]`).
 fn full_key_name<P>(uses: &[(P, String, bool)], key: &str) -> String {
-    let array = uses.iter().any(|(_, k, a)| k == key && *a);
+    let array = uses.iter().any(|(_, _, a)| *a);
     naming::type_name(&if array {
         singular_key(key)
     } else {
