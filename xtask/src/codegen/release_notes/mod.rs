@@ -211,7 +211,7 @@ fn lower(module: &str, current: &Current, diagnostics: &mut Diagnostics) -> Api 
         });
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
-    examples.sort_by(|a, b| example_order(&a.origin).cmp(&example_order(&b.origin)));
+    examples.sort_by_key(|x| example_order(&x.origin));
 
     let history: Vec<String> = current
         .versions

@@ -121,7 +121,7 @@ fn change_summary(e: &Endpoint) -> String {
 
 /// Orders the notes by version and applies them oldest first.
 pub fn apply_in_order(mut notes: Vec<Notes>, diagnostics: &mut Diagnostics) -> Current {
-    notes.sort_by(|a, b| version_key(&a.version.value).cmp(&version_key(&b.version.value)));
+    notes.sort_by_key(|n| version_key(&n.version.value));
     for pair in notes.windows(2) {
         let (older, newer) = (&pair[0], &pair[1]);
         if version_key(&older.version.value) == version_key(&newer.version.value) {
@@ -282,7 +282,7 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
             .retain(|r| rows.iter().any(|row| row.status == r.item.status));
     }
     for r in &e.response_examples {
-        if !e.responses.as_ref().is_some_and(|rows| !rows.is_empty())
+        if e.responses.as_ref().is_none_or(|rows| rows.is_empty())
             && !current
                 .responses
                 .iter()
