@@ -5,7 +5,7 @@ use specgen_tests::{repo_root, scratch_repo};
 use std::fs;
 use std::path::PathBuf;
 use xtask::codegen::ir::{Api, Field, Primitive, TypeDef, TypeKind, TypeRef};
-use xtask::codegen::{self, Mode, Outcome, load, surface};
+use xtask::codegen::{self, Mode, Outcome, load, release_notes, surface};
 
 fn notes(dir: &str, files: &[&str]) -> load::SpecInput {
     load::SpecInput::ReleaseNotes {
@@ -393,4 +393,33 @@ fn dropping_v4_4_0_into_specs_updates_the_same_module() {
     assert!(code.contains("pub async fn cancel_preauthorization("));
     assert!(code.contains("pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(\n    \"v4.4.0\","));
     fs::remove_dir_all(&repo).unwrap();
+}
+
+/// Bad input is a diagnostic, never a panic: every fourth truncation of the notes, and the notes
+/// with every third line removed in turn, either lower into the IR or report located errors.
+#[test]
+fn damaged_notes_never_panic() {
+    let text = fs::read_to_string(repo_root().join("specs/partner-api/v4.3.0.md")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let generate = |damaged: String| {
+        let notes = [load::SourceFile {
+            path: "specs/partner-api/v4.3.0.md".into(),
+            text: damaged,
+        }];
+        let mut diagnostics = xtask::diagnostics::Diagnostics::new();
+        let api = release_notes::lower_release_notes("partner_api", &notes, &mut diagnostics);
+        assert_eq!(api.is_none(), diagnostics.has_errors(), "{diagnostics}");
+        assert!(
+            diagnostics.iter().all(|d| d.location.line_col.is_some()),
+            "{diagnostics}"
+        );
+    };
+    for cut in (0..lines.len()).step_by(4) {
+        generate(lines[..cut].join("\n"));
+    }
+    for removed in (0..lines.len()).step_by(3) {
+        let mut kept = lines.clone();
+        kept.remove(removed);
+        generate(kept.join("\n"));
+    }
 }
