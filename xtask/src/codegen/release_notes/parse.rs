@@ -305,15 +305,20 @@ fn endpoint_line(line: &Line<'_>) -> Option<(String, String)> {
     Some((word.to_owned(), path.to_owned()))
 }
 
-/// `200 — Preauthorization details`: the status and the description.
-fn response_heading(line: &Line<'_>) -> Option<(u16, Option<String>)> {
+/// `200 — Preauthorization details`: the status and the description. A plain hyphen
+/// (`200 - OK`) is accepted too, except inside a `Response Codes` table, whose rows look the same
+/// (`404 - Preauthorization not found`).
+fn response_heading(line: &Line<'_>, hyphen: bool) -> Option<(u16, Option<String>)> {
     if line.indent != 0 {
         return None;
     }
     let (code, rest) = line.trimmed.split_once(char::is_whitespace)?;
     let status = status_code(code)?;
     let rest = rest.trim_start();
-    let rest = rest.strip_prefix('—').or_else(|| rest.strip_prefix('–'))?;
+    let rest = rest
+        .strip_prefix('—')
+        .or_else(|| rest.strip_prefix('–'))
+        .or_else(|| rest.strip_prefix("- ").filter(|_| hyphen))?;
     Some((status, clean_description(rest)))
 }
 
@@ -655,7 +660,11 @@ impl Parser<'_, '_> {
                     i += 1;
                     continue;
                 }
-                if let Some((status, description)) = response_heading(line) {
+                let in_table = matches!(
+                    state,
+                    State::Rows(Table::Responses) | State::TableHeading(Table::Responses)
+                );
+                if let Some((status, description)) = response_heading(line, !in_table) {
                     e.response_examples.push(ResponseExample {
                         line: number,
                         status,
@@ -1230,6 +1239,18 @@ mod tests {
         let notes = notes.unwrap();
         assert_eq!(notes.endpoints.len(), 2);
         assert_eq!(notes.endpoints[1].summary.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn hyphen_headings_outside_the_status_table() {
+        let text = "API — v1.0.0\n\n✅ New Endpoints\n\nGET /a\n\nResponse Codes\n\nCode Description\n200 - OK\n404 - Gone\n\n404 - Gone\n\n{\"e\": 1}\n";
+        let (notes, d) = parse(text);
+        assert!(d.is_empty(), "{d}");
+        let e = &notes.unwrap().endpoints[0];
+        assert_eq!(e.responses.as_ref().unwrap().len(), 2);
+        assert_eq!(e.response_examples.len(), 1);
+        assert_eq!(e.response_examples[0].status, 404);
+        assert_eq!(e.response_examples[0].json.as_ref().unwrap().line, 15);
     }
 
     #[test]
