@@ -1,7 +1,8 @@
 //! Every documented example round-trips through its generated type: decode, re-encode, equal JSON.
 //!
-//! The set of examples is also found independently by walking the raw spec, so an example the
-//! generator forgot to check fails here instead of passing silently.
+//! The set of examples is also found independently by walking the raw spec (or, for release
+//! notes, by reading the JSON blocks out of the text), so an example the generator forgot to
+//! check fails here instead of passing silently.
 //!
 //! Vendors' examples are not always valid against their own schemas. Such defects are not papered
 //! over by loosening the models: each is listed below as a correction with its reason, the test
@@ -9,8 +10,11 @@
 //! properties the schemas do not declare) is a snapshot a reviewer reads when the spec changes.
 
 use specgen_apis::runtime::ExampleCheck;
-use specgen_tests::{raw_example_pointers, repo_root};
+use specgen_tests::{
+    equal_modulo_placeholders, raw_example_pointers, release_notes_json_blocks, repo_root,
+};
 use std::fmt::Write;
+use xtask::codegen::{self, load};
 
 /// A value in a documented example that contradicts the schema, and what the schema allows.
 struct Correction {
@@ -202,4 +206,70 @@ fn circle_accounts_examples_round_trip() {
         known_invalid: &[],
     });
     insta::assert_snapshot!(findings);
+}
+
+/// The Partner API is described by release notes: its examples are the JSON blocks of the notes,
+/// counted here by reading the text, not through the generator. Its types are inferred from
+/// those examples, so nothing may be dropped either.
+#[test]
+fn partner_api_examples_round_trip() {
+    let checks = specgen_apis::partner_api::example_checks();
+    let failures: Vec<String> = checks
+        .iter()
+        .filter_map(|c| match (&c.result, c.dropped.is_empty()) {
+            (Err(e), _) => Some(format!("{} as {}: {e}", c.origin, c.type_name)),
+            (Ok(()), false) => Some(format!(
+                "{} as {}: dropped {:?}",
+                c.origin, c.type_name, c.dropped
+            )),
+            (Ok(()), true) => None,
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    let notes = "specs/partner-api/v4.3.0.md";
+    let text = std::fs::read_to_string(repo_root().join(notes)).unwrap();
+    let mut documented: Vec<String> = release_notes_json_blocks(&text)
+        .iter()
+        .map(|(line, _)| format!("{notes}:{line}"))
+        .collect();
+    documented.sort();
+    let mut checked: Vec<String> = checks.iter().map(|c| c.origin.clone()).collect();
+    checked.sort();
+    assert_eq!(
+        checked, documented,
+        "the examples checked differ from the JSON blocks in the notes"
+    );
+    // 4 request examples, 21 response examples.
+    assert_eq!(checked.len(), 25);
+}
+
+/// The checked examples are the notes' JSON, except that placeholders typed other than string
+/// (`"<boolean>"`) hold a value of their type: the round trip above is a real check of the notes.
+#[test]
+fn partner_api_examples_are_the_notes_json_up_to_placeholders() {
+    let notes = "specs/partner-api/v4.3.0.md";
+    let text = std::fs::read_to_string(repo_root().join(notes)).unwrap();
+    let blocks = release_notes_json_blocks(&text);
+    let (inputs, diagnostics) = load::load_specs(&repo_root().join("specs"), "specs");
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    let generated = codegen::generate(&inputs).unwrap();
+    let api = generated
+        .apis
+        .iter()
+        .find(|a| a.module == "partner_api")
+        .unwrap();
+    let mut replaced = 0;
+    for example in &api.examples {
+        let line: usize = example
+            .origin
+            .strip_prefix(&format!("{notes}:"))
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected origin {}", example.origin));
+        let (_, documented) = blocks.iter().find(|(l, _)| *l == line).unwrap();
+        replaced += equal_modulo_placeholders(documented, &example.value, "")
+            .unwrap_or_else(|e| panic!("{}: {e}", example.origin));
+    }
+    // `isControlPerson: "<boolean>"` twice, `isGlobal` and `isPrimary` once each.
+    assert_eq!(replaced, 4);
 }

@@ -25,3 +25,8 @@ pub mod customer_orchestration;
 #[cfg(feature = "jiko_partner_api")]
 #[rustfmt::skip]
 pub mod jiko_partner_api;
+
+/// Partner API (feature `partner_api`).
+#[cfg(feature = "partner_api")]
+#[rustfmt::skip]
+pub mod partner_api;
