@@ -6,4 +6,5 @@
 #![deny(missing_docs)]
 
 pub mod codegen;
+pub mod corpus;
 pub mod diagnostics;

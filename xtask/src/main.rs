@@ -8,6 +8,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate generated/ from specs/ (--check: fail if it is stale, write nothing)
+  corpus <dir|file|list>... [--sample N] [--no-check] [--work-dir DIR]
+                      generate every OpenAPI 3.x document found (or a sample of N, every k-th
+                      of the sorted list) into a scratch workspace and `cargo check` it
 ";
 
 fn repo_root() -> PathBuf {
@@ -83,10 +86,59 @@ fn codegen_command(args: &[String]) -> ExitCode {
     }
 }
 
+fn corpus_command(args: &[String]) -> ExitCode {
+    let mut options = xtask::corpus::CorpusOptions {
+        inputs: Vec::new(),
+        sample: None,
+        work_dir: repo_root().join("target/corpus"),
+        no_check: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sample" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => options.sample = Some(n),
+                None => {
+                    eprintln!("--sample takes a number\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--work-dir" => match args.next() {
+                Some(dir) => options.work_dir = PathBuf::from(dir),
+                None => {
+                    eprintln!("--work-dir takes a directory\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--no-check" => options.no_check = true,
+            flag if flag.starts_with("--") => {
+                eprintln!("unknown flag `{flag}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            path => options.inputs.push(PathBuf::from(path)),
+        }
+    }
+    if options.inputs.is_empty() {
+        eprintln!("corpus needs at least one directory, spec or list file\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    match xtask::corpus::run(&options, |line| eprintln!("{line}")) {
+        Ok(results) => {
+            print!("{}", xtask::corpus::report(&results));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_command(&args[1..]),
+        Some("corpus") => corpus_command(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
