@@ -19,7 +19,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// Method names the generated `Client` defines itself; operations must not take them.
 pub const CLIENT_RESERVED: &[&str] = &[
@@ -174,7 +174,7 @@ impl<'a> Lowerer<'a> {
             &mut self.examples,
             &protected,
         );
-        self.box_cycles();
+        super::cycles::box_cycles(&mut self.defs);
         let mut types = std::mem::take(&mut self.defs);
         types.sort_by(|a, b| a.name.cmp(&b.name));
         operations.sort_by(|a: &Operation, b: &Operation| a.fn_name.cmp(&b.fn_name));
@@ -1730,68 +1730,6 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
-
-    /// Boxes every by-value reference that closes a cycle, so recursive types have a finite size.
-    fn box_cycles(&mut self) {
-        let edges: BTreeMap<String, Vec<String>> = self
-            .defs
-            .iter()
-            .map(|d| {
-                let targets = match &d.kind {
-                    TypeKind::Struct(s) => s
-                        .fields
-                        .iter()
-                        .filter_map(|f| f.ty.direct_name().map(str::to_owned))
-                        .collect(),
-                    TypeKind::Union(u) => u
-                        .variants
-                        .iter()
-                        .filter_map(|v| v.ty.direct_name().map(str::to_owned))
-                        .collect(),
-                    TypeKind::Alias(t) => t.direct_name().map(str::to_owned).into_iter().collect(),
-                    _ => Vec::new(),
-                };
-                (d.name.clone(), targets)
-            })
-            .collect();
-        let reaches = |from: &str, to: &str| -> bool {
-            let mut stack = vec![from.to_owned()];
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if n == to {
-                    return true;
-                }
-                if seen.insert(n.clone()) {
-                    stack.extend(edges.get(&n).into_iter().flatten().cloned());
-                }
-            }
-            false
-        };
-        for def in &mut self.defs {
-            let name = def.name.clone();
-            let cyclic = |ty: &TypeRef| {
-                ty.direct_name()
-                    .is_some_and(|target| reaches(target, &name))
-            };
-            match &mut def.kind {
-                TypeKind::Struct(s) => {
-                    for f in &mut s.fields {
-                        if cyclic(&f.ty) {
-                            f.ty = box_ref(std::mem::replace(&mut f.ty, TypeRef::Json));
-                        }
-                    }
-                }
-                TypeKind::Union(u) => {
-                    for v in &mut u.variants {
-                        if cyclic(&v.ty) {
-                            v.ty = box_ref(std::mem::replace(&mut v.ty, TypeRef::Json));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
 }
 
 /// Decodes `%XX` escapes in a URI fragment (`#/paths/~1pets~1%7Bid%7D`).
@@ -1844,13 +1782,6 @@ fn structural_parts(parts: &[ReferenceOr<Schema>]) -> Vec<usize> {
     (0..parts.len())
         .filter(|&i| adds_structure(&parts[i]))
         .collect()
-}
-
-fn box_ref(ty: TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(box_ref(*inner))),
-        other => TypeRef::Boxed(Box::new(other)),
-    }
 }
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
