@@ -5,7 +5,8 @@
 //! Create and read Circle Mint (digital asset) accounts for your own entity or for client entities created with the Customer Orchestration API.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-/// `info.version` of the spec, or `None` when the document holds a placeholder.
+/// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+/// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "1.0.0",
 );

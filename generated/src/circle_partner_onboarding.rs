@@ -7,7 +7,8 @@
 //! All POST endpoints require an `X-Idempotency-Key` header with a client-generated UUID v4; retrying with the same key returns the original response, and omitting it returns 400.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-/// `info.version` of the spec, or `None` when the document holds a placeholder.
+/// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+/// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "2026-04-15",
 );

@@ -8,7 +8,8 @@
 //! All endpoints require a Bearer token obtained via the Circle key exchange. Include the token in the `Authorization: Bearer <token>` header.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-/// `info.version` of the spec, or `None` when the document holds a placeholder.
+/// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+/// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::None;
 /// Models, response headers and per-operation response enums.
 pub mod types {

@@ -273,7 +273,8 @@
 //! - Added [List ACH Originations](https://docs.jiko.io/reference) API endpoint
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-/// `info.version` of the spec, or `None` when the document holds a placeholder.
+/// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+/// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "1.29.0",
 );

@@ -9,7 +9,8 @@
 //! The notes name no servers or authentication: build the client with `Client::new(base_url)` and add credentials with `with_http_client` (default headers) or `with_signer`.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-/// `info.version` of the spec, or `None` when the document holds a placeholder.
+/// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+/// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "v4.3.0",
 );

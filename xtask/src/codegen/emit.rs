@@ -1227,7 +1227,8 @@ pub fn emit_module(api: &Api) -> TokenStream {
         // Errors carry the typed body and headers of documented responses by value, by design.
         #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
-        /// `info.version` of the spec, or `None` when the document holds a placeholder.
+        /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+        /// the document holds a placeholder such as `${version}`.
         pub const SPEC_VERSION: ::std::option::Option<&str> = #version;
 
         /// Models, response headers and per-operation response enums.
