@@ -6,4 +6,9 @@
 #![deny(missing_docs)]
 
 pub mod codegen;
+pub mod contract;
 pub mod diagnostics;
+pub mod mock;
+pub mod spec;
+pub mod synth;
+pub mod validate;
