@@ -658,7 +658,7 @@ mod tests {
         );
         let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
         assert_eq!(pointers, ["/id", "/kind", "/code", "/code", "/born"], "{found:#?}");
-        assert!(found[0].message.contains("`id` is missing"));
+        assert!(found[0].message.contains("`id` of Pet is missing"));
         assert!(found[2].message.contains("above the maximum 2"));
         assert!(found[3].message.contains("pattern"));
         assert!(v
