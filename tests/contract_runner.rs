@@ -44,7 +44,11 @@ async fn the_runner_passes_against_the_mock_for_every_spec() {
             )
             .await;
             let text = report.render();
-            assert_eq!(report.failed(), 0, "{module} (stateful: {stateful}):\n{text}");
+            assert_eq!(
+                report.failed(),
+                0,
+                "{module} (stateful: {stateful}):\n{text}"
+            );
             // At least a status and a body check per operation ran.
             assert!(report.passed() >= operations * 2, "{module}:\n{text}");
             assert!(
@@ -72,7 +76,11 @@ async fn without_credentials_every_secured_operation_answers_its_documented_401(
     .await;
     server.shutdown().await.unwrap();
     assert_eq!(report.failed(), 0, "{}", report.render());
-    assert!(report.render().contains("answered 401, which is documented"));
+    assert!(
+        report
+            .render()
+            .contains("answered 401, which is documented")
+    );
 }
 
 #[tokio::test]
@@ -123,10 +131,19 @@ async fn a_broken_mock_fails_with_a_precise_report() {
         ),
     ];
     assert_eq!(failed, expected, "{text}");
-    assert!(text.contains("FAIL getPreauth [synthesised] body: 1 violation of Preauth"), "{text}");
-    assert!(text.ends_with(&format!("{} passed, 4 failed\n", report.passed())), "{text}");
+    assert!(
+        text.contains("FAIL getPreauth [synthesised] body: 1 violation of Preauth"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("{} passed, 4 failed\n", report.passed())),
+        "{text}"
+    );
 
     let junit = report.junit();
     assert!(junit.contains("failures=\"4\""), "{junit}");
-    assert!(junit.contains("<failure message=\"POST /onchain-preauth answered 418\">"), "{junit}");
+    assert!(
+        junit.contains("<failure message=\"POST /onchain-preauth answered 418\">"),
+        "{junit}"
+    );
 }

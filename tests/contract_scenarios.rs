@@ -49,7 +49,11 @@ async fn creating_the_same_client_twice_is_a_typed_conflict() {
         Err(Error::Api(types::CreatePartnerClientError::Conflict(conflict))) => {
             assert_eq!(conflict.status, 409);
             assert_eq!(conflict.body.code, 409);
-            assert!(conflict.body.message.contains("Acme Trust Co."), "{:?}", conflict.body);
+            assert!(
+                conflict.body.message.contains("Acme Trust Co."),
+                "{:?}",
+                conflict.body
+            );
             assert!(conflict.headers.x_request_id.is_some());
         }
         other => panic!("expected a typed 409 Conflict, got {other:?}"),

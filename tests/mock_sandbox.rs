@@ -90,7 +90,10 @@ async fn preauthorisation_rules_of_v4_3_0() {
     let http = Http::new(&server);
 
     let (status, created) = http
-        .post("/onchain-preauth", preauth("INV-1", "150.75", SENDER, FUTURE))
+        .post(
+            "/onchain-preauth",
+            preauth("INV-1", "150.75", SENDER, FUTURE),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["status"], "AUTHORIZED");
@@ -100,7 +103,10 @@ async fn preauthorisation_rules_of_v4_3_0() {
     let (status, body) = http
         .post("/onchain-preauth", preauth("INV-1", "1", SENDER, FUTURE))
         .await;
-    assert_eq!((status, message(&body)), (StatusCode::CONFLICT, "Invoice already exists"));
+    assert_eq!(
+        (status, message(&body)),
+        (StatusCode::CONFLICT, "Invoice already exists")
+    );
 
     let (status, body) = http
         .post("/onchain-preauth", preauth("INV-2", "0.00", SENDER, FUTURE))
@@ -141,7 +147,11 @@ async fn preauthorisation_rules_of_v4_3_0() {
         .await;
     assert_eq!(status, StatusCode::OK, "{settled}");
     assert_eq!(
-        (&settled["status"], &settled["settledAmount"], &settled["authorizedAmount"]),
+        (
+            &settled["status"],
+            &settled["settledAmount"],
+            &settled["authorizedAmount"]
+        ),
         (&json!("SETTLED"), &json!("120.50"), &json!("150.75"))
     );
     let (status, body) = http
@@ -152,7 +162,10 @@ async fn preauthorisation_rules_of_v4_3_0() {
         (StatusCode::CONFLICT, "Invalid settlement state: SETTLED")
     );
     let (status, read) = http.get("/onchain-preauth/INV-1").await;
-    assert_eq!((status, &read["status"]), (StatusCode::OK, &json!("SETTLED")));
+    assert_eq!(
+        (status, &read["status"]),
+        (StatusCode::OK, &json!("SETTLED"))
+    );
     assert_eq!(read["settledAmount"], "120.50");
 
     let (status, body) = http.get("/onchain-preauth/INV-404").await;
@@ -234,7 +247,10 @@ async fn upload(http: &Http, app: &str) -> StatusCode {
 async fn ready_application(http: &Http, name: &str) -> String {
     let (status, created) = http.post("/v1/partner/clients", client(name)).await;
     assert_eq!(status, StatusCode::OK, "{created}");
-    let app = created["data"]["applicationId"].as_str().unwrap().to_owned();
+    let app = created["data"]["applicationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for section in xtask::mock::sandbox::DEFAULT_SECTIONS {
         let (status, saved) = http
             .put(
@@ -259,7 +275,10 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
 
     let (status, created) = http.post("/v1/partner/clients", client("Acme")).await;
     assert_eq!(status, StatusCode::OK);
-    let app = created["data"]["applicationId"].as_str().unwrap().to_owned();
+    let app = created["data"]["applicationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/v1/onboarding/partner/applications/{app}");
 
     let (status, dup) = http.post("/v1/partner/clients", client("Acme")).await;
@@ -271,11 +290,19 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
     assert_eq!(draft["data"]["applicationId"], app.as_str());
     let sections = draft["data"]["sections"].as_array().unwrap();
     assert_eq!(sections.len(), 2);
-    assert!(sections.iter().all(|s| s["status"] == "not_started"), "{draft}");
+    assert!(
+        sections.iter().all(|s| s["status"] == "not_started"),
+        "{draft}"
+    );
 
     let (status, early) = http.post(&format!("{path}/submit"), submission()).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(early["message"].as_str().unwrap().contains("Sections not complete"));
+    assert!(
+        early["message"]
+            .as_str()
+            .unwrap()
+            .contains("Sections not complete")
+    );
 
     let (status, saved) = http
         .put(
@@ -291,7 +318,9 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
             .contains(&json!({"sectionName": "basicBusinessInfo", "status": "complete"})),
         "{saved}"
     );
-    let (_, section) = http.get(&format!("{path}/sections/basicBusinessInfo")).await;
+    let (_, section) = http
+        .get(&format!("{path}/sections/basicBusinessInfo"))
+        .await;
     assert_eq!(section["status"], "complete");
     let (status, _) = http.get(&format!("{path}/sections/noSuchSection")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -303,7 +332,12 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
 
     let (status, no_document) = http.post(&format!("{path}/submit"), submission()).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(no_document["message"].as_str().unwrap().contains("document"));
+    assert!(
+        no_document["message"]
+            .as_str()
+            .unwrap()
+            .contains("document")
+    );
     assert_eq!(upload(&http, &app).await, StatusCode::CREATED);
 
     let (status, submitted) = http.post(&format!("{path}/submit"), submission()).await;
@@ -317,15 +351,27 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
         http.get(&path).await.1["data"]["status"].clone(),
         http.get(&path).await.1["data"]["status"].clone(),
     ];
-    assert_eq!(statuses, [json!("IN_REVIEW"), json!("APPROVED"), json!("APPROVED")]);
+    assert_eq!(
+        statuses,
+        [json!("IN_REVIEW"), json!("APPROVED"), json!("APPROVED")]
+    );
     let (status, _) = http
-        .put(&format!("{path}/sections/basicBusinessInfo"), json!({"data": {}}))
+        .put(
+            &format!("{path}/sections/basicBusinessInfo"),
+            json!({"data": {}}),
+        )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "an approved application is not mutable");
-    let (status, _) = http
-        .call(reqwest::Method::DELETE, &path, None, None)
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "only a DRAFT can be cancelled");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "an approved application is not mutable"
+    );
+    let (status, _) = http.call(reqwest::Method::DELETE, &path, None, None).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "only a DRAFT can be cancelled"
+    );
 
     let (status, _) = http
         .get("/v1/onboarding/partner/applications/2adba88e-9d63-44bc-b975-9b6ae3440dde")
@@ -371,13 +417,19 @@ async fn review_outcomes_denied_and_request_for_information() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, resubmitted) = http.post(&submit, submission()).await;
-    assert_eq!((status, &resubmitted["status"]), (StatusCode::OK, &json!("SUBMITTED")));
+    assert_eq!(
+        (status, &resubmitted["status"]),
+        (StatusCode::OK, &json!("SUBMITTED"))
+    );
     read(rfi.clone()).await;
     assert_eq!(read(rfi).await, "APPROVED");
 
     let (status, cancelled) = {
         let (_, created) = http.post("/v1/partner/clients", client("Cancel Co")).await;
-        let app = created["data"]["applicationId"].as_str().unwrap().to_owned();
+        let app = created["data"]["applicationId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         http.call(
             reqwest::Method::DELETE,
             &format!("/v1/onboarding/partner/applications/{app}"),
@@ -386,7 +438,10 @@ async fn review_outcomes_denied_and_request_for_information() {
         )
         .await
     };
-    assert_eq!((status, &cancelled["data"]["status"]), (StatusCode::OK, &json!("CANCELLED")));
+    assert_eq!(
+        (status, &cancelled["data"]["status"]),
+        (StatusCode::OK, &json!("CANCELLED"))
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -396,10 +451,20 @@ async fn an_idempotency_key_replays_without_a_second_effect() {
     let http = Http::new(&server);
     let key = uuid::Uuid::new_v4().to_string();
     let first = http
-        .call(reqwest::Method::POST, "/v1/partner/clients", Some(client("Once")), Some(&key))
+        .call(
+            reqwest::Method::POST,
+            "/v1/partner/clients",
+            Some(client("Once")),
+            Some(&key),
+        )
         .await;
     let replay = http
-        .call(reqwest::Method::POST, "/v1/partner/clients", Some(client("Once")), Some(&key))
+        .call(
+            reqwest::Method::POST,
+            "/v1/partner/clients",
+            Some(client("Once")),
+            Some(&key),
+        )
         .await;
     assert_eq!(first.0, StatusCode::OK);
     assert_eq!(replay, first, "the replay repeats the first answer");
@@ -408,9 +473,19 @@ async fn an_idempotency_key_replays_without_a_second_effect() {
     assert_eq!(status, StatusCode::CONFLICT);
 
     let (status, reused) = http
-        .call(reqwest::Method::POST, "/v1/partner/clients", Some(client("Other")), Some(&key))
+        .call(
+            reqwest::Method::POST,
+            "/v1/partner/clients",
+            Some(client("Other")),
+            Some(&key),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{reused}");
-    assert!(reused["message"].as_str().unwrap().contains("idempotency key"));
+    assert!(
+        reused["message"]
+            .as_str()
+            .unwrap()
+            .contains("idempotency key")
+    );
     server.shutdown().await.unwrap();
 }

@@ -166,7 +166,13 @@ pub fn mock(args: &[String], usage: &str) -> ExitCode {
 pub fn contract(args: &[String], usage: &str) -> ExitCode {
     let flags = match Flags::parse(
         args,
-        &["--spec", "--base-url", "--token-env", "--junit", "--timeout-secs"],
+        &[
+            "--spec",
+            "--base-url",
+            "--token-env",
+            "--junit",
+            "--timeout-secs",
+        ],
         &[],
     ) {
         Ok(f) => f,
@@ -183,7 +189,9 @@ pub fn contract(args: &[String], usage: &str) -> ExitCode {
         Some(var) => match std::env::var(var) {
             Ok(t) if !t.is_empty() => Some(t),
             _ => {
-                eprintln!("error: `--token-env {var}`: the environment variable `{var}` is not set");
+                eprintln!(
+                    "error: `--token-env {var}`: the environment variable `{var}` is not set"
+                );
                 return ExitCode::from(2);
             }
         },
@@ -238,9 +246,14 @@ pub fn openapi(args: &[String], usage: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some(document) = loaded.document else {
-        eprintln!("error: `{spec}` is release notes, which have no OpenAPI document");
-        return ExitCode::FAILURE;
+    let document = match loaded.document {
+        Some(d) => d,
+        None => {
+            eprintln!(
+                "note: `{spec}` is release notes; the document is written from the IR the mock serves"
+            );
+            xtask::spec::document_from_ir(&loaded.api)
+        }
     };
     let text = serde_json::to_string_pretty(&document).unwrap_or_default();
     match flags.one("--out") {
@@ -259,7 +272,13 @@ pub fn openapi(args: &[String], usage: &str) -> ExitCode {
 pub fn bench_mock(args: &[String], usage: &str, root: &Path) -> ExitCode {
     let flags = match Flags::parse(
         args,
-        &["--spec", "--requests", "--concurrency", "--max-seconds", "--prism"],
+        &[
+            "--spec",
+            "--requests",
+            "--concurrency",
+            "--max-seconds",
+            "--prism",
+        ],
         &[],
     ) {
         Ok(f) => f,

@@ -167,7 +167,10 @@ pub async fn run(api: &Api, options: &ContractOptions) -> Report {
         checks: Vec::new(),
     };
     for op in &api.operations {
-        let name = op.operation_id.clone().unwrap_or_else(|| op.fn_name.clone());
+        let name = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| op.fn_name.clone());
         for case in cases(&synth, op) {
             let key = uuid::Uuid::new_v4().to_string();
             let first = send(&http, api, &synth, op, &case, options, &key).await;
@@ -291,12 +294,14 @@ async fn send(
             }
             ParamLocation::Query => query.push((p.wire_name.clone(), text)),
             ParamLocation::Header => headers.push((p.wire_name.clone(), text)),
-            ParamLocation::Cookie => headers.push(("Cookie".into(), format!("{}={text}", p.wire_name))),
+            ParamLocation::Cookie => {
+                headers.push(("Cookie".into(), format!("{}={text}", p.wire_name)))
+            }
         }
     }
     let url = format!("{}{}", options.base_url.trim_end_matches('/'), path);
-    let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes())
-        .map_err(|e| e.to_string())?;
+    let method =
+        reqwest::Method::from_bytes(op.method.as_str().as_bytes()).map_err(|e| e.to_string())?;
     let mut request = http.request(method, &url).query(&query);
     for (k, v) in headers {
         request = request.header(k, v);
@@ -381,7 +386,7 @@ async fn send(
     })
 }
 
-fn documented<'a>(op: &'a Operation, status: u16) -> Option<&'a Response> {
+fn documented(op: &Operation, status: u16) -> Option<&Response> {
     op.responses
         .iter()
         .find(|r| r.status == Status::Code(status))
@@ -480,11 +485,7 @@ fn check_answer(
                 "content type `{content_type}` is not the documented `{media}`"
             )]
         };
-        out.push(check(
-            "content-type",
-            format!("`{content_type}`"),
-            failures,
-        ));
+        out.push(check("content-type", format!("`{content_type}`"), failures));
     }
 
     if let Some(ResponseBody::Json { ty, .. }) = &response.body {
@@ -522,13 +523,20 @@ fn check_answer(
                 Some(v) => {
                     let text = String::from_utf8_lossy(v.as_bytes());
                     let value = parameter_value(synth.validator(), &h.ty, &text);
-                    for v in synth.validator().validate(&h.ty, &value, Direction::Response) {
+                    for v in synth
+                        .validator()
+                        .validate(&h.ty, &value, Direction::Response)
+                    {
                         failures.push(format!("header `{}`: {}", h.wire_name, v.message));
                     }
                 }
             }
         }
-        let names: Vec<&str> = response.headers.iter().map(|h| h.wire_name.as_str()).collect();
+        let names: Vec<&str> = response
+            .headers
+            .iter()
+            .map(|h| h.wire_name.as_str())
+            .collect();
         out.push(check(
             "headers",
             format!("documented: {}", names.join(", ")),

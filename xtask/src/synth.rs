@@ -132,10 +132,7 @@ impl Synth {
                     Value::Number(_) => {
                         let lo = n.minimum.unwrap_or(1.0);
                         let x = n.maximum.map_or(lo, |hi| lo.min(hi));
-                        if matches!(
-                            n.inner,
-                            Primitive::I32 | Primitive::I64 | Primitive::U64
-                        ) {
+                        if matches!(n.inner, Primitive::I32 | Primitive::I64 | Primitive::U64) {
                             Value::from(x.ceil() as i64)
                         } else {
                             serde_json::Number::from_f64(x)

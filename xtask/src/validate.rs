@@ -162,12 +162,13 @@ impl Validator {
                     format!("expected an object, found {}", kind(other)),
                 ),
             },
-            TypeRef::Named(name) => match self.types.get(name) {
-                Some(def) => self.check_def(def, value, direction, pointer, depth, out),
-                // A name the IR does not define cannot be checked; the generator would not have
-                // produced it, so this only happens with hand-built IR.
-                None => {}
-            },
+            // A name the IR does not define cannot be checked; the generator would not have
+            // produced it, so this only happens with hand-built IR.
+            TypeRef::Named(name) => {
+                if let Some(def) = self.types.get(name) {
+                    self.check_def(def, value, direction, pointer, depth, out);
+                }
+            }
         }
     }
 
@@ -437,11 +438,7 @@ fn abbreviate(values: &[&str]) -> String {
     if values.len() <= 8 {
         values.join(", ")
     } else {
-        format!(
-            "{}, ... ({} values)",
-            values[..8].join(", "),
-            values.len()
-        )
+        format!("{}, ... ({} values)", values[..8].join(", "), values.len())
     }
 }
 
@@ -505,7 +502,10 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
             Some(s) => fail(format!(
                 "`{s}` is not an RFC 3339 date-time (format date-time)"
             )),
-            None => fail(format!("expected a date-time string, found {}", kind(value))),
+            None => fail(format!(
+                "expected a date-time string, found {}",
+                kind(value)
+            )),
         },
         Primitive::Date => match value.as_str() {
             Some(s) if is_date(s) => {}
@@ -552,9 +552,7 @@ pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value
     };
     match ty {
         TypeRef::Primitive(p) => scalar(*p),
-        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            parameter_value(validator, inner, text)
-        }
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => parameter_value(validator, inner, text),
         TypeRef::Array(item) => Value::Array(
             text.split(',')
                 .map(|part| parameter_value(validator, item, part))
@@ -572,7 +570,7 @@ pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::ir::{EnumVariant, Field, Struct, StringEnum};
+    use crate::codegen::ir::{EnumVariant, Field, StringEnum, Struct};
     use serde_json::json;
 
     fn api() -> Api {
@@ -657,17 +655,22 @@ mod tests {
             Direction::Request,
         );
         let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/id", "/kind", "/code", "/code", "/born"], "{found:#?}");
+        assert_eq!(
+            pointers,
+            ["/id", "/kind", "/code", "/code", "/born"],
+            "{found:#?}"
+        );
         assert!(found[0].message.contains("`id` of Pet is missing"));
         assert!(found[2].message.contains("above the maximum 2"));
         assert!(found[3].message.contains("pattern"));
-        assert!(v
-            .validate(
+        assert!(
+            v.validate(
                 &pet,
                 &json!({"id": "2adba88e-9d63-44bc-b975-9b6ae3440dde", "kind": "cat", "born": null}),
                 Direction::Response
             )
-            .is_empty());
+            .is_empty()
+        );
     }
 
     #[test]

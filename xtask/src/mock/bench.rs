@@ -191,7 +191,11 @@ fn free_port() -> Result<SocketAddr, String> {
     listener.local_addr().map_err(|e| e.to_string())
 }
 
-async fn wait_until_listening(addr: SocketAddr, within: Duration, child: &mut Child) -> Result<(), String> {
+async fn wait_until_listening(
+    addr: SocketAddr,
+    within: Duration,
+    child: &mut Child,
+) -> Result<(), String> {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if tokio::net::TcpStream::connect(addr).await.is_ok() {
@@ -222,7 +226,10 @@ pub async fn compare_with_prism(options: &BenchOptions) -> Result<Comparison, St
         .iter()
         .find(|o| {
             o.method == Method::Post
-                && matches!(o.body.as_ref().map(|b| &b.content), Some(BodyContent::Json { .. }))
+                && matches!(
+                    o.body.as_ref().map(|b| &b.content),
+                    Some(BodyContent::Json { .. })
+                )
         })
         .ok_or("the spec has no POST operation with a JSON body")?;
     let Some(BodyContent::Json { ty, examples, .. }) = op.body.as_ref().map(|b| &b.content) else {
@@ -291,7 +298,13 @@ pub async fn compare_with_prism(options: &BenchOptions) -> Result<Comparison, St
     let prism_addr = free_port()?;
     let mut prism = Child(
         std::process::Command::new(&prism_bin)
-            .args(["mock", "-h", "127.0.0.1", "-p", &prism_addr.port().to_string()])
+            .args([
+                "mock",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &prism_addr.port().to_string(),
+            ])
             .arg(&document_path)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -214,7 +214,10 @@ impl MockResponse {
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
-        if let Some(ct) = self.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        if let Some(ct) = self
+            .content_type
+            .and_then(|c| HeaderValue::from_str(&c).ok())
+        {
             headers.insert(header::CONTENT_TYPE, ct);
         }
         for (name, value) in self.headers {
@@ -285,7 +288,9 @@ impl Shared {
                         };
                         let bytes = match (&body, &r.body) {
                             (Some(b), _) => Bytes::from(serde_json::to_vec(b).unwrap_or_default()),
-                            (None, Some(ResponseBody::Text { .. })) => Bytes::from_static(b"example"),
+                            (None, Some(ResponseBody::Text { .. })) => {
+                                Bytes::from_static(b"example")
+                            }
                             (None, Some(ResponseBody::Binary { .. })) => {
                                 Bytes::from_static(b"\x00example")
                             }
@@ -389,7 +394,11 @@ fn find_canned(op: &OpEntry, code: u16) -> Option<&Canned> {
     op.canned
         .iter()
         .find(|c| c.status == Status::Code(code))
-        .or_else(|| op.canned.iter().find(|c| c.status == Status::Range(code / 100)))
+        .or_else(|| {
+            op.canned
+                .iter()
+                .find(|c| c.status == Status::Range(code / 100))
+        })
         .or_else(|| op.canned.iter().find(|c| c.status == Status::Default))
 }
 
@@ -439,9 +448,7 @@ struct Incoming<'a> {
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let found = shared
-        .router
-        .find(parts.method.as_str(), parts.uri.path());
+    let found = shared.router.find(parts.method.as_str(), parts.uri.path());
     let ((ai, oi), path_params) = match found {
         Found::Operation(target, params) => (target, params),
         Found::NotFound => {
@@ -496,7 +503,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     };
 
     // Credentials first: an unauthenticated request learns nothing about its body's validity.
-    if !op.security.is_empty() && !has_credentials(&entry.api, op, &parts.headers, parts.uri.query())
+    if !op.security.is_empty()
+        && !has_credentials(&entry.api, op, &parts.headers, parts.uri.query())
     {
         let r = error_response(
             entry,
@@ -585,7 +593,10 @@ fn has_credentials(api: &Api, op: &Operation, headers: &HeaderMap, query: Option
                     .get_all(header::COOKIE)
                     .iter()
                     .filter_map(|v| v.to_str().ok())
-                    .any(|c| c.split(';').any(|p| p.trim().starts_with(&format!("{name}=")))),
+                    .any(|c| {
+                        c.split(';')
+                            .any(|p| p.trim().starts_with(&format!("{name}=")))
+                    }),
                 ParamLocation::Path => true,
             },
         }
@@ -643,7 +654,10 @@ fn check_parameters(
                     location,
                     name: Some(param.wire_name.clone()),
                     pointer: String::new(),
-                    message: format!("required {location} parameter `{}` is missing", param.wire_name),
+                    message: format!(
+                        "required {location} parameter `{}` is missing",
+                        param.wire_name
+                    ),
                 });
             }
             continue;
@@ -800,10 +814,8 @@ fn canned_response(canned: &Canned, code: Option<u16>, body: Option<Value>) -> M
         .iter()
         .map(|(name, source)| {
             let value = match source {
-                HeaderSource::FreshUuid => {
-                    HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-                        .expect("a UUID is a valid header value")
-                }
+                HeaderSource::FreshUuid => HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                    .expect("a UUID is a valid header value"),
                 HeaderSource::Fixed(v) => v.clone(),
             };
             (name.clone(), value)
@@ -832,7 +844,9 @@ fn error_response(
     violations: &[RequestViolation],
 ) -> MockResponse {
     let violations_json = serde_json::to_value(violations).unwrap_or(Value::Null);
-    let canned = documents(op, code).then(|| find_canned(op_entry, code)).flatten();
+    let canned = documents(op, code)
+        .then(|| find_canned(op_entry, code))
+        .flatten();
     let Some(canned) = canned else {
         let mut body = json!({"message": message});
         if !violations.is_empty() {
@@ -889,7 +903,9 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
         path: incoming
             .path_params
             .iter()
-            .fold(op.path.clone(), |p, (n, v)| p.replace(&format!("{{{n}}}"), v)),
+            .fold(op.path.clone(), |p, (n, v)| {
+                p.replace(&format!("{{{n}}}"), v)
+            }),
         body: incoming.body.clone(),
     };
     if let Some(key) = &key {
@@ -945,12 +961,18 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
         }
     };
     if let Some(key) = key {
-        state.idempotency.insert(key, (fingerprint, response.clone()));
+        state
+            .idempotency
+            .insert(key, (fingerprint, response.clone()));
     }
     response
 }
 
-fn success_with(entry: &ApiEntry, op_entry: &OpEntry, overlay: &Map<String, Value>) -> MockResponse {
+fn success_with(
+    entry: &ApiEntry,
+    op_entry: &OpEntry,
+    overlay: &Map<String, Value>,
+) -> MockResponse {
     let Some(i) = op_entry.default else {
         return MockResponse::json(200, &Value::Object(overlay.clone()));
     };
@@ -977,9 +999,7 @@ fn inject_faults(
     for fault in &op_entry.faults {
         match fault {
             FaultKind::UndocumentedStatus => {
-                response.status = (418..600)
-                    .find(|c| !documents(op, *c))
-                    .unwrap_or(418);
+                response.status = (418..600).find(|c| !documents(op, *c)).unwrap_or(418);
             }
             FaultKind::DropRequiredField | FaultKind::CorruptEnum => {
                 let (Some(ty), Ok(mut body)) =

@@ -26,6 +26,9 @@ struct Route {
     segments: Vec<Segment>,
 }
 
+/// A route that matched: its count of literal segments, the route, and its path parameters.
+type Candidate<'a> = (usize, &'a Route, Vec<(String, String)>);
+
 /// What a request path and method found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
@@ -90,7 +93,7 @@ impl Router {
     pub fn find(&self, method: &str, path: &str) -> Found {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         // The best match has the most literal segments, so `/a/static` wins over `/a/{id}`.
-        let mut best: Option<(usize, &Route, Vec<(String, String)>)> = None;
+        let mut best: Option<Candidate<'_>> = None;
         let mut allowed = Vec::new();
         for route in &self.routes {
             let Some(params) = matches(&route.segments, &parts) else {
@@ -163,7 +166,10 @@ mod tests {
             router.find("GET", "/a/x%20y"),
             Found::Operation((0, 0), vec![("id".into(), "x y".into())])
         );
-        assert_eq!(router.find("GET", "/a/static"), Found::Operation((0, 1), vec![]));
+        assert_eq!(
+            router.find("GET", "/a/static"),
+            Found::Operation((0, 1), vec![])
+        );
         assert_eq!(
             router.find("GET", "/a/1/settle"),
             Found::MethodNotAllowed(vec![Method::Post])

@@ -253,7 +253,10 @@ pub fn apply(state: &mut State, call: &Call<'_>) -> Outcome {
                     if app.status != "DRAFT" {
                         return Outcome::Error(
                             409,
-                            format!("Only a DRAFT application can be cancelled; this one is {}.", app.status),
+                            format!(
+                                "Only a DRAFT application can be cancelled; this one is {}.",
+                                app.status
+                            ),
                         );
                     }
                     app.status = "CANCELLED";
@@ -270,7 +273,10 @@ pub fn apply(state: &mut State, call: &Call<'_>) -> Outcome {
                         if !mutable {
                             return Outcome::Error(
                                 409,
-                                format!("The application is {} and cannot be modified.", app.status),
+                                format!(
+                                    "The application is {} and cannot be modified.",
+                                    app.status
+                                ),
                             );
                         }
                         entry.1 = "complete";
@@ -322,7 +328,10 @@ pub fn apply(state: &mut State, call: &Call<'_>) -> Outcome {
                 _ => unreachable!("handled above"),
             }
             set("applicationId", Value::String(id.clone()));
-            set("clientEntityId", Value::String(app.client_entity_id.clone()));
+            set(
+                "clientEntityId",
+                Value::String(app.client_entity_id.clone()),
+            );
             if !matches!(rule, Rule::GetSection | Rule::SaveSection) {
                 set("status", Value::String(app.status.into()));
             }
@@ -346,7 +355,7 @@ pub fn apply(state: &mut State, call: &Call<'_>) -> Outcome {
             let amount = text(call.body, "amount").unwrap_or_default();
             let sender = text(call.body, "sender").unwrap_or_default();
             let receiver = text(call.body, "receiver").unwrap_or_default();
-            if !decimal(&amount).is_some_and(|a| a > 0) {
+            if decimal(&amount).is_none_or(|a| a <= 0) {
                 return Outcome::Error(400, "Amount must be greater than zero".into());
             }
             if sender.eq_ignore_ascii_case(&receiver) {
@@ -394,10 +403,7 @@ pub fn apply(state: &mut State, call: &Call<'_>) -> Outcome {
                     return Outcome::Error(409, "Pre-authorization expired".into());
                 }
                 if p.status != "AUTHORIZED" {
-                    return Outcome::Error(
-                        409,
-                        format!("Invalid settlement state: {}", p.status),
-                    );
+                    return Outcome::Error(409, format!("Invalid settlement state: {}", p.status));
                 }
                 let amount = text(call.body, "amount").unwrap_or_default();
                 let Some(units) = decimal(&amount).filter(|a| *a > 0) else {
@@ -460,7 +466,11 @@ pub fn decimal(text: &str) -> Option<i128> {
     {
         return None;
     }
-    let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let fraction: i128 = format!("{fraction:0<18}").parse().ok()?;
     let units = whole * 10i128.pow(18) + fraction;
     Some(if negative { -units } else { units })
@@ -525,14 +535,35 @@ fn merge_like(template: &Value, value: &Value) -> Value {
 
 /// Removes the first required property (depth first) that `value` holds. Fault injection.
 pub fn drop_required(validator: &Validator, ty: &TypeRef, value: &mut Value) -> bool {
-    walk_fields(validator, ty, value, &mut |field_required, key, map| {
-        if field_required {
-            map.remove(key);
-            true
-        } else {
-            false
-        }
-    })
+    match ty {
+        TypeRef::Nullable(t) | TypeRef::Boxed(t) => drop_required(validator, t, value),
+        TypeRef::Array(t) => match value {
+            Value::Array(items) => items.iter_mut().any(|i| drop_required(validator, t, i)),
+            _ => false,
+        },
+        TypeRef::Named(name) => match validator.type_def(name).map(|d| d.kind.clone()) {
+            Some(TypeKind::Alias(t)) => drop_required(validator, &t, value),
+            Some(TypeKind::Struct(s)) => {
+                let Value::Object(map) = value else {
+                    return false;
+                };
+                if let Some(field) = s
+                    .fields
+                    .iter()
+                    .find(|f| f.required && map.contains_key(&f.wire_name))
+                {
+                    map.remove(&field.wire_name);
+                    return true;
+                }
+                s.fields.iter().any(|field| {
+                    map.get_mut(&field.wire_name)
+                        .is_some_and(|v| drop_required(validator, &field.ty, v))
+                })
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Replaces the first enum value (depth first) with one the enum does not have. Fault injection.
@@ -564,41 +595,6 @@ pub fn corrupt_enum(validator: &Validator, ty: &TypeRef, value: &mut Value) -> b
                 validator.is_valid(&v.ty, value, Direction::Response)
                     && corrupt_enum(validator, &v.ty, value)
             }),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-fn walk_fields(
-    validator: &Validator,
-    ty: &TypeRef,
-    value: &mut Value,
-    f: &mut dyn FnMut(bool, &str, &mut Map<String, Value>) -> bool,
-) -> bool {
-    match ty {
-        TypeRef::Nullable(t) | TypeRef::Boxed(t) => walk_fields(validator, t, value, f),
-        TypeRef::Array(t) => match value {
-            Value::Array(items) => items.iter_mut().any(|i| walk_fields(validator, t, i, f)),
-            _ => false,
-        },
-        TypeRef::Named(name) => match validator.type_def(name).map(|d| d.kind.clone()) {
-            Some(TypeKind::Alias(t)) => walk_fields(validator, &t, value, f),
-            Some(TypeKind::Struct(s)) => {
-                let Value::Object(map) = value else {
-                    return false;
-                };
-                for field in &s.fields {
-                    if map.contains_key(&field.wire_name) && f(field.required, &field.wire_name, map)
-                    {
-                        return true;
-                    }
-                }
-                s.fields.iter().any(|field| {
-                    map.get_mut(&field.wire_name)
-                        .is_some_and(|v| walk_fields(validator, &field.ty, v, f))
-                })
-            }
             _ => false,
         },
         _ => false,
