@@ -6,7 +6,27 @@
 #[rustfmt::skip]
 pub mod runtime;
 
+/// Accounts (Stablecoin) API (feature `circle_accounts`).
+#[cfg(feature = "circle_accounts")]
+#[rustfmt::skip]
+pub mod circle_accounts;
+
+/// Circle Partner Onboarding API (feature `circle_partner_onboarding`).
+#[cfg(feature = "circle_partner_onboarding")]
+#[rustfmt::skip]
+pub mod circle_partner_onboarding;
+
 /// Customer Orchestration API (feature `customer_orchestration`).
 #[cfg(feature = "customer_orchestration")]
 #[rustfmt::skip]
 pub mod customer_orchestration;
+
+/// Jiko Partner API (feature `jiko_partner_api`).
+#[cfg(feature = "jiko_partner_api")]
+#[rustfmt::skip]
+pub mod jiko_partner_api;
+
+/// Partner API (feature `partner_api`).
+#[cfg(feature = "partner_api")]
+#[rustfmt::skip]
+pub mod partner_api;

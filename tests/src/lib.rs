@@ -114,3 +114,74 @@ pub fn spec_api(module: &str) -> xtask::codegen::ir::Api {
         .find(|a| a.module == module)
         .unwrap_or_else(|| panic!("no spec for module {module}"))
 }
+
+/// Every JSON example in a release-notes file, with the line of its opening bracket, found
+/// independently of the generator: each line that starts with `{` or `[` at column 1 begins one
+/// JSON value, read with serde_json's stream reader (which stops at the end of that value).
+pub fn release_notes_json_blocks(text: &str) -> Vec<(usize, Value)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.starts_with('{') || line.starts_with('[') {
+            let mut values =
+                serde_json::Deserializer::from_str(&text[offset..]).into_iter::<Value>();
+            match values.next() {
+                Some(Ok(value)) => out.push((i + 1, value)),
+                other => panic!("line {}: the JSON example does not parse: {other:?}", i + 1),
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// The placeholder strings release notes use for "a value of this type".
+pub fn placeholder_kind(value: &Value) -> Option<&'static str> {
+    match value.as_str()? {
+        "<boolean>" => Some("boolean"),
+        "<integer>" => Some("integer"),
+        "<number>" => Some("number"),
+        "<string>" => Some("string"),
+        _ => None,
+    }
+}
+
+/// True when `checked` equals `documented` except where `documented` holds a placeholder
+/// string, which `checked` may replace by any value of the placeholder's type. Returns the
+/// number of replaced placeholders, or the first JSON pointer where the two differ otherwise.
+pub fn equal_modulo_placeholders(
+    documented: &Value,
+    checked: &Value,
+    pointer: &str,
+) -> Result<usize, String> {
+    if let Some(kind) = placeholder_kind(documented) {
+        let fits = match kind {
+            "boolean" => checked.is_boolean(),
+            "integer" => checked.is_i64() || checked.is_u64(),
+            "number" => checked.is_number(),
+            _ => checked.is_string(),
+        };
+        return match (fits, documented == checked) {
+            (_, true) => Ok(0),
+            (true, false) => Ok(1),
+            (false, false) => Err(format!("{pointer}: {checked} is not a {kind}")),
+        };
+    }
+    match (documented, checked) {
+        (Value::Object(a), Value::Object(b)) => {
+            if a.len() != b.len() || a.keys().any(|k| !b.contains_key(k)) {
+                return Err(format!("{pointer}: the keys differ"));
+            }
+            a.iter().try_fold(0, |n, (k, v)| {
+                Ok(n + equal_modulo_placeholders(v, &b[k], &format!("{pointer}/{}", escape(k)))?)
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().try_fold(0, |n, (i, (x, y))| {
+                Ok(n + equal_modulo_placeholders(x, y, &format!("{pointer}/{i}"))?)
+            })
+        }
+        _ if documented == checked => Ok(0),
+        _ => Err(format!("{pointer}: {documented} became {checked}")),
+    }
+}

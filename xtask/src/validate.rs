@@ -600,6 +600,7 @@ mod tests {
             version: None,
             description: None,
             servers: vec![],
+            signature: None,
             security_schemes: vec![],
             examples: vec![],
             operations: vec![],

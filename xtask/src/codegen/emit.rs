@@ -340,7 +340,7 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
         let vty = ty(&v.ty, Scope::Types);
         let tags = (!v.tags.is_empty()).then(|| {
             let text = format!(
-                "Selected by: {}.",
+                " Selected by: {}.",
                 v.tags
                     .iter()
                     .map(|t| format!("`{t}`"))
@@ -496,6 +496,47 @@ fn emit_headers_struct(name: &str, headers: &[ResponseHeader]) -> TokenStream {
     }
 }
 
+/// The struct that carries an operation's query, header and cookie parameters.
+fn emit_params_struct(name: &str, op: &Operation) -> TokenStream {
+    let sname = ident(name);
+    let grouped: Vec<&Parameter> = op.params.iter().filter(|p| p.grouped()).collect();
+    let fields = grouped.iter().map(|p| {
+        let fname = ident(&p.name);
+        let t = ty(&p.ty, Scope::Types);
+        let location = format!("{:?}", p.location).to_lowercase();
+        let doc = docs(&[
+            Some(&format!("{location} `{}`", p.wire_name)),
+            p.docs.as_deref(),
+        ]);
+        let deprecated = p
+            .deprecated
+            .as_ref()
+            .map(|note| quote!(#[deprecated(note = #note)]));
+        if p.required {
+            quote!(#doc #deprecated pub #fname: #t,)
+        } else {
+            quote!(#doc #deprecated pub #fname: ::std::option::Option<#t>,)
+        }
+    });
+    let derive_default = grouped
+        .iter()
+        .all(|p| !p.required)
+        .then(|| quote!(Default,));
+    let doc = format!(
+        " Query, header and cookie parameters of `{}` (`{} {}`).",
+        op.fn_name.trim_start_matches("r#"),
+        op.method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #sname {
+            #(#fields)*
+        }
+    }
+}
+
 fn emit_response_enum(
     name: &str,
     op: &Operation,
@@ -581,9 +622,14 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     let mut args = Vec::new();
     let mut param_docs = Vec::new();
     for p in &op.params {
-        let name = ident(&p.name);
-        let t = arg_type(p);
-        args.push(quote!(#name: #t));
+        if p.signature {
+            continue;
+        }
+        if !p.grouped() {
+            let name = ident(&p.name);
+            let t = arg_type(p);
+            args.push(quote!(#name: #t));
+        }
         let mut line = format!(
             "- `{}`: {} `{}`",
             p.name.trim_start_matches("r#"),
@@ -597,7 +643,14 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             line.push_str(": ");
             line.push_str(d.lines().next().unwrap_or_default().trim());
         }
+        if p.grouped() {
+            line = line.replacen("- `", "- `params.", 1);
+        }
         param_docs.push(line);
+    }
+    if let Some(params) = &op.params_type {
+        let params = ident(params);
+        args.push(quote!(params: &types::#params));
     }
     if let Some(body) = &op.body {
         let t = match &body.content {
@@ -609,7 +662,7 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
                 let t = ident(t);
                 quote!(&types::#t)
             }
-            BodyContent::Binary { .. } => quote!(::std::vec::Vec<u8>),
+            BodyContent::Binary { .. } => quote!(crate::runtime::BinaryBody),
             BodyContent::Text { .. } => quote!(::std::string::String),
         };
         let t = if body.required {
@@ -690,12 +743,12 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             let push = if matches!(p.ty, TypeRef::Array(_)) {
                 quote!(crate::runtime::push_query_array(&mut query, #wire, #explode, value);)
             } else {
-                quote!(crate::runtime::push_query(&mut query, #wire, &value);)
+                quote!(crate::runtime::push_query(&mut query, #wire, value);)
             };
             if p.required {
-                quote!({ let value = #name; #push })
+                quote!({ let value = &params.#name; #push })
             } else {
-                quote!(if let ::std::option::Option::Some(value) = #name { #push })
+                quote!(if let ::std::option::Option::Some(value) = &params.#name { #push })
             }
         });
         steps.push(quote! {
@@ -711,7 +764,10 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
     {
         let name = ident(&p.name);
         let wire = &p.wire_name;
-        if p.idempotency_key {
+        if p.signature {
+            // The signer sets this header after the request is built; without one, fail early.
+            steps.push(quote!(self.core.require_signer(#wire)?;));
+        } else if p.idempotency_key {
             let fresh = match &p.ty {
                 TypeRef::Primitive(Primitive::Uuid) => {
                     quote!(#name.unwrap_or_else(::uuid::Uuid::new_v4).to_string())
@@ -722,11 +778,11 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             };
             steps.push(quote!(request = request.header(#wire, #fresh);));
         } else if p.required {
-            steps.push(quote!(request = request.header(#wire, crate::runtime::ParamValue::param_string(&#name));));
+            steps.push(quote!(request = request.header(#wire, crate::runtime::ParamValue::param_string(&params.#name));));
         } else {
             steps.push(quote! {
-                if let ::std::option::Option::Some(value) = #name {
-                    request = request.header(#wire, crate::runtime::ParamValue::param_string(&value));
+                if let ::std::option::Option::Some(value) = &params.#name {
+                    request = request.header(#wire, crate::runtime::ParamValue::param_string(value));
                 }
             });
         }
@@ -741,9 +797,9 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             let name = ident(&p.name);
             let wire = &p.wire_name;
             if p.required {
-                quote!(cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(&#name)));)
+                quote!(cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(&params.#name)));)
             } else {
-                quote!(if let ::std::option::Option::Some(value) = #name { cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(&value))); })
+                quote!(if let ::std::option::Option::Some(value) = &params.#name { cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(value))); })
             }
         });
         steps.push(quote! {
@@ -769,7 +825,12 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
                 }
             }
             BodyContent::Form { .. } => quote!(request = request.form(body);),
-            BodyContent::Binary { media_type } | BodyContent::Text { media_type } => quote! {
+            BodyContent::Binary { media_type } => quote! {
+                request = request
+                    .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media_type))
+                    .body(body.bytes);
+            },
+            BodyContent::Text { media_type } => quote! {
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media_type).body(body);
             },
             BodyContent::Multipart { parts, .. } => {
@@ -917,7 +978,49 @@ fn emit_client(api: &Api) -> TokenStream {
             Some(&format!("A client for `{url}`.")),
             s.description.as_deref(),
         ]);
-        quote!(#doc pub fn #f() -> Self { Self::new(#url) })
+        let args = s.variables.iter().map(|v| {
+            let name = ident(&v.name);
+            quote!(#name: &str)
+        });
+        let fills = s.variables.iter().map(|v| {
+            let name = ident(&v.name);
+            let placeholder = format!("{{{}}}", v.wire_name);
+            quote!(.replace(#placeholder, #name))
+        });
+        if s.variables.is_empty() {
+            quote!(#doc pub fn #f() -> Self { Self::new(#url) })
+        } else {
+            quote!(#doc pub fn #f(#(#args),*) -> Self { Self::new(#url #(#fills)*) })
+        }
+    });
+    let signing = api.signature.as_ref().map(|sig| {
+        let header = &sig.header;
+        let parts = sig.message.iter().map(|p| match p {
+            SignaturePart::Header(name) => quote!(crate::runtime::SignaturePart::Header(#name)),
+            SignaturePart::Path => quote!(crate::runtime::SignaturePart::Path),
+            SignaturePart::Body => quote!(crate::runtime::SignaturePart::Body),
+            SignaturePart::Method => quote!(crate::runtime::SignaturePart::Method),
+        });
+        let described = sig
+            .message
+            .iter()
+            .map(|p| match p {
+                SignaturePart::Header(name) => format!("the `{name}` header"),
+                SignaturePart::Path => "the path".to_owned(),
+                SignaturePart::Body => "the body".to_owned(),
+                SignaturePart::Method => "the method".to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let doc = format!(
+            " Signs every request as the vendor requires: `{header}` = base64(HMAC-SHA256(secret, {described}))."
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn with_signing_secret(self, secret: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
+                self.with_signer(::std::sync::Arc::new(crate::runtime::HmacSigner::new(#header, &[#(#parts),*], secret)))
+            }
+        }
     });
     let server_list = api.servers.iter().map(|s| &s.url);
     let has = |pred: fn(&AuthKind) -> bool| api.security_schemes.iter().any(|s| pred(&s.kind));
@@ -988,6 +1091,7 @@ fn emit_client(api: &Api) -> TokenStream {
                 self
             }
 
+            #signing
             #bearer
             #basic
             #api_key
@@ -998,21 +1102,40 @@ fn emit_client(api: &Api) -> TokenStream {
 }
 
 fn emit_examples(api: &Api) -> TokenStream {
-    let checks = api
+    let examples: Vec<&Example> = api
         .examples
         .iter()
         .filter(|e| !contains_file(&e.ty))
-        .map(|e| {
-            let t = ty(&e.ty, Scope::Client);
-            let origin = &e.origin;
-            let json = serde_json::to_string(&e.value).expect("JSON values always serialise");
-            quote!(crate::runtime::round_trip::<#t>(#origin, #json))
-        });
+        .collect();
+    let entries = examples.iter().map(|e| {
+        let origin = &e.origin;
+        let json = serde_json::to_string(&e.value).expect("JSON values always serialise");
+        quote!((#origin, #json))
+    });
+    let arms = examples.iter().map(|e| {
+        let t = ty(&e.ty, Scope::Client);
+        let origin = &e.origin;
+        quote!(#origin => crate::runtime::round_trip::<#t>(origin, json),)
+    });
     quote! {
+        /// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+        #[cfg(feature = "examples")]
+        pub const EXAMPLES: &[(&str, &str)] = &[#(#entries),*];
+
+        /// Round-trips `json` through the type of the example documented at `origin`
+        /// (feature `examples`); `None` when no example sits there.
+        #[cfg(feature = "examples")]
+        pub fn check_example(origin: &str, json: &str) -> ::std::option::Option<crate::runtime::ExampleCheck> {
+            Some(match origin {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+
         /// Round-trips every documented example through its generated type (feature `examples`).
         #[cfg(feature = "examples")]
         pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-            ::std::vec::Vec::from([#(#checks),*])
+            EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
         }
     }
 }
@@ -1078,6 +1201,9 @@ pub fn emit_module(api: &Api) -> TokenStream {
         if let Some(name) = &op.error_type {
             models.push(emit_response_enum(name, op, &errors, true));
         }
+        if let Some(name) = &op.params_type {
+            models.push(emit_params_struct(name, op));
+        }
     }
 
     let client = emit_client(api);
@@ -1098,6 +1224,8 @@ pub fn emit_module(api: &Api) -> TokenStream {
     quote! {
         #(#module_docs)*
         #![allow(deprecated)]
+        // Errors carry the typed body and headers of documented responses by value, by design.
+        #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
         /// `info.version` of the spec, or `None` when the document holds a placeholder.
         pub const SPEC_VERSION: ::std::option::Option<&str> = #version;

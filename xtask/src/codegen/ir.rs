@@ -32,6 +32,31 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Documented examples, each with the type it must round-trip through.
     pub examples: Vec<Example>,
+    /// How requests are signed, when the vendor requires a signature header
+    /// (`x-specgen-request-signature`, usually added by an overlay).
+    pub signature: Option<SignatureScheme>,
+}
+
+/// A request-signing convention: an HMAC over parts of the request, sent in a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureScheme {
+    /// The header that carries the signature.
+    pub header: String,
+    /// What is signed, concatenated in order.
+    pub message: Vec<SignaturePart>,
+}
+
+/// One part of a signed message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignaturePart {
+    /// The value of a request header (empty when absent).
+    Header(String),
+    /// The URL path, without the query string.
+    Path,
+    /// The request body as sent (empty when there is none).
+    Body,
+    /// The HTTP method.
+    Method,
 }
 
 /// A server URL from the spec.
@@ -43,6 +68,17 @@ pub struct Server {
     pub description: Option<String>,
     /// The Rust name of the `Client` constructor for it (`sandbox`, `production`).
     pub fn_name: String,
+    /// `{name}` placeholders in the URL without a default, which become constructor arguments.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A server URL placeholder the caller must fill in (`https://{partner}.example.com`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// The placeholder as written in the URL.
+    pub wire_name: String,
+    /// The Rust argument name.
+    pub name: String,
 }
 
 /// How a security scheme authenticates a request.
@@ -335,6 +371,16 @@ pub struct Operation {
     /// The name of the per-operation success enum, present when more than one success status is
     /// documented (a single success response is returned directly).
     pub success_type: Option<String>,
+    /// The name of the struct that carries the query, header and cookie parameters, present when
+    /// the operation has any besides idempotency keys and signatures (those stay out of it).
+    pub params_type: Option<String>,
+}
+
+impl Parameter {
+    /// True for parameters passed in the operation's params struct rather than positionally.
+    pub fn grouped(&self) -> bool {
+        self.location != ParamLocation::Path && !self.idempotency_key && !self.signature
+    }
 }
 
 impl Operation {
@@ -382,6 +428,9 @@ pub struct Parameter {
     /// An idempotency key header that the client fills with a fresh UUID v4 unless the caller
     /// supplies one (`x-specgen-idempotency-key: true`, usually added by an overlay).
     pub idempotency_key: bool,
+    /// A signature header that the client's signer sets; it is not a method argument
+    /// (`x-specgen-signature: true`).
+    pub signature: bool,
     /// Why the parameter is deprecated, if it is.
     pub deprecated: Option<String>,
 }

@@ -116,11 +116,14 @@ fn cargo_toml(apis: &[Api]) -> String {
     out.push_str("tls = [\"reqwest/rustls\"]\n\n");
     out.push_str(
         "[dependencies]\n\
+         base64 = \"0.22\"\n\
          chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\", \"clock\"] }\n\
+         hmac = \"0.12\"\n\
          regex = { version = \"1\", default-features = false, features = [\"std\", \"unicode\"] }\n\
          reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"form\", \"multipart\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
+         sha2 = \"0.10\"\n\
          uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n",
     );
     out

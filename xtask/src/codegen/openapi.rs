@@ -88,19 +88,9 @@ fn is_text(media: &str) -> bool {
     media.to_ascii_lowercase().starts_with("text/")
 }
 
-/// A hint for naming an inline schema: a title that is a plain identifier wins over the position.
-fn title_hint(schema: &Schema, fallback: &str) -> String {
-    match &schema.schema_data.title {
-        Some(title)
-            if !title.is_empty()
-                && title
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
-        {
-            naming::type_name(title)
-        }
-        _ => fallback.to_owned(),
-    }
+/// The root-level signature declaration, if any.
+fn parsed_raw_signature(spec: &OpenAPI) -> Option<Value> {
+    spec.extensions.get("x-specgen-request-signature").cloned()
 }
 
 impl<'a> Lowerer<'a> {
@@ -196,13 +186,71 @@ impl<'a> Lowerer<'a> {
             types,
             operations,
             examples,
+            signature: self.signature(&parsed_raw_signature(self.spec)),
         }
+    }
+
+    /// The request-signing convention declared by `x-specgen-request-signature` at the root.
+    fn signature(&mut self, declared: &Option<Value>) -> Option<SignatureScheme> {
+        let declared = declared.as_ref()?;
+        let at = "#/x-specgen-request-signature";
+        let header = declared.get("header").and_then(Value::as_str);
+        let algorithm = declared.get("algorithm").and_then(Value::as_str);
+        let encoding = declared.get("encoding").and_then(Value::as_str);
+        let (Some(header), Some("hmac-sha256"), Some("base64")) = (header, algorithm, encoding)
+        else {
+            self.error(
+                at,
+                "request signature needs `header`, `algorithm: hmac-sha256` and `encoding: base64`".into(),
+                "those are the supported values; describe other schemes with a custom RequestSigner",
+            );
+            return None;
+        };
+        let mut message = Vec::new();
+        for (i, part) in declared
+            .get("message")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let part = part.as_str().unwrap_or_default();
+            message.push(match part {
+                "path" => SignaturePart::Path,
+                "body" => SignaturePart::Body,
+                "method" => SignaturePart::Method,
+                other => match other.strip_prefix("header:") {
+                    Some(name) => SignaturePart::Header(name.to_owned()),
+                    None => {
+                        self.error(
+                            &format!("{at}/message/{i}"),
+                            format!("unknown signature part `{other}`"),
+                            "use `path`, `body`, `method` or `header:<name>`",
+                        );
+                        continue;
+                    }
+                },
+            });
+        }
+        Some(SignatureScheme {
+            header: header.to_owned(),
+            message,
+        })
     }
 
     fn servers(&mut self) -> Vec<Server> {
         let mut names = Namespace::with_reserved(CLIENT_RESERVED.iter().copied());
         let keywords = [
-            "sandbox", "staging", "test", "dev", "demo", "uat", "preview", "mock", "local",
+            "sandbox",
+            "production",
+            "staging",
+            "test",
+            "dev",
+            "demo",
+            "uat",
+            "preview",
+            "mock",
+            "local",
         ];
         let mut out = Vec::new();
         for (i, server) in self.spec.servers.iter().enumerate() {
@@ -210,18 +258,31 @@ impl<'a> Lowerer<'a> {
             for (var, value) in server.variables.iter().flatten() {
                 url = url.replace(&format!("{{{var}}}"), &value.default);
             }
+            // Placeholders without a declared default (Jiko's `{partner}`) become arguments.
+            let mut arg_names = Namespace::new();
+            let variables = url
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+                .map(|wire_name| ServerVariable {
+                    name: arg_names.claim(&naming::value_name(&wire_name)),
+                    wire_name,
+                })
+                .collect();
             let description = server
                 .description
                 .as_deref()
                 .map(str::trim)
                 .filter(|d| !d.is_empty());
-            let lower_url = url.to_ascii_lowercase();
-            let candidate = match description {
-                Some(d) if d.split_whitespace().count() <= 3 => naming::value_name(d),
-                _ => match keywords.iter().find(|k| lower_url.contains(*k)) {
-                    Some(k) => (*k).to_owned(),
-                    None if !names.contains("production") => "production".to_owned(),
-                    None => format!("server_{}", i + 1),
+            // An environment word in the description or the URL names the constructor best.
+            let haystack =
+                format!("{} {url}", description.unwrap_or_default()).to_ascii_lowercase();
+            let candidate = match keywords.iter().find(|k| haystack.contains(*k)) {
+                Some(k) => (*k).to_owned(),
+                None => match description {
+                    Some(d) if d.split_whitespace().count() <= 3 => naming::value_name(d),
+                    _ if !names.contains("production") => "production".to_owned(),
+                    _ => format!("server_{}", i + 1),
                 },
             };
             let fn_name = names.claim(candidate.trim_start_matches("r#"));
@@ -229,6 +290,7 @@ impl<'a> Lowerer<'a> {
                 url,
                 description: server.description.clone(),
                 fn_name,
+                variables,
             });
         }
         out
@@ -346,7 +408,7 @@ impl<'a> Lowerer<'a> {
                 self.schema_ref(reference, &format!("{pointer}/$ref"))
             }
             ReferenceOr::Item(schema) => {
-                let ty = self.inline(schema, &title_hint(schema, hint), pointer);
+                let ty = self.inline(schema, hint, pointer);
                 let ty = if schema.schema_data.nullable
                     && !matches!(ty, TypeRef::Nullable(_) | TypeRef::Json)
                 {
@@ -597,7 +659,10 @@ impl<'a> Lowerer<'a> {
                     || !any.all_of.is_empty()
                     || !any.one_of.is_empty()
                     || !any.any_of.is_empty()
-                    || (any.typ.as_deref() == Some("string") && !any.enumeration.is_empty())
+                    // A string enum without `type`, as OpenAPI 3.1 `const: X` becomes.
+                    || (matches!(any.typ.as_deref(), None | Some("string"))
+                        && !any.enumeration.is_empty()
+                        && any.enumeration.iter().all(Value::is_string))
             }
             _ => false,
         }
@@ -1010,7 +1075,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let mut arg_names = Namespace::with_reserved(["body", "self_"]);
+        let mut arg_names = Namespace::with_reserved(["body", "params", "self_"]);
         let mut params = Vec::new();
         let template_names: Vec<String> = path
             .split('{')
@@ -1037,11 +1102,13 @@ impl<'a> Lowerer<'a> {
                     docs: None,
                     explode: false,
                     idempotency_key: false,
+                    signature: false,
                     deprecated: None,
                 });
             }
         }
-        let mut path_params = Vec::new();
+        // Undeclared path parameters join the declared ones, which are sorted by path order below.
+        let mut path_params = std::mem::take(&mut params);
         let mut other_params = Vec::new();
         for (p, at) in &merged {
             let (location, explode_default) = match p {
@@ -1052,10 +1119,11 @@ impl<'a> Lowerer<'a> {
             };
             let data = p.parameter_data_ref();
             if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"]
+                && ["accept", "content-type", "authorization", "content-length"]
                     .contains(&data.name.to_ascii_lowercase().as_str())
             {
-                continue; // OpenAPI says these header parameters are ignored; the client sets them.
+                // OpenAPI says the first three are ignored; the HTTP client sets all four itself.
+                continue;
             }
             if location == ParamLocation::Path && !template_names.contains(&data.name) {
                 self.warn(
@@ -1088,11 +1156,14 @@ impl<'a> Lowerer<'a> {
                     value: example.clone(),
                 });
             }
-            let idempotency_key = data
-                .extensions
-                .get("x-specgen-idempotency-key")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let flag = |name: &str| {
+                data.extensions
+                    .get(name)
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            };
+            let idempotency_key = flag("x-specgen-idempotency-key");
+            let signature = flag("x-specgen-signature");
             let param = Parameter {
                 name: arg_names.claim(&naming::value_name(&data.name)),
                 wire_name: data.name.clone(),
@@ -1102,6 +1173,7 @@ impl<'a> Lowerer<'a> {
                 docs: data.description.clone(),
                 explode: data.explode.unwrap_or(explode_default),
                 idempotency_key,
+                signature,
                 deprecated: data
                     .deprecated
                     .unwrap_or(false)
@@ -1184,6 +1256,10 @@ impl<'a> Lowerer<'a> {
             keys
         };
 
+        let params_type = params
+            .iter()
+            .any(Parameter::grouped)
+            .then(|| self.types.claim(&format!("{base}Params")));
         let has_errors = responses.iter().any(|r| !r.status.is_success());
         let error_type = has_errors.then(|| self.types.claim(&format!("{base}Error")));
         let success_type = (responses.iter().filter(|r| r.status.is_success()).count() > 1)
@@ -1205,6 +1281,7 @@ impl<'a> Lowerer<'a> {
             responses,
             error_type,
             success_type,
+            params_type,
         })
     }
 

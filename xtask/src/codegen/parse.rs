@@ -60,10 +60,14 @@ pub fn parse_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Optio
 /// Rewrites OpenAPI 3.1 schema idioms that `openapiv3` (a 3.0 model) cannot read: type arrays
 /// with `null` become `nullable`, `const` becomes a one-value `enum`, numeric
 /// `exclusiveMinimum`/`exclusiveMaximum` become bounds, and array `examples` become `example`.
-fn downgrade_31(value: &mut Value) {
+/// Returns how many nodes it rewrote. `names` is true for maps whose keys are names (the
+/// children of `properties`, `schemas`, ...), where a key such as `const` is a property name.
+fn downgrade_31(value: &mut Value, names: bool) -> usize {
+    let mut rewrites = 0;
     match value {
-        Value::Object(map) => {
+        Value::Object(map) if !names => {
             if let Some(Value::Array(types)) = map.get("type").cloned() {
+                rewrites += 1;
                 let non_null: Vec<Value> = types
                     .iter()
                     .filter(|t| t.as_str() != Some("null"))
@@ -90,6 +94,7 @@ fn downgrade_31(value: &mut Value) {
                 }
             }
             if let Some(constant) = map.remove("const") {
+                rewrites += 1;
                 map.insert("enum".into(), Value::Array(vec![constant]));
             }
             for (key, bound) in [
@@ -97,25 +102,45 @@ fn downgrade_31(value: &mut Value) {
                 ("exclusiveMaximum", "maximum"),
             ] {
                 if let Some(Value::Number(n)) = map.get(key).cloned() {
+                    rewrites += 1;
                     map.insert(bound.into(), Value::Number(n));
                     map.insert(key.into(), Value::Bool(true));
                 }
             }
             if map.contains_key("type") || map.contains_key("properties") {
                 if let Some(Value::Array(examples)) = map.get("examples").cloned() {
+                    rewrites += 1;
                     map.remove("examples");
                     if let Some(first) = examples.into_iter().next() {
                         map.entry("example").or_insert(first);
                     }
                 }
             }
-            for child in map.values_mut() {
-                downgrade_31(child);
+            for (key, child) in map.iter_mut() {
+                // Examples are data, not schemas: a `type` array inside one is a value.
+                if key == "example" || key == "examples" || key == "default" || key == "enum" {
+                    continue;
+                }
+                let child_names = matches!(
+                    key.as_str(),
+                    "properties" | "schemas" | "patternProperties" | "$defs" | "definitions"
+                );
+                rewrites += downgrade_31(child, child_names);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(downgrade_31),
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                rewrites += downgrade_31(child, false);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                rewrites += downgrade_31(item, false);
+            }
+        }
         _ => {}
     }
+    rewrites
 }
 
 /// A parsed OpenAPI document together with the raw value it came from (after the overlay), which
@@ -176,8 +201,19 @@ pub fn parse_openapi(
             return None;
         }
     }
-    if version.starts_with("3.1") {
-        downgrade_31(&mut value);
+    // Generators such as FastAPI emit 3.1 idioms (numeric `exclusiveMinimum`) in documents that
+    // declare 3.0; reading them the 3.1 way is what the vendor meant, so every document is
+    // normalised, and a 3.0 document that needed it gets one warning.
+    let rewrites = downgrade_31(&mut value, false);
+    if rewrites > 0 && !version.starts_with("3.1") {
+        diagnostics.push(
+            Diagnostic::warning(
+                &document.path,
+                Location::pointer("#/openapi"),
+                format!("the document declares OpenAPI {version} but uses OpenAPI 3.1 schema idioms in {rewrites} places (numeric exclusiveMinimum, type arrays, const); they are read as 3.1"),
+            )
+            .with_hint("nothing to do; ask the vendor to declare `openapi: 3.1.0` or to emit 3.0 schemas"),
+        );
     }
     let mut track = serde_path_to_error::Track::new();
     let deserializer = serde_path_to_error::Deserializer::new(&value, &mut track);
@@ -289,9 +325,18 @@ mod tests {
     }
 
     #[test]
+    fn property_names_are_not_rewritten() {
+        let mut v =
+            json!({"properties": {"const": {"type": "string"}, "type": {"type": "string"}}});
+        let before = v.clone();
+        assert_eq!(downgrade_31(&mut v, false), 0);
+        assert_eq!(v, before);
+    }
+
+    #[test]
     fn openapi_31_type_arrays_become_nullable() {
         let mut v = json!({"type": ["string", "null"], "const": "x", "properties": {"a": {"type": ["integer", "string"]}}});
-        downgrade_31(&mut v);
+        assert_eq!(downgrade_31(&mut v, false), 3);
         assert_eq!(
             v,
             json!({"type": "string", "nullable": true, "enum": ["x"], "properties": {"a": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}})

@@ -147,6 +147,8 @@ mod tests {
     fn locates_in_json() {
         let text = "{\n  \"a\": {\n    \"b\": [1, 2]\n  }\n}\n";
         let map = SourceMap::new(text);
-        assert_eq!(map.locate("/a/b/1"), Some((3, 15)));
+        // `2` is the 14th character of `    "b": [1, 2]`.
+        assert_eq!(map.locate("/a/b/1"), Some((3, 14)));
+        assert_eq!(map.locate("/a"), Some((2, 3)));
     }
 }
