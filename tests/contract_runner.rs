@@ -39,6 +39,7 @@ async fn the_runner_passes_against_the_mock_for_every_spec() {
                 api,
                 MockOptions {
                     stateful,
+                    check_answers: true,
                     ..MockOptions::default()
                 },
             )

@@ -246,3 +246,32 @@ fn the_document_written_from_the_ir_reads_back_as_the_same_api() {
         |a: &xtask::codegen::ir::Api| a.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     assert!(names(&back).contains(&"PreauthStatus".to_owned()));
 }
+
+/// `check_answers` is what makes the sandbox tests trust the mock's stateful answers: an answer
+/// that breaks its spec (here, by an injected fault) becomes a 500 that names the violation.
+#[tokio::test]
+async fn checked_answers_turn_a_breach_into_a_500_that_names_it() {
+    let server = mock::serve(
+        vec![specgen_tests::mock_fixture("preauth.yaml")],
+        MockOptions {
+            check_answers: true,
+            faults: vec![mock::Fault {
+                operation: "getPreauth".into(),
+                kind: mock::FaultKind::DropRequiredField,
+            }],
+            ..MockOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("{}/onchain-preauth/INV-1", server.base_url()))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["violations"][0]["pointer"], "/transactionId", "{body}");
+    server.shutdown().await.unwrap();
+}

@@ -125,6 +125,7 @@ pub fn mock(args: &[String], usage: &str) -> ExitCode {
         body_limit,
         allow_non_loopback: flags.has("--allow-non-loopback"),
         faults: Vec::new(),
+        check_answers: false,
     };
     let summary: Vec<String> = apis
         .iter()

@@ -70,6 +70,10 @@ pub struct MockOptions {
     pub allow_non_loopback: bool,
     /// Faults to inject (tests of the contract runner only).
     pub faults: Vec<Fault>,
+    /// Check every answer against its documented schema before sending it, and answer 500 with
+    /// the violations instead when it breaks the spec (for tests of the sandbox rules, whose
+    /// answers put state into documented bodies).
+    pub check_answers: bool,
 }
 
 impl Default for MockOptions {
@@ -80,6 +84,7 @@ impl Default for MockOptions {
             body_limit: 1024 * 1024,
             allow_non_loopback: false,
             faults: Vec::new(),
+            check_answers: false,
         }
     }
 }
@@ -566,7 +571,36 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             None => MockResponse::json(200, &json!({})),
         },
     };
-    inject_faults(entry, op, op_entry, response).into_response()
+    let response = inject_faults(entry, op, op_entry, response);
+    if shared.options.check_answers {
+        check_answer(entry, op_entry, response).into_response()
+    } else {
+        response.into_response()
+    }
+}
+
+/// The answer itself when it conforms to its documented schema, else a 500 naming why.
+fn check_answer(entry: &ApiEntry, op_entry: &OpEntry, response: MockResponse) -> MockResponse {
+    let Some(ty) = find_canned(op_entry, response.status).and_then(|c| c.ty.as_ref()) else {
+        return response;
+    };
+    let violations = match serde_json::from_slice::<Value>(&response.body) {
+        Ok(body) => entry
+            .synth
+            .validator()
+            .validate(ty, &body, Direction::Response),
+        Err(e) => vec![Violation {
+            pointer: String::new(),
+            message: format!("not JSON: {e}"),
+        }],
+    };
+    if violations.is_empty() {
+        return response;
+    }
+    MockResponse::json(
+        500,
+        &json!({"message": format!("the mock's {} answer breaks the spec", response.status), "violations": violations}),
+    )
 }
 
 fn has_credentials(api: &Api, op: &Operation, headers: &HeaderMap, query: Option<&str>) -> bool {
