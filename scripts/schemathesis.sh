@@ -67,6 +67,9 @@ for spec in "${specs[@]}"; do
       --checks "$checks" \
       --header "Authorization: Bearer schemathesis" \
       --max-examples "$max_examples" \
+      --phases examples,coverage,fuzzing \
+      --request-timeout 5 \
+      --suppress-health-check data_too_large \
       --seed 1 \
       --report junit --report-junit-path ".cache/schemathesis/$name.junit.xml"; then
     failed=1

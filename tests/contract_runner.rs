@@ -15,6 +15,7 @@ async fn run_against_mock(api: Api, options: MockOptions) -> Report {
             base_url: server.base_url(),
             token: Some("contract-token".into()),
             timeout: Duration::from_secs(10),
+            signing_secret: None,
         },
     )
     .await;
@@ -72,6 +73,7 @@ async fn without_credentials_every_secured_operation_answers_its_documented_401(
             base_url: server.base_url(),
             token: None,
             timeout: Duration::from_secs(10),
+            signing_secret: None,
         },
     )
     .await;
@@ -147,4 +149,59 @@ async fn a_broken_mock_fails_with_a_precise_report() {
         junit.contains("<failure message=\"POST /onchain-preauth answered 418\">"),
         "{junit}"
     );
+}
+
+/// Jiko signs every request (`x-jiko-signature`, an HMAC over the idempotency key, path and body):
+/// the runner signs with the shared secret, and a mock that knows the secret accepts exactly the
+/// requests signed with it.
+#[tokio::test]
+async fn signed_requests_are_verified_with_the_shared_secret() {
+    let api = specgen_tests::spec_api("jiko_partner_api");
+    assert!(
+        api.signature.is_some(),
+        "the overlay declares the signature"
+    );
+    let server = mock::serve(
+        vec![api.clone()],
+        MockOptions {
+            signing_secret: Some(b"partner-secret".to_vec()),
+            check_answers: true,
+            ..MockOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let run = |secret: &[u8]| {
+        let options = ContractOptions {
+            base_url: server.base_url(),
+            token: Some("t".into()),
+            timeout: Duration::from_secs(10),
+            signing_secret: Some(secret.to_vec()),
+        };
+        let api = api.clone();
+        async move { contract::run(&api, &options).await }
+    };
+    let signed = run(b"partner-secret").await;
+    assert_eq!(signed.failed(), 0, "{}", signed.render());
+    // Operations that declare the signature header refuse a forged one; the others (a health
+    // check, the raw uploads) do not take a signature and are not affected.
+    let forged = run(b"wrong-secret").await;
+    let signed_ops: Vec<String> = api
+        .operations
+        .iter()
+        .filter(|o| o.params.iter().any(|p| p.signature))
+        .map(|o| o.operation_id.clone().unwrap_or_else(|| o.fn_name.clone()))
+        .collect();
+    assert!(signed_ops.len() > 50, "{signed_ops:?}");
+    for check in forged.checks.iter().filter(|c| c.name == "status") {
+        let refused = check.detail.contains("answered 401");
+        assert_eq!(
+            refused,
+            signed_ops.contains(&check.operation),
+            "{}: {}",
+            check.operation,
+            check.detail
+        );
+    }
+    server.shutdown().await.unwrap();
 }

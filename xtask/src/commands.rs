@@ -87,11 +87,25 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime starts")
 }
 
+/// The value of the environment variable a `--...-env VAR` flag names, as bytes.
+fn secret_from_env(var: Option<&str>) -> Result<Option<Vec<u8>>, ExitCode> {
+    match var {
+        None => Ok(None),
+        Some(var) => match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(v.into_bytes())),
+            _ => {
+                eprintln!("error: the environment variable `{var}` is not set");
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
 /// `cargo xtask mock`.
 pub fn mock(args: &[String], usage: &str) -> ExitCode {
     let flags = match Flags::parse(
         args,
-        &["--spec", "--addr", "--body-limit"],
+        &["--spec", "--addr", "--body-limit", "--signing-secret-env"],
         &["--stateful", "--allow-non-loopback"],
     ) {
         Ok(f) => f,
@@ -108,6 +122,10 @@ pub fn mock(args: &[String], usage: &str) -> ExitCode {
     let body_limit = match flags.number("--body-limit", MockOptions::default().body_limit) {
         Ok(n) => n,
         Err(e) => return usage_error(&e, usage),
+    };
+    let signing_secret = match secret_from_env(flags.one("--signing-secret-env")) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let mut apis = Vec::new();
     for spec in &specs {
@@ -126,6 +144,7 @@ pub fn mock(args: &[String], usage: &str) -> ExitCode {
         allow_non_loopback: flags.has("--allow-non-loopback"),
         faults: Vec::new(),
         check_answers: false,
+        signing_secret,
     };
     let summary: Vec<String> = apis
         .iter()
@@ -211,10 +230,15 @@ pub fn contract(args: &[String], usage: &str) -> ExitCode {
     if token.is_none() {
         eprintln!("note: no --token-env given; secured operations are sent without credentials");
     }
+    let signing_secret = match secret_from_env(flags.one("--signing-secret-env")) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let options = ContractOptions {
         base_url: base_url.to_owned(),
         token,
         timeout,
+        signing_secret,
     };
     let report = runtime().block_on(contract::run(&loaded.api, &options));
     print!("{}", report.render());

@@ -28,6 +28,9 @@ pub struct ContractOptions {
     pub token: Option<String>,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The shared secret for specs whose requests are signed (`x-specgen-request-signature`);
+    /// without it a placeholder signature is sent, which only a mock without a secret accepts.
+    pub signing_secret: Option<Vec<u8>>,
 }
 
 /// The result of one check.
@@ -303,8 +306,19 @@ async fn send(
     let method =
         reqwest::Method::from_bytes(op.method.as_str().as_bytes()).map_err(|e| e.to_string())?;
     let mut request = http.request(method, &url).query(&query);
-    for (k, v) in headers {
-        request = request.header(k, v);
+    let signing = api.signature.is_some() && options.signing_secret.is_some();
+    let sent_headers: Vec<(String, String)> = headers
+        .into_iter()
+        .filter(|(k, _)| {
+            !(signing
+                && api
+                    .signature
+                    .as_ref()
+                    .is_some_and(|s| s.header.eq_ignore_ascii_case(k)))
+        })
+        .collect();
+    for (k, v) in &sent_headers {
+        request = request.header(k.as_str(), v.as_str());
     }
     if let (Some(token), Some(key)) = (&options.token, op.security.first()) {
         if let Some(scheme) = api.security_schemes.iter().find(|s| &s.key == key) {
@@ -322,51 +336,28 @@ async fn send(
             };
         }
     }
-    match (op.body.as_ref().map(|b| &b.content), &case.body) {
-        (Some(BodyContent::Json { media_type, .. }), Some(body)) => {
-            request = request
-                .header("Content-Type", media_type.as_str())
-                .body(serde_json::to_vec(body).unwrap_or_default());
-        }
-        (Some(BodyContent::Form { .. }), Some(body)) => {
-            let pairs: Vec<(String, String)> = body
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| (k.clone(), param_text(v.clone())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            request = request.form(&pairs);
-        }
-        (Some(BodyContent::Multipart { parts, .. }), _) => {
-            let mut text = String::new();
-            let boundary = "specgen-contract-boundary";
-            for part in parts {
-                let _ = write!(
-                    text,
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
-                    part.wire_name
-                );
-                if part.kind == crate::codegen::ir::PartKind::File {
-                    text.push_str("; filename=\"example.pdf\"\r\nContent-Type: application/pdf");
-                }
-                text.push_str("\r\n\r\nexample\r\n");
-            }
-            let _ = write!(text, "--{boundary}--\r\n");
-            request = request
-                .header(
-                    "Content-Type",
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(text);
-        }
-        (Some(BodyContent::Binary { media_type } | BodyContent::Text { media_type }), _) => {
-            request = request
-                .header("Content-Type", media_type.as_str())
-                .body("example");
-        }
-        _ => {}
+    let (content_type, body) = request_body(op, case);
+    if let Some(ct) = &content_type {
+        request = request.header("Content-Type", ct.as_str());
+    }
+    if let (Some(scheme), Some(secret)) = (&api.signature, &options.signing_secret) {
+        let signature = crate::signature::sign(
+            scheme,
+            secret,
+            op.method.as_str(),
+            &path,
+            &|name| {
+                sent_headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            },
+            &body,
+        );
+        request = request.header(scheme.header.as_str(), signature);
+    }
+    if content_type.is_some() {
+        request = request.body(body);
     }
     let response = request
         .send()
@@ -384,6 +375,50 @@ async fn send(
         headers,
         body,
     })
+}
+
+/// The request body of a case, encoded as the operation documents it, with its content type.
+fn request_body(op: &Operation, case: &Case) -> (Option<String>, Vec<u8>) {
+    match (op.body.as_ref().map(|b| &b.content), &case.body) {
+        (Some(BodyContent::Json { media_type, .. }), Some(body)) => (
+            Some(media_type.clone()),
+            serde_json::to_vec(body).unwrap_or_default(),
+        ),
+        (Some(BodyContent::Form { .. }), Some(body)) => {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in body.as_object().into_iter().flatten() {
+                form.append_pair(k, &param_text(v.clone()));
+            }
+            (
+                Some("application/x-www-form-urlencoded".into()),
+                form.finish().into_bytes(),
+            )
+        }
+        (Some(BodyContent::Multipart { parts, .. }), _) => {
+            let mut text = String::new();
+            let boundary = "specgen-contract-boundary";
+            for part in parts {
+                let _ = write!(
+                    text,
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
+                    part.wire_name
+                );
+                if part.kind == crate::codegen::ir::PartKind::File {
+                    text.push_str("; filename=\"example.pdf\"\r\nContent-Type: application/pdf");
+                }
+                text.push_str("\r\n\r\nexample\r\n");
+            }
+            let _ = write!(text, "--{boundary}--\r\n");
+            (
+                Some(format!("multipart/form-data; boundary={boundary}")),
+                text.into_bytes(),
+            )
+        }
+        (Some(BodyContent::Binary { media_type } | BodyContent::Text { media_type }), _) => {
+            (Some(media_type.clone()), b"example".to_vec())
+        }
+        _ => (None, Vec::new()),
+    }
 }
 
 fn documented(op: &Operation, status: u16) -> Option<&Response> {

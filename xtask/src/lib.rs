@@ -9,6 +9,7 @@ pub mod codegen;
 pub mod contract;
 pub mod diagnostics;
 pub mod mock;
+pub mod signature;
 pub mod spec;
 pub mod synth;
 pub mod validate;

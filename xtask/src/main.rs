@@ -11,9 +11,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate generated/ from specs/ (--check: fail if it is stale, write nothing)
   mock --spec FILE [--spec FILE ...] [--addr 127.0.0.1:4010] [--stateful] [--body-limit BYTES]
-       [--allow-non-loopback]
+       [--allow-non-loopback] [--signing-secret-env VAR]
                       serve a mock of the specs (loopback only unless --allow-non-loopback)
   contract --spec FILE --base-url URL [--token-env VAR] [--junit PATH] [--timeout-secs N]
+           [--signing-secret-env VAR]
                       check a server against the spec; exits 1 when a check fails
   openapi --spec FILE [--out PATH]
                       print the OpenAPI document the mock serves (overlay applied) as JSON

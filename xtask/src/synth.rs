@@ -73,6 +73,24 @@ impl Synth {
             .then(|| value.clone())
     }
 
+    /// A value suggested by a string property's name, for the formats the IR does not carry
+    /// (`email`, `uri`): `"string"` would break `format: email` in the vendor's document, which
+    /// schemathesis checks. Used only when it is also valid against the field's type.
+    fn by_name(&self, wire_name: &str, ty: &TypeRef, direction: Direction) -> Option<Value> {
+        let name = wire_name.to_ascii_lowercase();
+        let candidate = if name.ends_with("email") || name.ends_with("email_address") {
+            "user@example.com"
+        } else if name.ends_with("url") || name.ends_with("uri") || name.ends_with("website") {
+            "https://example.com/"
+        } else {
+            return None;
+        };
+        let value = Value::String(candidate.to_owned());
+        self.validator
+            .is_valid(ty, &value, direction)
+            .then_some(value)
+    }
+
     fn build(&self, ty: &TypeRef, direction: Direction, depth: usize) -> Value {
         match ty {
             TypeRef::Json => Value::Object(Map::new()),
@@ -160,6 +178,7 @@ impl Synth {
                     );
                     let value = self
                         .documented(&origin, &field.ty, direction)
+                        .or_else(|| self.by_name(&field.wire_name, &field.ty, direction))
                         .unwrap_or_else(|| self.build(&field.ty, direction, depth + 1));
                     map.insert(field.wire_name.clone(), value);
                 }

@@ -37,6 +37,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// How long the mock waits for a request body to arrive.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A deliberate breach of the spec, for proving that the contract runner catches one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
@@ -74,6 +77,9 @@ pub struct MockOptions {
     /// the violations instead when it breaks the spec (for tests of the sandbox rules, whose
     /// answers put state into documented bodies).
     pub check_answers: bool,
+    /// The shared secret to verify request signatures with, for specs that require them; without
+    /// it only the signature header's presence is checked.
+    pub signing_secret: Option<Vec<u8>>,
 }
 
 impl Default for MockOptions {
@@ -85,6 +91,7 @@ impl Default for MockOptions {
             allow_non_loopback: false,
             faults: Vec::new(),
             check_answers: false,
+            signing_secret: None,
         }
     }
 }
@@ -495,7 +502,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     if declared.is_some_and(|n| n > limit) {
         return too_large();
     }
-    let bytes = match Limited::new(body, limit).collect().await {
+    // A client that announces more body than it sends must not hold the connection forever.
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect()).await;
+    let Ok(read) = read else {
+        return MockResponse::json(
+            408,
+            &json!({"message": format!("the request body did not arrive within {BODY_READ_TIMEOUT:?}")}),
+        )
+        .into_response();
+    };
+    let bytes = match read {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<LengthLimitError>() => return too_large(),
         Err(e) => {
@@ -525,6 +541,35 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             }],
         );
         return r.into_response();
+    }
+
+    if let (Some(scheme), Some(secret)) = (&entry.api.signature, &shared.options.signing_secret) {
+        let expected = crate::signature::sign(
+            scheme,
+            secret,
+            parts.method.as_str(),
+            parts.uri.path(),
+            &|name| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            },
+            &bytes,
+        );
+        let given = parts
+            .headers
+            .get(scheme.header.as_str())
+            .and_then(|v| v.to_str().ok());
+        if op.params.iter().any(|p| p.signature) && given != Some(expected.as_str()) {
+            let message = format!(
+                "the `{}` signature does not match the request",
+                scheme.header
+            );
+            let r = error_response(entry, op, op_entry, 401, &message, &[]);
+            return r.into_response();
+        }
     }
 
     let mut violations = Vec::new();
