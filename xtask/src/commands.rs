@@ -328,11 +328,10 @@ pub fn bench_mock(args: &[String], usage: &str, root: &Path) -> ExitCode {
         }
     };
     let options = bench::BenchOptions {
-        spec: PathBuf::from(
-            flags
-                .one("--spec")
-                .unwrap_or("specs/customer-orchestration.yaml"),
-        ),
+        spec: flags
+            .one("--spec")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("specs/customer-orchestration.yaml")),
         requests,
         concurrency,
         max_duration: Duration::from_secs(max_seconds),
