@@ -1022,9 +1022,7 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
             Some(i) => canned_response(&incoming.op_entry.canned[i], None, None),
             None => MockResponse::json(200, &json!({})),
         },
-        sandbox::Outcome::Success(overlay) => {
-            success_with(incoming.entry, incoming.op_entry, &overlay)
-        }
+        sandbox::Outcome::Success(overlay) => success_with(incoming.op_entry, &overlay),
         sandbox::Outcome::Error(code, message) => {
             let code = if documents(op, code) {
                 code
@@ -1047,18 +1045,14 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
     response
 }
 
-fn success_with(
-    entry: &ApiEntry,
-    op_entry: &OpEntry,
-    overlay: &Map<String, Value>,
-) -> MockResponse {
+/// The operation's default success answer with the sandbox's values put into its body.
+fn success_with(op_entry: &OpEntry, overlay: &Map<String, Value>) -> MockResponse {
     let Some(i) = op_entry.default else {
         return MockResponse::json(200, &Value::Object(overlay.clone()));
     };
     let canned = &op_entry.canned[i];
     let body = canned.body.clone().map(|mut body| {
         sandbox::overlay(&mut body, overlay);
-        let _ = entry;
         body
     });
     canned_response(canned, None, body)
