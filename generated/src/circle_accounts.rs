@@ -391,65 +391,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub identifier_issuing_country_code: ::std::option::Option<
-            BusinessPiiIdentifierIssuingCountryCode,
-        >,
+        pub identifier_issuing_country_code: ::std::option::Option<AddressCountry>,
         #[serde(rename = "address")]
         pub address: Address,
-    }
-    /// Checked when built or decoded: at least 2 characters, at most 2 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct BusinessPiiIdentifierIssuingCountryCode(::std::string::String);
-    impl BusinessPiiIdentifierIssuingCountryCode {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "BusinessPiiIdentifierIssuingCountryCode",
-                &value,
-                ::std::option::Option::Some(2),
-                ::std::option::Option::Some(2),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for BusinessPiiIdentifierIssuingCountryCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for BusinessPiiIdentifierIssuingCountryCode {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BusinessPiiIdentifierIssuingCountryCode {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BusinessPiiIdentifierIssuingCountryCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateAccountRequest {

@@ -922,13 +922,13 @@ pub mod types {
     }
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct GetApplicationOkHeaders {
+    pub struct ListApplicationsOkHeaders {
         /// `X-Request-Id`
         ///
         /// Unique identifier of the request, for Circle support.
         pub x_request_id: ::std::option::Option<::uuid::Uuid>,
     }
-    impl crate::runtime::FromHeaders for GetApplicationOkHeaders {
+    impl crate::runtime::FromHeaders for ListApplicationsOkHeaders {
         fn from_headers(
             headers: &crate::runtime::HeaderMap,
         ) -> ::std::result::Result<Self, ::std::string::String> {
@@ -1036,23 +1036,6 @@ pub mod types {
                 Self::Unauthorized(r) => r.status,
                 Self::NotFound(r) => r.status,
             }
-        }
-    }
-    /// Documented response headers.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ListApplicationsOkHeaders {
-        /// `X-Request-Id`
-        ///
-        /// Unique identifier of the request, for Circle support.
-        pub x_request_id: ::std::option::Option<::uuid::Uuid>,
-    }
-    impl crate::runtime::FromHeaders for ListApplicationsOkHeaders {
-        fn from_headers(
-            headers: &crate::runtime::HeaderMap,
-        ) -> ::std::result::Result<Self, ::std::string::String> {
-            Ok(Self {
-                x_request_id: crate::runtime::header_value(headers, "X-Request-Id")?,
-            })
         }
     }
     /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`).
@@ -1507,7 +1490,7 @@ impl Client {
     ) -> ::std::result::Result<
         crate::runtime::ResponseValue<
             types::ApplicationResponse,
-            types::GetApplicationOkHeaders,
+            types::ListApplicationsOkHeaders,
         >,
         crate::runtime::Error<types::GetApplicationError>,
     > {

@@ -406,13 +406,6 @@ pub mod types {
         }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct Conflict {
-        #[serde(rename = "code")]
-        pub code: i64,
-        #[serde(rename = "message")]
-        pub message: ::std::string::String,
-    }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePartnerClientRequest {
         /// Name for the client entity.
         #[serde(rename = "clientName")]
@@ -555,13 +548,6 @@ pub mod types {
         pub application_id: ::std::option::Option<::uuid::Uuid>,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct Forbidden {
-        #[serde(rename = "code")]
-        pub code: i64,
-        #[serde(rename = "message")]
-        pub message: ::std::string::String,
-    }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct NotAuthorized {
         #[serde(rename = "code")]
         pub code: i64,
@@ -585,72 +571,27 @@ pub mod types {
             })
         }
     }
-    /// Documented response headers.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct NotAuthorizedHeaders {
-        /// `X-Request-Id`
-        ///
-        /// Universally unique identifier (UUID v4) for the request. Helpful for identifying a request when communicating with Circle support.
-        pub x_request_id: ::std::option::Option<::uuid::Uuid>,
-    }
-    impl crate::runtime::FromHeaders for NotAuthorizedHeaders {
-        fn from_headers(
-            headers: &crate::runtime::HeaderMap,
-        ) -> ::std::result::Result<Self, ::std::string::String> {
-            Ok(Self {
-                x_request_id: crate::runtime::header_value(headers, "X-Request-Id")?,
-            })
-        }
-    }
-    /// Documented response headers.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ForbiddenHeaders {
-        /// `X-Request-Id`
-        ///
-        /// Universally unique identifier (UUID v4) for the request. Helpful for identifying a request when communicating with Circle support.
-        pub x_request_id: ::std::option::Option<::uuid::Uuid>,
-    }
-    impl crate::runtime::FromHeaders for ForbiddenHeaders {
-        fn from_headers(
-            headers: &crate::runtime::HeaderMap,
-        ) -> ::std::result::Result<Self, ::std::string::String> {
-            Ok(Self {
-                x_request_id: crate::runtime::header_value(headers, "X-Request-Id")?,
-            })
-        }
-    }
-    /// Documented response headers.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ConflictHeaders {
-        /// `X-Request-Id`
-        ///
-        /// Universally unique identifier (UUID v4) for the request. Helpful for identifying a request when communicating with Circle support.
-        pub x_request_id: ::std::option::Option<::uuid::Uuid>,
-    }
-    impl crate::runtime::FromHeaders for ConflictHeaders {
-        fn from_headers(
-            headers: &crate::runtime::HeaderMap,
-        ) -> ::std::result::Result<Self, ::std::string::String> {
-            Ok(Self {
-                x_request_id: crate::runtime::header_value(headers, "X-Request-Id")?,
-            })
-        }
-    }
     /// Documented error responses of `create_partner_client` (`POST /v1/partner/clients`).
     #[derive(Debug, Clone)]
     pub enum CreatePartnerClientError {
         /// Status 401.
         ///
         /// The request has not been applied because it lacks valid authentication credentials.
-        Unauthorized(crate::runtime::ResponseValue<NotAuthorized, NotAuthorizedHeaders>),
+        Unauthorized(
+            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
+        ),
         /// Status 403.
         ///
         /// The request provides authentication, but the authenticated user does not possess sufficient permissions for accessing this resource.
-        Forbidden(crate::runtime::ResponseValue<Forbidden, ForbiddenHeaders>),
+        Forbidden(
+            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
+        ),
         /// Status 409.
         ///
         /// A client with the same `clientName` and `country` combination already exists. Use a different `clientName` to create another client in the same country.
-        Conflict(crate::runtime::ResponseValue<Conflict, ConflictHeaders>),
+        Conflict(
+            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
+        ),
     }
     impl crate::runtime::ApiErrorStatus for CreatePartnerClientError {
         fn status(&self) -> u16 {

@@ -1134,10 +1134,10 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub street_address2: ::std::option::Option<AddressStreetAddress2>,
+        pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         #[serde(rename = "city")]
-        pub city: AddressCity,
+        pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         #[serde(rename = "postal_code")]
         pub postal_code: AddressPostalCode,
@@ -1149,62 +1149,6 @@ pub mod types {
         pub state: ::std::option::Option<State>,
         #[serde(rename = "country")]
         pub country: ::std::string::String,
-    }
-    /// City / Town
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct AddressCity(::std::string::String);
-    impl AddressCity {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "AddressCity",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for AddressCity {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for AddressCity {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AddressCity {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AddressCity {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// Postal code / ZIP code
     ///
@@ -1309,62 +1253,6 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for AddressStreetAddress {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Apartment, Suite, Box number, etc.
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct AddressStreetAddress2(::std::string::String);
-    impl AddressStreetAddress2 {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "AddressStreetAddress2",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for AddressStreetAddress2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for AddressStreetAddress2 {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AddressStreetAddress2 {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AddressStreetAddress2 {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -3269,7 +3157,7 @@ pub mod types {
         pub events: ::std::vec::Vec<::std::string::String>,
         /// The webhook URL to invoke.
         #[serde(rename = "url")]
-        pub url: CreateSubscriptionRequestUrl,
+        pub url: AgreementDocumentPdfDownloadUrl,
         /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
         #[serde(rename = "shared_secret")]
         pub shared_secret: CreateSubscriptionRequestSharedSecret,
@@ -3321,62 +3209,6 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateSubscriptionRequestSharedSecret {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// The webhook URL to invoke.
-    ///
-    /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CreateSubscriptionRequestUrl(::std::string::String);
-    impl CreateSubscriptionRequestUrl {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CreateSubscriptionRequestUrl",
-                &value,
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(2083),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CreateSubscriptionRequestUrl {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CreateSubscriptionRequestUrl {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateSubscriptionRequestUrl {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateSubscriptionRequestUrl {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -3823,7 +3655,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub description: ::std::option::Option<
-            CustomerDefundingTransferResponseDescription,
+            CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
         #[serde(
@@ -3837,170 +3669,12 @@ pub mod types {
         #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         #[serde(rename = "type")]
-        pub r#type: CustomerDefundingTransferResponseType,
+        pub r#type: CustomerDefundingTransferRequestType,
         /// The funds destination belonging to the customer at the Partner institution.
         #[serde(rename = "target")]
-        pub target: CustomerDefundingTransferResponseTarget,
+        pub target: CustomerDefundingTransferRequestTarget,
         #[serde(rename = "amount")]
         pub amount: Amount,
-    }
-    /// A description of the transfer, visible on statements.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerDefundingTransferResponseDescription(::std::string::String);
-    impl CustomerDefundingTransferResponseDescription {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerDefundingTransferResponseDescription",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerDefundingTransferResponseDescription {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerDefundingTransferResponseDescription {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerDefundingTransferResponseDescription {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CustomerDefundingTransferResponseDescription {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// The funds destination belonging to the customer at the Partner institution.
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerDefundingTransferResponseTarget(::std::string::String);
-    impl CustomerDefundingTransferResponseTarget {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerDefundingTransferResponseTarget",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerDefundingTransferResponseTarget {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerDefundingTransferResponseTarget {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerDefundingTransferResponseTarget {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferResponseTarget {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum CustomerDefundingTransferResponseType {
-        #[serde(rename = "PARTNER_CUSTOMER_DEFUNDING")]
-        PartnerCustomerDefunding,
-    }
-    impl CustomerDefundingTransferResponseType {
-        /// Every value, in the order the spec lists them.
-        pub const ALL: &'static [Self] = &[Self::PartnerCustomerDefunding];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
-            match self {
-                Self::PartnerCustomerDefunding => "PARTNER_CUSTOMER_DEFUNDING",
-            }
-        }
-    }
-    impl ::std::fmt::Display for CustomerDefundingTransferResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for CustomerDefundingTransferResponseType {
-        type Err = crate::runtime::UnknownVariant;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PARTNER_CUSTOMER_DEFUNDING" => Ok(Self::PartnerCustomerDefunding),
-                _ => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CustomerDefundingTransferResponseType",
-                        value: value.to_owned(),
-                    })
-                }
-            }
-        }
     }
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4012,7 +3686,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub description: ::std::option::Option<
-            CustomerFundingTransferRequestDescription,
+            CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
         #[serde(
@@ -4030,7 +3704,7 @@ pub mod types {
         pub r#type: CustomerFundingTransferRequestType,
         /// The source of customer funds at the Partner institution.
         #[serde(rename = "source")]
-        pub source: CustomerFundingTransferRequestSource,
+        pub source: CustomerDefundingTransferRequestTarget,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
         #[serde(
@@ -4054,118 +3728,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub async_mode: ::std::option::Option<bool>,
-    }
-    /// A description of the transfer, visible on statements.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerFundingTransferRequestDescription(::std::string::String);
-    impl CustomerFundingTransferRequestDescription {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerFundingTransferRequestDescription",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerFundingTransferRequestDescription {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerFundingTransferRequestDescription {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerFundingTransferRequestDescription {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferRequestDescription {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// The source of customer funds at the Partner institution.
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerFundingTransferRequestSource(::std::string::String);
-    impl CustomerFundingTransferRequestSource {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerFundingTransferRequestSource",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerFundingTransferRequestSource {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerFundingTransferRequestSource {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerFundingTransferRequestSource {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferRequestSource {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// Disburse funds from partner to customer.
     #[derive(
@@ -4223,7 +3785,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub description: ::std::option::Option<
-            CustomerFundingTransferResponseDescription,
+            CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
         #[serde(
@@ -4237,169 +3799,12 @@ pub mod types {
         #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         #[serde(rename = "type")]
-        pub r#type: CustomerFundingTransferResponseType,
+        pub r#type: CustomerFundingTransferRequestType,
         /// The source of customer funds at the Partner institution.
         #[serde(rename = "source")]
-        pub source: CustomerFundingTransferResponseSource,
+        pub source: CustomerDefundingTransferRequestTarget,
         #[serde(rename = "amount")]
         pub amount: Amount,
-    }
-    /// A description of the transfer, visible on statements.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerFundingTransferResponseDescription(::std::string::String);
-    impl CustomerFundingTransferResponseDescription {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerFundingTransferResponseDescription",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerFundingTransferResponseDescription {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerFundingTransferResponseDescription {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerFundingTransferResponseDescription {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferResponseDescription {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// The source of customer funds at the Partner institution.
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct CustomerFundingTransferResponseSource(::std::string::String);
-    impl CustomerFundingTransferResponseSource {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "CustomerFundingTransferResponseSource",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for CustomerFundingTransferResponseSource {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for CustomerFundingTransferResponseSource {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CustomerFundingTransferResponseSource {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferResponseSource {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum CustomerFundingTransferResponseType {
-        #[serde(rename = "PARTNER_CUSTOMER_FUNDING")]
-        PartnerCustomerFunding,
-    }
-    impl CustomerFundingTransferResponseType {
-        /// Every value, in the order the spec lists them.
-        pub const ALL: &'static [Self] = &[Self::PartnerCustomerFunding];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
-            match self {
-                Self::PartnerCustomerFunding => "PARTNER_CUSTOMER_FUNDING",
-            }
-        }
-    }
-    impl ::std::fmt::Display for CustomerFundingTransferResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for CustomerFundingTransferResponseType {
-        type Err = crate::runtime::UnknownVariant;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PARTNER_CUSTOMER_FUNDING" => Ok(Self::PartnerCustomerFunding),
-                _ => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CustomerFundingTransferResponseType",
-                        value: value.to_owned(),
-                    })
-                }
-            }
-        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct DateOfBirth {
@@ -4745,7 +4150,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bd_association: ::std::option::Option<
-            EmployedInvestmentProfileBdAssociation,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
         #[serde(
@@ -4754,129 +4159,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub director_policy_maker_of_company: ::std::option::Option<
-            EmployedInvestmentProfileDirectorPolicyMakerOfCompany,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
         #[serde(rename = "occupation")]
         pub occupation: EmployedInvestmentProfileOccupation,
         #[serde(rename = "employment_status")]
         pub employment_status: EmployedInvestmentProfileEmploymentStatus,
-    }
-    /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct EmployedInvestmentProfileBdAssociation(::std::string::String);
-    impl EmployedInvestmentProfileBdAssociation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "EmployedInvestmentProfileBdAssociation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for EmployedInvestmentProfileBdAssociation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for EmployedInvestmentProfileBdAssociation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EmployedInvestmentProfileBdAssociation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EmployedInvestmentProfileBdAssociation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct EmployedInvestmentProfileDirectorPolicyMakerOfCompany(
-        ::std::string::String,
-    );
-    impl EmployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "EmployedInvestmentProfileDirectorPolicyMakerOfCompany",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for EmployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for EmployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for EmployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for EmployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(
         Debug,
@@ -5347,20 +4636,20 @@ pub mod types {
     pub struct GeneralAddress {
         /// Street address
         #[serde(rename = "street_address")]
-        pub street_address: GeneralAddressStreetAddress,
+        pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
         #[serde(
             rename = "street_address2",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub street_address2: ::std::option::Option<GeneralAddressStreetAddress2>,
+        pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         #[serde(rename = "city")]
-        pub city: GeneralAddressCity,
+        pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         #[serde(rename = "postal_code")]
-        pub postal_code: GeneralAddressPostalCode,
+        pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
         #[serde(
             rename = "state",
@@ -5371,230 +4660,6 @@ pub mod types {
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
         #[serde(rename = "country")]
         pub country: ::std::string::String,
-    }
-    /// City / Town
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct GeneralAddressCity(::std::string::String);
-    impl GeneralAddressCity {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "GeneralAddressCity",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for GeneralAddressCity {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for GeneralAddressCity {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GeneralAddressCity {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GeneralAddressCity {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Postal code / ZIP code
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct GeneralAddressPostalCode(::std::string::String);
-    impl GeneralAddressPostalCode {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "GeneralAddressPostalCode",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for GeneralAddressPostalCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for GeneralAddressPostalCode {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GeneralAddressPostalCode {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GeneralAddressPostalCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Street address
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct GeneralAddressStreetAddress(::std::string::String);
-    impl GeneralAddressStreetAddress {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "GeneralAddressStreetAddress",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for GeneralAddressStreetAddress {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for GeneralAddressStreetAddress {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GeneralAddressStreetAddress {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GeneralAddressStreetAddress {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Apartment, Suite, Box number, etc.
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct GeneralAddressStreetAddress2(::std::string::String);
-    impl GeneralAddressStreetAddress2 {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "GeneralAddressStreetAddress2",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for GeneralAddressStreetAddress2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for GeneralAddressStreetAddress2 {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GeneralAddressStreetAddress2 {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GeneralAddressStreetAddress2 {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GeneratePhysicalCardFromOrder {
@@ -5668,7 +4733,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bd_association: ::std::option::Option<
-            IndependentInvestmentProfileBdAssociation,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
         #[serde(
@@ -5677,7 +4742,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub director_policy_maker_of_company: ::std::option::Option<
-            IndependentInvestmentProfileDirectorPolicyMakerOfCompany,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
         #[serde(
@@ -5685,127 +4750,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub occupation: ::std::option::Option<IndependentInvestmentProfileOccupation>,
+        pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         #[serde(rename = "employment_status")]
         pub employment_status: IndependentInvestmentProfileEmploymentStatus,
-    }
-    /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IndependentInvestmentProfileBdAssociation(::std::string::String);
-    impl IndependentInvestmentProfileBdAssociation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IndependentInvestmentProfileBdAssociation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IndependentInvestmentProfileBdAssociation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IndependentInvestmentProfileBdAssociation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndependentInvestmentProfileBdAssociation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndependentInvestmentProfileBdAssociation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IndependentInvestmentProfileDirectorPolicyMakerOfCompany(
-        ::std::string::String,
-    );
-    impl IndependentInvestmentProfileDirectorPolicyMakerOfCompany {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IndependentInvestmentProfileDirectorPolicyMakerOfCompany",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display
-    for IndependentInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr
-    for IndependentInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for IndependentInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for IndependentInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(
         Debug,
@@ -5850,62 +4797,6 @@ pub mod types {
                     })
                 }
             }
-        }
-    }
-    /// Applicant's occupation
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IndependentInvestmentProfileOccupation(::std::string::String);
-    impl IndependentInvestmentProfileOccupation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IndependentInvestmentProfileOccupation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IndependentInvestmentProfileOccupation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IndependentInvestmentProfileOccupation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndependentInvestmentProfileOccupation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndependentInvestmentProfileOccupation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6349,7 +5240,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub description: ::std::option::Option<
-            InternalReallocationTransferRequestDescription,
+            CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
         #[serde(
@@ -6378,7 +5269,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub amount: ::std::option::Option<InternalReallocationTransferRequestAmount>,
+        pub amount: ::std::option::Option<CustomerDefundingTransferRequestAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
@@ -6388,104 +5279,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub async_mode: ::std::option::Option<bool>,
-    }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-    #[serde(untagged)]
-    pub enum InternalReallocationTransferRequestAmount {
-        /// Selected by: `REQUESTED_AMOUNT`.
-        RequestedAmount(RequestedAmount),
-        /// Selected by: `FULL_WITHDRAWAL`.
-        FullWithdrawal(FullWithdrawal),
-    }
-    impl<'de> ::serde::Deserialize<'de> for InternalReallocationTransferRequestAmount {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = crate::runtime::discriminator(&value, "type")
-                .map_err(<D::Error as ::serde::de::Error>::custom)?;
-            match tag.as_str() {
-                "REQUESTED_AMOUNT" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::RequestedAmount)
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-                "FULL_WITHDRAWAL" => {
-                    ::serde_json::from_value(value)
-                        .map(Self::FullWithdrawal)
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!(
-                                "unknown type `{other}` for InternalReallocationTransferRequestAmount"
-                            ),
-                        ),
-                    )
-                }
-            }
-        }
-    }
-    /// A description of the transfer, visible on statements.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct InternalReallocationTransferRequestDescription(::std::string::String);
-    impl InternalReallocationTransferRequestDescription {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "InternalReallocationTransferRequestDescription",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for InternalReallocationTransferRequestDescription {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for InternalReallocationTransferRequestDescription {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for InternalReallocationTransferRequestDescription {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for InternalReallocationTransferRequestDescription {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// Move funds between accounts belonging to the same customer.
     #[derive(
@@ -6542,7 +5335,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub description: ::std::option::Option<
-            InternalReallocationTransferResponseDescription,
+            CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
         #[serde(
@@ -6556,112 +5349,9 @@ pub mod types {
         #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         #[serde(rename = "type")]
-        pub r#type: InternalReallocationTransferResponseType,
+        pub r#type: InternalReallocationTransferRequestType,
         #[serde(rename = "amount")]
         pub amount: Amount,
-    }
-    /// A description of the transfer, visible on statements.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct InternalReallocationTransferResponseDescription(::std::string::String);
-    impl InternalReallocationTransferResponseDescription {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "InternalReallocationTransferResponseDescription",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for InternalReallocationTransferResponseDescription {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for InternalReallocationTransferResponseDescription {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for InternalReallocationTransferResponseDescription {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for InternalReallocationTransferResponseDescription {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum InternalReallocationTransferResponseType {
-        #[serde(rename = "INTERNAL_REALLOCATION")]
-        InternalReallocation,
-    }
-    impl InternalReallocationTransferResponseType {
-        /// Every value, in the order the spec lists them.
-        pub const ALL: &'static [Self] = &[Self::InternalReallocation];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
-            match self {
-                Self::InternalReallocation => "INTERNAL_REALLOCATION",
-            }
-        }
-    }
-    impl ::std::fmt::Display for InternalReallocationTransferResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for InternalReallocationTransferResponseType {
-        type Err = crate::runtime::UnknownVariant;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INTERNAL_REALLOCATION" => Ok(Self::InternalReallocation),
-                _ => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "InternalReallocationTransferResponseType",
-                        value: value.to_owned(),
-                    })
-                }
-            }
-        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternationalApplication {
@@ -6849,20 +5539,20 @@ pub mod types {
     pub struct IsoAddress {
         /// Street address
         #[serde(rename = "street_address")]
-        pub street_address: IsoAddressStreetAddress,
+        pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
         #[serde(
             rename = "street_address2",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub street_address2: ::std::option::Option<IsoAddressStreetAddress2>,
+        pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         #[serde(rename = "city")]
-        pub city: IsoAddressCity,
+        pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         #[serde(rename = "postal_code")]
-        pub postal_code: IsoAddressPostalCode,
+        pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
         #[serde(
             rename = "state",
@@ -6873,230 +5563,6 @@ pub mod types {
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
         #[serde(rename = "country")]
         pub country: ::std::string::String,
-    }
-    /// City / Town
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IsoAddressCity(::std::string::String);
-    impl IsoAddressCity {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IsoAddressCity",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IsoAddressCity {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IsoAddressCity {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IsoAddressCity {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IsoAddressCity {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Postal code / ZIP code
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IsoAddressPostalCode(::std::string::String);
-    impl IsoAddressPostalCode {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IsoAddressPostalCode",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IsoAddressPostalCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IsoAddressPostalCode {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IsoAddressPostalCode {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IsoAddressPostalCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Street address
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IsoAddressStreetAddress(::std::string::String);
-    impl IsoAddressStreetAddress {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IsoAddressStreetAddress",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IsoAddressStreetAddress {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IsoAddressStreetAddress {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IsoAddressStreetAddress {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IsoAddressStreetAddress {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Apartment, Suite, Box number, etc.
-    ///
-    /// Checked when built or decoded: at most 250 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct IsoAddressStreetAddress2(::std::string::String);
-    impl IsoAddressStreetAddress2 {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "IsoAddressStreetAddress2",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(250),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for IsoAddressStreetAddress2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for IsoAddressStreetAddress2 {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IsoAddressStreetAddress2 {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IsoAddressStreetAddress2 {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// Generic models are only supported in pydantic for python 3.7+, so until then
     /// items will be of type Any. As such, this class needs to be subclassed
@@ -7162,61 +5628,7 @@ pub mod types {
         #[serde(rename = "username")]
         pub username: LoginInputUsername,
         #[serde(rename = "password")]
-        pub password: LoginInputPassword,
-    }
-    /// Checked when built or decoded: at most 128 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct LoginInputPassword(::std::string::String);
-    impl LoginInputPassword {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "LoginInputPassword",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(128),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for LoginInputPassword {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for LoginInputPassword {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LoginInputPassword {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LoginInputPassword {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub password: LoginInputUsername,
     }
     /// Checked when built or decoded: at most 128 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -7354,185 +5766,17 @@ pub mod types {
     pub struct Name {
         /// First Name
         #[serde(rename = "first_name")]
-        pub first_name: NameFirstName,
+        pub first_name: AddressPostalCode,
         /// Middle Name
         #[serde(
             rename = "middle_name",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub middle_name: ::std::option::Option<NameMiddleName>,
+        pub middle_name: ::std::option::Option<AddressPostalCode>,
         /// Last Name
         #[serde(rename = "last_name")]
-        pub last_name: NameLastName,
-    }
-    /// First Name
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct NameFirstName(::std::string::String);
-    impl NameFirstName {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "NameFirstName",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for NameFirstName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for NameFirstName {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for NameFirstName {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NameFirstName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Last Name
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct NameLastName(::std::string::String);
-    impl NameLastName {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "NameLastName",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for NameLastName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for NameLastName {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for NameLastName {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NameLastName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Middle Name
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct NameMiddleName(::std::string::String);
-    impl NameMiddleName {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "NameMiddleName",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for NameMiddleName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for NameMiddleName {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for NameMiddleName {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NameMiddleName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub last_name: AddressPostalCode,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsJikoAccountCounterparty {
@@ -7991,7 +6235,7 @@ pub mod types {
     pub struct PhysicalCardOrder {
         /// Card holder's full name. Should be a maximum of 26 characters.
         #[serde(rename = "name_on_card")]
-        pub name_on_card: PhysicalCardOrderNameOnCard,
+        pub name_on_card: CustomerDefundingTransferRequestDescription,
         #[serde(rename = "shipping_address")]
         pub shipping_address: ShippingAddress,
     }
@@ -8019,62 +6263,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub object_type: ::std::option::Option<::std::string::String>,
-    }
-    /// Card holder's full name. Should be a maximum of 26 characters.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct PhysicalCardOrderNameOnCard(::std::string::String);
-    impl PhysicalCardOrderNameOnCard {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "PhysicalCardOrderNameOnCard",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for PhysicalCardOrderNameOnCard {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for PhysicalCardOrderNameOnCard {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PhysicalCardOrderNameOnCard {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PhysicalCardOrderNameOnCard {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PhysicalCardOrderResponse {
@@ -8373,61 +6561,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PortalCreateRequest {
         #[serde(rename = "name")]
-        pub name: PortalCreateRequestName,
-    }
-    /// Checked when built or decoded: at most 128 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct PortalCreateRequestName(::std::string::String);
-    impl PortalCreateRequestName {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "PortalCreateRequestName",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(128),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for PortalCreateRequestName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for PortalCreateRequestName {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PortalCreateRequestName {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PortalCreateRequestName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub name: LoginInputUsername,
     }
     /// An enumeration.
     #[derive(
@@ -8483,63 +6617,7 @@ pub mod types {
     pub struct PortalUpdateRequest {
         /// Portal name
         #[serde(rename = "name")]
-        pub name: PortalUpdateRequestName,
-    }
-    /// Portal name
-    ///
-    /// Checked when built or decoded: at most 50 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct PortalUpdateRequestName(::std::string::String);
-    impl PortalUpdateRequestName {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "PortalUpdateRequestName",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for PortalUpdateRequestName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for PortalUpdateRequestName {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PortalUpdateRequestName {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PortalUpdateRequestName {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub name: AddressPostalCode,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Portfolio {
@@ -8804,7 +6882,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub bd_association: ::std::option::Option<RetiredInvestmentProfileBdAssociation>,
+        pub bd_association: ::std::option::Option<
+            CustomerDefundingTransferRequestTarget,
+        >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
         #[serde(
             rename = "director_policy_maker_of_company",
@@ -8812,7 +6892,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub director_policy_maker_of_company: ::std::option::Option<
-            RetiredInvestmentProfileDirectorPolicyMakerOfCompany,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
         #[serde(
@@ -8820,125 +6900,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub occupation: ::std::option::Option<RetiredInvestmentProfileOccupation>,
+        pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         #[serde(rename = "employment_status")]
         pub employment_status: RetiredInvestmentProfileEmploymentStatus,
-    }
-    /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct RetiredInvestmentProfileBdAssociation(::std::string::String);
-    impl RetiredInvestmentProfileBdAssociation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "RetiredInvestmentProfileBdAssociation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for RetiredInvestmentProfileBdAssociation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for RetiredInvestmentProfileBdAssociation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RetiredInvestmentProfileBdAssociation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RetiredInvestmentProfileBdAssociation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct RetiredInvestmentProfileDirectorPolicyMakerOfCompany(
-        ::std::string::String,
-    );
-    impl RetiredInvestmentProfileDirectorPolicyMakerOfCompany {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "RetiredInvestmentProfileDirectorPolicyMakerOfCompany",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for RetiredInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for RetiredInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for RetiredInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for RetiredInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(
         Debug,
@@ -8983,62 +6947,6 @@ pub mod types {
                     })
                 }
             }
-        }
-    }
-    /// Applicant's occupation
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct RetiredInvestmentProfileOccupation(::std::string::String);
-    impl RetiredInvestmentProfileOccupation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "RetiredInvestmentProfileOccupation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for RetiredInvestmentProfileOccupation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for RetiredInvestmentProfileOccupation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RetiredInvestmentProfileOccupation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for RetiredInvestmentProfileOccupation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
     /// An enumeration.
@@ -9302,17 +7210,19 @@ pub mod types {
     pub struct ShippingAddress {
         /// Street address
         #[serde(rename = "street_address")]
-        pub street_address: ShippingAddressStreetAddress,
+        pub street_address: CustomerDefundingTransferRequestDescription,
         /// Apartment, Suite, Box number, etc.
         #[serde(
             rename = "street_address2",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub street_address2: ::std::option::Option<ShippingAddressStreetAddress2>,
+        pub street_address2: ::std::option::Option<
+            CustomerDefundingTransferRequestDescription,
+        >,
         /// City / Town
         #[serde(rename = "city")]
-        pub city: ShippingAddressCity,
+        pub city: CustomerDefundingTransferRequestDescription,
         /// Postal code / ZIP code
         #[serde(rename = "postal_code")]
         pub postal_code: ShippingAddressPostalCode,
@@ -9320,62 +7230,6 @@ pub mod types {
         pub state: State,
         #[serde(rename = "country")]
         pub country: Country,
-    }
-    /// City / Town
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct ShippingAddressCity(::std::string::String);
-    impl ShippingAddressCity {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "ShippingAddressCity",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for ShippingAddressCity {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for ShippingAddressCity {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ShippingAddressCity {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShippingAddressCity {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// Postal code / ZIP code
     ///
@@ -9424,118 +7278,6 @@ pub mod types {
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ShippingAddressPostalCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Street address
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct ShippingAddressStreetAddress(::std::string::String);
-    impl ShippingAddressStreetAddress {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "ShippingAddressStreetAddress",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for ShippingAddressStreetAddress {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for ShippingAddressStreetAddress {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ShippingAddressStreetAddress {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShippingAddressStreetAddress {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Apartment, Suite, Box number, etc.
-    ///
-    /// Checked when built or decoded: at most 100 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct ShippingAddressStreetAddress2(::std::string::String);
-    impl ShippingAddressStreetAddress2 {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "ShippingAddressStreetAddress2",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(100),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for ShippingAddressStreetAddress2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for ShippingAddressStreetAddress2 {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ShippingAddressStreetAddress2 {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ShippingAddressStreetAddress2 {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -9937,7 +7679,7 @@ pub mod types {
         #[serde(rename = "key")]
         pub key: ::std::string::String,
         #[serde(rename = "pdf_download_url")]
-        pub pdf_download_url: StatementPdfDownloadUrl,
+        pub pdf_download_url: AgreementDocumentPdfDownloadUrl,
         #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
     }
@@ -9965,60 +7707,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub object_type: ::std::option::Option<::std::string::String>,
-    }
-    /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct StatementPdfDownloadUrl(::std::string::String);
-    impl StatementPdfDownloadUrl {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "StatementPdfDownloadUrl",
-                &value,
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(2083),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for StatementPdfDownloadUrl {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for StatementPdfDownloadUrl {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StatementPdfDownloadUrl {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StatementPdfDownloadUrl {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     /// An enumeration.
     #[derive(
@@ -10081,63 +7769,6 @@ pub mod types {
                     })
                 }
             }
-        }
-    }
-    /// Date formatted either `YYYY` or `YYYY-MM`
-    ///
-    /// Checked when built or decoded: matches `^\d{4}(-\d{2})?$`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct StatementsGetAccountStatementsKey(::std::string::String);
-    impl StatementsGetAccountStatementsKey {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            static PATTERN: ::std::sync::OnceLock<::regex::Regex> = ::std::sync::OnceLock::new();
-            crate::runtime::check_pattern(
-                "StatementsGetAccountStatementsKey",
-                &value,
-                "^\\d{4}(-\\d{2})?$",
-                &PATTERN,
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for StatementsGetAccountStatementsKey {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for StatementsGetAccountStatementsKey {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StatementsGetAccountStatementsKey {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StatementsGetAccountStatementsKey {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
     /// Date formatted either `YYYY` or `YYYY-MM`
@@ -10209,7 +7840,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub bd_association: ::std::option::Option<StudentInvestmentProfileBdAssociation>,
+        pub bd_association: ::std::option::Option<
+            CustomerDefundingTransferRequestTarget,
+        >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
         #[serde(
             rename = "director_policy_maker_of_company",
@@ -10217,7 +7850,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub director_policy_maker_of_company: ::std::option::Option<
-            StudentInvestmentProfileDirectorPolicyMakerOfCompany,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
         #[serde(
@@ -10225,125 +7858,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub occupation: ::std::option::Option<StudentInvestmentProfileOccupation>,
+        pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         #[serde(rename = "employment_status")]
         pub employment_status: StudentInvestmentProfileEmploymentStatus,
-    }
-    /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct StudentInvestmentProfileBdAssociation(::std::string::String);
-    impl StudentInvestmentProfileBdAssociation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "StudentInvestmentProfileBdAssociation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for StudentInvestmentProfileBdAssociation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for StudentInvestmentProfileBdAssociation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StudentInvestmentProfileBdAssociation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StudentInvestmentProfileBdAssociation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct StudentInvestmentProfileDirectorPolicyMakerOfCompany(
-        ::std::string::String,
-    );
-    impl StudentInvestmentProfileDirectorPolicyMakerOfCompany {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "StudentInvestmentProfileDirectorPolicyMakerOfCompany",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for StudentInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for StudentInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for StudentInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for StudentInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(
         Debug,
@@ -10390,62 +7907,6 @@ pub mod types {
             }
         }
     }
-    /// Applicant's occupation
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct StudentInvestmentProfileOccupation(::std::string::String);
-    impl StudentInvestmentProfileOccupation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "StudentInvestmentProfileOccupation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for StudentInvestmentProfileOccupation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for StudentInvestmentProfileOccupation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StudentInvestmentProfileOccupation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for StudentInvestmentProfileOccupation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Subscription {
         /// A description of the webhook's intended use.
@@ -10462,7 +7923,7 @@ pub mod types {
         pub events: ::std::vec::Vec<::std::string::String>,
         /// The webhook URL to invoke.
         #[serde(rename = "url")]
-        pub url: SubscriptionUrl,
+        pub url: AgreementDocumentPdfDownloadUrl,
         #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
         #[serde(rename = "time_created")]
@@ -10520,62 +7981,6 @@ pub mod types {
                     })
                 }
             }
-        }
-    }
-    /// The webhook URL to invoke.
-    ///
-    /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct SubscriptionUrl(::std::string::String);
-    impl SubscriptionUrl {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "SubscriptionUrl",
-                &value,
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(2083),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for SubscriptionUrl {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for SubscriptionUrl {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SubscriptionUrl {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SubscriptionUrl {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10670,61 +8075,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TradeConfirmation {
         #[serde(rename = "url")]
-        pub url: TradeConfirmationUrl,
-    }
-    /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct TradeConfirmationUrl(::std::string::String);
-    impl TradeConfirmationUrl {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "TradeConfirmationUrl",
-                &value,
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(2083),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for TradeConfirmationUrl {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for TradeConfirmationUrl {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TradeConfirmationUrl {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TradeConfirmationUrl {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub url: AgreementDocumentPdfDownloadUrl,
     }
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -11079,7 +8430,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bd_association: ::std::option::Option<
-            UnemployedInvestmentProfileBdAssociation,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
         #[serde(
@@ -11088,7 +8439,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub director_policy_maker_of_company: ::std::option::Option<
-            UnemployedInvestmentProfileDirectorPolicyMakerOfCompany,
+            CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
         #[serde(
@@ -11096,127 +8447,9 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub occupation: ::std::option::Option<UnemployedInvestmentProfileOccupation>,
+        pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         #[serde(rename = "employment_status")]
         pub employment_status: UnemployedInvestmentProfileEmploymentStatus,
-    }
-    /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct UnemployedInvestmentProfileBdAssociation(::std::string::String);
-    impl UnemployedInvestmentProfileBdAssociation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "UnemployedInvestmentProfileBdAssociation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for UnemployedInvestmentProfileBdAssociation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for UnemployedInvestmentProfileBdAssociation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UnemployedInvestmentProfileBdAssociation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UnemployedInvestmentProfileBdAssociation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct UnemployedInvestmentProfileDirectorPolicyMakerOfCompany(
-        ::std::string::String,
-    );
-    impl UnemployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "UnemployedInvestmentProfileDirectorPolicyMakerOfCompany",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display
-    for UnemployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr
-    for UnemployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UnemployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for UnemployedInvestmentProfileDirectorPolicyMakerOfCompany {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
     }
     #[derive(
         Debug,
@@ -11263,62 +8496,6 @@ pub mod types {
             }
         }
     }
-    /// Applicant's occupation
-    ///
-    /// Checked when built or decoded: at most 200 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct UnemployedInvestmentProfileOccupation(::std::string::String);
-    impl UnemployedInvestmentProfileOccupation {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "UnemployedInvestmentProfileOccupation",
-                &value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(200),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for UnemployedInvestmentProfileOccupation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for UnemployedInvestmentProfileOccupation {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UnemployedInvestmentProfileOccupation {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UnemployedInvestmentProfileOccupation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UpdateSubscriptionRequest {
         /// A description of the webhook's intended use.
@@ -11343,126 +8520,14 @@ pub mod types {
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub url: ::std::option::Option<UpdateSubscriptionRequestUrl>,
+        pub url: ::std::option::Option<AgreementDocumentPdfDownloadUrl>,
         /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
         #[serde(
             rename = "shared_secret",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub shared_secret: ::std::option::Option<UpdateSubscriptionRequestSharedSecret>,
-    }
-    /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
-    ///
-    /// Checked when built or decoded: at least 16 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct UpdateSubscriptionRequestSharedSecret(::std::string::String);
-    impl UpdateSubscriptionRequestSharedSecret {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "UpdateSubscriptionRequestSharedSecret",
-                &value,
-                ::std::option::Option::Some(16),
-                ::std::option::Option::None,
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for UpdateSubscriptionRequestSharedSecret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for UpdateSubscriptionRequestSharedSecret {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateSubscriptionRequestSharedSecret {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateSubscriptionRequestSharedSecret {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
-    }
-    /// The webhook URL to invoke.
-    ///
-    /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-    #[serde(transparent)]
-    pub struct UpdateSubscriptionRequestUrl(::std::string::String);
-    impl UpdateSubscriptionRequestUrl {
-        /// Checks `value` against the schema's constraints.
-        pub fn new(
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-            let value = value.into();
-            crate::runtime::check_length(
-                "UpdateSubscriptionRequestUrl",
-                &value,
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(2083),
-            )?;
-            Ok(Self(value))
-        }
-        /// The value as a string slice.
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-        /// The wrapped value.
-        pub fn into_inner(self) -> ::std::string::String {
-            self.0
-        }
-    }
-    impl ::std::fmt::Display for UpdateSubscriptionRequestUrl {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(&self.0)
-        }
-    }
-    impl ::std::str::FromStr for UpdateSubscriptionRequestUrl {
-        type Err = crate::runtime::ConstraintError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Self::new(value)
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateSubscriptionRequestUrl {
-        type Error = crate::runtime::ConstraintError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            Self::new(value)
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateSubscriptionRequestUrl {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-        }
+        pub shared_secret: ::std::option::Option<CreateSubscriptionRequestSharedSecret>,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UploadDocumentResponse {
@@ -11595,11 +8660,6 @@ pub mod types {
         }
     }
     impl crate::runtime::ParamValue for StatementType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for StatementsGetAccountStatementsKey {
         fn param_string(&self) -> ::std::string::String {
             self.to_string()
         }
@@ -12587,7 +9647,7 @@ pub mod types {
         /// query `key`
         ///
         /// Date formatted either `YYYY` or `YYYY-MM`
-        pub key: ::std::option::Option<StatementsGetAccountStatementsKey>,
+        pub key: ::std::option::Option<StatementsListForCustomerKey>,
         /// query `cursor`
         pub cursor: ::std::option::Option<::std::string::String>,
         /// query `limit`

@@ -7,6 +7,7 @@
 
 pub mod codegen;
 pub mod contract;
+pub mod corpus;
 pub mod diagnostics;
 pub mod mock;
 pub mod signature;

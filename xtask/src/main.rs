@@ -20,6 +20,9 @@ commands:
                       print the OpenAPI document the mock serves (overlay applied) as JSON
   bench-mock [--spec FILE] [--requests N] [--concurrency N] [--max-seconds N] [--prism DIR]
                       requests/s of the mock and of Prism on the same POST load (a benchmark)
+  corpus <dir|file|list>... [--sample N] [--no-check] [--work-dir DIR]
+                      generate every OpenAPI 3.x document found (or a sample of N, every k-th
+                      of the sorted list) into a scratch workspace and `cargo check` it
 ";
 
 fn repo_root() -> PathBuf {
@@ -95,6 +98,54 @@ fn codegen_command(args: &[String]) -> ExitCode {
     }
 }
 
+fn corpus_command(args: &[String]) -> ExitCode {
+    let mut options = xtask::corpus::CorpusOptions {
+        inputs: Vec::new(),
+        sample: None,
+        work_dir: repo_root().join("target/corpus"),
+        no_check: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sample" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => options.sample = Some(n),
+                None => {
+                    eprintln!("--sample takes a number\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--work-dir" => match args.next() {
+                Some(dir) => options.work_dir = PathBuf::from(dir),
+                None => {
+                    eprintln!("--work-dir takes a directory\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--no-check" => options.no_check = true,
+            flag if flag.starts_with("--") => {
+                eprintln!("unknown flag `{flag}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            path => options.inputs.push(PathBuf::from(path)),
+        }
+    }
+    if options.inputs.is_empty() {
+        eprintln!("corpus needs at least one directory, spec or list file\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    match xtask::corpus::run(&options, |line| eprintln!("{line}")) {
+        Ok(results) => {
+            print!("{}", xtask::corpus::report(&results));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -103,6 +154,7 @@ fn main() -> ExitCode {
         Some("contract") => commands::contract(&args[1..], USAGE),
         Some("openapi") => commands::openapi(&args[1..], USAGE),
         Some("bench-mock") => commands::bench_mock(&args[1..], USAGE, &repo_root()),
+        Some("corpus") => corpus_command(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -157,6 +157,14 @@ impl<'a> Lowerer<'a> {
             }
         }
 
+        let protected: std::collections::HashSet<String> =
+            self.component_names.values().cloned().collect();
+        super::dedupe::merge_identical_types(
+            &mut self.defs,
+            &mut operations,
+            &mut self.examples,
+            &protected,
+        );
         self.box_cycles();
         let mut types = std::mem::take(&mut self.defs);
         types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1161,6 +1169,11 @@ impl<'a> Lowerer<'a> {
                     .get(name)
                     .and_then(Value::as_bool)
                     .unwrap_or(false)
+            };
+            // A parameter is either sent or not; `null` has no encoding in a query or header.
+            let ty = match ty {
+                TypeRef::Nullable(inner) => *inner,
+                other => other,
             };
             let idempotency_key = flag("x-specgen-idempotency-key");
             let signature = flag("x-specgen-signature");
