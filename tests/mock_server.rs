@@ -163,9 +163,11 @@ async fn prefer_selects_a_documented_status_and_example() {
     assert_eq!(conflict.status(), StatusCode::CONFLICT);
     assert!(conflict.headers().contains_key("x-request-id"));
     let body: Value = conflict.json().await.unwrap();
+    // The spec gives the 409 no media-type example, and its `{code, message}` shape is shared
+    // with 401 and 403, so the code is the status and the message the response's description.
     assert_eq!(
         body,
-        json!({"code": 409, "message": "A client with this name and country already exists."})
+        json!({"code": 409, "message": "A client with the same `clientName` and `country` combination already exists."})
     );
 
     let undocumented = post(&server, &valid_body())

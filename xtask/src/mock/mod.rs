@@ -282,7 +282,20 @@ impl Shared {
                                     })
                                     .cloned()
                                     .collect();
-                                let body = synth.pick(ty, &valid, Direction::Response);
+                                let mut body = align_code(
+                                    synth.pick(ty, &valid, Direction::Response),
+                                    r.status,
+                                    ty,
+                                    synth.validator(),
+                                );
+                                if valid.is_empty() && !r.status.is_success() {
+                                    body = describe_error(
+                                        body,
+                                        r.docs.as_deref(),
+                                        ty,
+                                        synth.validator(),
+                                    );
+                                }
                                 let media = if media_type.contains('*') {
                                     "application/json".to_owned()
                                 } else {
@@ -375,6 +388,50 @@ impl Shared {
             options,
             state: Mutex::new(sandbox::State::default()),
         })
+    }
+}
+
+/// A body whose top-level `code` looks like an HTTP status (100-599) gets the status it answers
+/// with. Error shapes shared by several statuses (one `{code, message}` type after identical types
+/// are merged) carry one status's example; a 409 must not say `"code": 401`.
+fn align_code(mut body: Value, status: Status, ty: &TypeRef, validator: &Validator) -> Value {
+    let Status::Code(code) = status else {
+        return body;
+    };
+    let current = body.get("code").and_then(Value::as_u64);
+    if let (Some(current), Value::Object(map)) = (current, &mut body) {
+        if (100..600).contains(&current) && current != u64::from(code) {
+            map.insert("code".into(), Value::from(code));
+            if !validator.is_valid(ty, &body, Direction::Response) {
+                if let Value::Object(map) = &mut body {
+                    map.insert("code".into(), Value::from(current));
+                }
+            }
+        }
+    }
+    body
+}
+
+/// An error body built without a media-type example gets the response's own description as its
+/// `message`: property examples belong to the type, and a type shared by several statuses (one
+/// `{code, message}` shape after identical types are merged) would otherwise tell a 409 caller
+/// "Malformed authorization.". Kept only when the body stays valid.
+fn describe_error(body: Value, docs: Option<&str>, ty: &TypeRef, validator: &Validator) -> Value {
+    let Some(docs) = docs.map(str::trim).filter(|d| !d.is_empty()) else {
+        return body;
+    };
+    let sentence = match docs.find(". ") {
+        Some(end) => &docs[..=end],
+        None => docs,
+    };
+    let mut fields = Map::new();
+    fields.insert("message".into(), Value::String(sentence.to_owned()));
+    let mut candidate = body.clone();
+    sandbox::overlay(&mut candidate, &fields);
+    if validator.is_valid(ty, &candidate, Direction::Response) {
+        candidate
+    } else {
+        body
     }
 }
 
