@@ -408,6 +408,13 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
+/// A nullable schema used as a parameter (through a `$ref` alias): `None` is sent as empty.
+impl<T: ParamValue> ParamValue for Option<T> {
+    fn param_string(&self) -> String {
+        self.as_ref().map(ParamValue::param_string).unwrap_or_default()
+    }
+}
+
 impl<T: ParamValue + ?Sized> ParamValue for Box<T> {
     fn param_string(&self) -> String {
         (**self).param_string()

@@ -203,7 +203,8 @@ fn generate_one(path: &Path) -> (Result<(String, String), Verdict>, Duration, us
     }
 }
 
-const CRATE_DEPS: &str = r#"[dependencies]
+/// The dependencies of a standalone generated crate (the same as `generated/`'s).
+pub const CRATE_DEPS: &str = r#"[dependencies]
 base64 = "0.22"
 chrono = { version = "0.4", default-features = false, features = ["std", "serde", "clock"] }
 hmac = "0.12"

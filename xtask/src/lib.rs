@@ -5,6 +5,7 @@
 
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod codegen;
 pub mod contract;
 pub mod corpus;

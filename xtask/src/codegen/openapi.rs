@@ -19,7 +19,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// Method names the generated `Client` defines itself; operations must not take them.
 pub const CLIENT_RESERVED: &[&str] = &[
@@ -43,6 +43,8 @@ pub fn lower_openapi(
 ) -> Api {
     let mut lowerer = Lowerer {
         spec: &parsed.spec,
+        raw: &parsed.raw,
+        pointer_types: HashMap::new(),
         file: &file.path,
         diagnostics,
         types: Namespace::new(),
@@ -50,6 +52,7 @@ pub fn lower_openapi(
         component_names: HashMap::new(),
         response_cache: HashMap::new(),
         examples: Vec::new(),
+        depth: 0,
     };
     lowerer.lower(module, file)
 }
@@ -59,6 +62,10 @@ type LoweredResponse = (Option<ResponseBody>, Vec<ResponseHeader>, Option<String
 
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    /// The document as a value, for `$ref`s that point outside `components`.
+    raw: &'a Value,
+    /// Types of schemas reached by such pointers, so each is lowered once.
+    pointer_types: HashMap<String, TypeRef>,
     file: &'a str,
     diagnostics: &'a mut Diagnostics,
     types: Namespace,
@@ -68,6 +75,8 @@ struct Lowerer<'a> {
     /// `#/components/responses/X` → (body, headers, headers type), so shared responses share types.
     response_cache: HashMap<String, LoweredResponse>,
     examples: Vec<Example>,
+    /// How deeply `type_of` is nested, to stop runaway recursion through merged allOfs.
+    depth: usize,
 }
 
 /// What a JSON-ish media type looks like: `application/json`, `application/problem+json`, `*/*`.
@@ -165,7 +174,7 @@ impl<'a> Lowerer<'a> {
             &mut self.examples,
             &protected,
         );
-        self.box_cycles();
+        super::cycles::box_cycles(&mut self.defs);
         let mut types = std::mem::take(&mut self.defs);
         types.sort_by(|a, b| a.name.cmp(&b.name));
         operations.sort_by(|a: &Operation, b: &Operation| a.fn_name.cmp(&b.fn_name));
@@ -369,6 +378,24 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.component_names.get(reference) {
             return TypeRef::Named(name.clone());
         }
+        if let Some(ty) = self.pointer_types.get(reference) {
+            return ty.clone();
+        }
+        if let Some((schema, at)) = self.resolve_local::<Schema>(reference) {
+            // A reference into a path or another schema: lower the target once, under its key.
+            // The placeholder stops a target that refers back to itself from recursing forever.
+            self.pointer_types
+                .insert(reference.to_owned(), TypeRef::Json);
+            let last = at
+                .rsplit('/')
+                .next()
+                .unwrap_or("Schema")
+                .replace("~1", "/")
+                .replace("~0", "~");
+            let ty = self.type_of(&ReferenceOr::Item(schema), &naming::type_name(&last), &at);
+            self.pointer_types.insert(reference.to_owned(), ty.clone());
+            return ty;
+        }
         if !reference.starts_with('#') {
             self.error(pointer, format!("external reference `{reference}` is not supported"), "bundle the document into one file (for example with `redocly bundle`) and point specs/ at the result");
         } else {
@@ -379,6 +406,28 @@ impl<'a> Lowerer<'a> {
             );
         }
         TypeRef::Json
+    }
+
+    /// Resolves a local `$ref` of any kind (`#/components/...`, `#/paths/...`) through the
+    /// document, following chains of references; returns the target and its JSON pointer.
+    fn resolve_local<T: serde::de::DeserializeOwned>(
+        &self,
+        reference: &str,
+    ) -> Option<(T, String)> {
+        let mut reference = reference.to_owned();
+        for _ in 0..16 {
+            let fragment = percent_decode(reference.strip_prefix('#')?);
+            let node = self.raw.pointer(&fragment)?;
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(next) => reference = next.to_owned(),
+                None => {
+                    return serde_json::from_value(node.clone())
+                        .ok()
+                        .map(|t| (t, format!("#{fragment}")));
+                }
+            }
+        }
+        None
     }
 
     /// The schema behind `$ref`s to components, following chains, for allOf merging.
@@ -416,7 +465,17 @@ impl<'a> Lowerer<'a> {
                 self.schema_ref(reference, &format!("{pointer}/$ref"))
             }
             ReferenceOr::Item(schema) => {
+                if self.depth > MAX_DEPTH {
+                    self.warn(
+                        pointer,
+                        format!("schemas nest more than {MAX_DEPTH} levels deep here (a recursive allOf?); using serde_json::Value"),
+                        "name the recursive part under components.schemas and refer to it with $ref",
+                    );
+                    return TypeRef::Json;
+                }
+                self.depth += 1;
                 let ty = self.inline(schema, hint, pointer);
+                self.depth -= 1;
                 let ty = if schema.schema_data.nullable
                     && !matches!(ty, TypeRef::Nullable(_) | TypeRef::Json)
                 {
@@ -553,8 +612,9 @@ impl<'a> Lowerer<'a> {
                 ))),
                 _ => TypeRef::Json,
             },
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.type_of(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+            SchemaKind::AllOf { all_of } if structural_parts(all_of).len() == 1 => {
+                let i = structural_parts(all_of)[0];
+                self.type_of(&all_of[i], hint, &format!("{pointer}/allOf/{i}"))
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
                 // Only reached for a single non-null alternative (see kind_is_named).
@@ -658,7 +718,7 @@ impl<'a> Lowerer<'a> {
                             || s.pattern.is_some()))
             }
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
-            SchemaKind::AllOf { all_of } => all_of.len() != 1,
+            SchemaKind::AllOf { all_of } => structural_parts(all_of).len() != 1,
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
                 alts.iter().filter(|a| !self.is_null_schema(a)).count() != 1
             }
@@ -1015,17 +1075,9 @@ impl<'a> Lowerer<'a> {
         match param {
             ReferenceOr::Item(p) => Some((p.clone(), pointer.to_owned())),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| self.spec.components.as_ref()?.parameters.get(k));
-                match found {
-                    Some(ReferenceOr::Item(p)) => Some((
-                        p.clone(),
-                        format!(
-                            "#/components/parameters/{}",
-                            escape_token(key.unwrap_or_default())
-                        ),
-                    )),
-                    _ => {
+                match self.resolve_local::<OaParameter>(reference) {
+                    Some(found) => Some(found),
+                    None => {
                         self.error(
                             &format!("{pointer}/$ref"),
                             format!("`$ref: {reference}` points to nowhere"),
@@ -1318,10 +1370,9 @@ impl<'a> Lowerer<'a> {
             let value = match example {
                 ReferenceOr::Item(e) => e.value.clone(),
                 ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/examples/");
-                    match key.and_then(|k| self.spec.components.as_ref()?.examples.get(k)) {
-                        Some(ReferenceOr::Item(e)) => e.value.clone(),
-                        _ => {
+                    match self.resolve_local::<openapiv3::Example>(reference) {
+                        Some((e, _)) => e.value,
+                        None => {
                             self.error(
                                 &format!("{at}/$ref"),
                                 format!("`$ref: {reference}` points to nowhere"),
@@ -1355,16 +1406,9 @@ impl<'a> Lowerer<'a> {
         let (body, pointer) = match body {
             ReferenceOr::Item(b) => (b.clone(), pointer.to_owned()),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.spec.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(b)) => (
-                        b.clone(),
-                        format!(
-                            "#/components/requestBodies/{}",
-                            escape_token(key.unwrap_or_default())
-                        ),
-                    ),
-                    _ => {
+                match self.resolve_local::<openapiv3::RequestBody>(reference) {
+                    Some(found) => found,
+                    None => {
                         self.error(
                             &format!("{pointer}/$ref"),
                             format!("`$ref: {reference}` points to nowhere"),
@@ -1546,14 +1590,18 @@ impl<'a> Lowerer<'a> {
                 format!("{base}{variant}Headers"),
             ),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| self.spec.components.as_ref()?.responses.get(k)) {
-                    Some(ReferenceOr::Item(r)) => {
-                        let key = key.unwrap_or_default();
-                        let name = naming::type_name(key);
+                match self.resolve_local::<openapiv3::Response>(reference) {
+                    Some((r, at)) => {
+                        let key = at
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                            .replace("~1", "/")
+                            .replace("~0", "~");
+                        let name = naming::type_name(&key);
                         (
-                            r.clone(),
-                            format!("#/components/responses/{}", escape_token(key)),
+                            r,
+                            at,
                             Some(reference.clone()),
                             name.clone(),
                             format!("{name}Headers"),
@@ -1642,16 +1690,9 @@ impl<'a> Lowerer<'a> {
             let (header, at) = match header {
                 ReferenceOr::Item(h) => (h.clone(), at),
                 ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/headers/");
-                    match key.and_then(|k| self.spec.components.as_ref()?.headers.get(k)) {
-                        Some(ReferenceOr::Item(h)) => (
-                            h.clone(),
-                            format!(
-                                "#/components/headers/{}",
-                                escape_token(key.unwrap_or_default())
-                            ),
-                        ),
-                        _ => {
+                    match self.resolve_local::<openapiv3::Header>(reference) {
+                        Some(found) => found,
+                        None => {
                             self.error(
                                 &format!("{at}/$ref"),
                                 format!("`$ref: {reference}` points to nowhere"),
@@ -1689,75 +1730,58 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
-
-    /// Boxes every by-value reference that closes a cycle, so recursive types have a finite size.
-    fn box_cycles(&mut self) {
-        let edges: BTreeMap<String, Vec<String>> = self
-            .defs
-            .iter()
-            .map(|d| {
-                let targets = match &d.kind {
-                    TypeKind::Struct(s) => s
-                        .fields
-                        .iter()
-                        .filter_map(|f| f.ty.direct_name().map(str::to_owned))
-                        .collect(),
-                    TypeKind::Union(u) => u
-                        .variants
-                        .iter()
-                        .filter_map(|v| v.ty.direct_name().map(str::to_owned))
-                        .collect(),
-                    TypeKind::Alias(t) => t.direct_name().map(str::to_owned).into_iter().collect(),
-                    _ => Vec::new(),
-                };
-                (d.name.clone(), targets)
-            })
-            .collect();
-        let reaches = |from: &str, to: &str| -> bool {
-            let mut stack = vec![from.to_owned()];
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if n == to {
-                    return true;
-                }
-                if seen.insert(n.clone()) {
-                    stack.extend(edges.get(&n).into_iter().flatten().cloned());
-                }
-            }
-            false
-        };
-        for def in &mut self.defs {
-            let name = def.name.clone();
-            let cyclic = |ty: &TypeRef| {
-                ty.direct_name()
-                    .is_some_and(|target| reaches(target, &name))
-            };
-            match &mut def.kind {
-                TypeKind::Struct(s) => {
-                    for f in &mut s.fields {
-                        if cyclic(&f.ty) {
-                            f.ty = box_ref(std::mem::replace(&mut f.ty, TypeRef::Json));
-                        }
-                    }
-                }
-                TypeKind::Union(u) => {
-                    for v in &mut u.variants {
-                        if cyclic(&v.ty) {
-                            v.ty = box_ref(std::mem::replace(&mut v.ty, TypeRef::Json));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
 }
 
-fn box_ref(ty: TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(box_ref(*inner))),
-        other => TypeRef::Boxed(Box::new(other)),
+/// Decodes `%XX` escapes in a URI fragment (`#/paths/~1pets~1%7Bid%7D`).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            // Bytes, not a str slice: a multi-byte character after `%` must not split.
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
     }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Nesting depth past which a schema is typed as `serde_json::Value`.
+const MAX_DEPTH: usize = 64;
+
+/// The indices of allOf parts that add structure: `$ref`s and schemas with a type, properties,
+/// items, an enum or compositions. `allOf: [{$ref: X}, {description: ...}]`, the way many
+/// generators attach a description to a reference, has one structural part and means just `X`.
+fn structural_parts(parts: &[ReferenceOr<Schema>]) -> Vec<usize> {
+    let adds_structure = |part: &ReferenceOr<Schema>| match part {
+        ReferenceOr::Reference { .. } => true,
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(any) => {
+                any.typ.is_some()
+                    || !any.properties.is_empty()
+                    || any.items.is_some()
+                    || !any.enumeration.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || any.additional_properties.is_some()
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                !o.properties.is_empty() || o.additional_properties.is_some()
+            }
+            _ => true,
+        },
+    };
+    (0..parts.len())
+        .filter(|&i| adds_structure(&parts[i]))
+        .collect()
 }
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
@@ -1836,6 +1860,15 @@ pub fn derive_operation_name(method: Method, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoding_keeps_other_text() {
+        assert_eq!(
+            percent_decode("/paths/~1pets~1%7Bid%7D"),
+            "/paths/~1pets~1{id}"
+        );
+        assert_eq!(percent_decode("/a%zz/é%"), "/a%zz/é%");
+    }
 
     #[test]
     fn derived_operation_names_are_stable() {

@@ -797,7 +797,7 @@ impl Inference {
                 }),
             });
         }
-        box_cycles(&mut defs);
+        super::super::cycles::box_cycles(&mut defs);
         let refs = roots
             .iter()
             .map(|r| self.type_ref(r.slot, &group_of, &names))
@@ -865,52 +865,6 @@ fn full_key_name<P>(uses: &[(P, String, bool)], key: &str) -> String {
     } else {
         key.to_owned()
     })
-}
-
-/// Boxes every by-value field that closes a cycle, so recursive types have a finite size.
-fn box_cycles(defs: &mut [TypeDef]) {
-    let edges: BTreeMap<String, Vec<String>> = defs
-        .iter()
-        .map(|d| {
-            let targets = match &d.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .filter_map(|f| f.ty.direct_name().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            (d.name.clone(), targets)
-        })
-        .collect();
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
-    for def in defs.iter_mut() {
-        let name = def.name.clone();
-        if let TypeKind::Struct(s) = &mut def.kind {
-            for f in &mut s.fields {
-                if f.ty.direct_name().is_some_and(|t| reaches(t, &name)) {
-                    f.ty = match std::mem::replace(&mut f.ty, TypeRef::Json) {
-                        TypeRef::Nullable(inner) => {
-                            TypeRef::Nullable(Box::new(TypeRef::Boxed(inner)))
-                        }
-                        other => TypeRef::Boxed(Box::new(other)),
-                    };
-                }
-            }
-        }
-    }
 }
 
 /// The example with every placeholder string replaced by a fixed value of the type it was
