@@ -88,6 +88,33 @@ fn walk(value: &Value, pointer: &str, in_properties: bool, out: &mut Vec<String>
     }
 }
 
+/// The API of a fixture under `tests/fixtures/mock/`, loaded as `cargo xtask mock --spec` would.
+pub fn mock_fixture(name: &str) -> xtask::codegen::ir::Api {
+    let path = repo_root().join("tests/fixtures/mock").join(name);
+    match xtask::spec::load_spec(&path) {
+        Ok(loaded) => loaded.api,
+        Err(e) => panic!("fixture {name} does not load:\n{e}"),
+    }
+}
+
+/// The API of every spec in `specs/`, as `cargo xtask codegen` lowers them.
+pub fn spec_apis() -> Vec<xtask::codegen::ir::Api> {
+    let (inputs, diagnostics) =
+        xtask::codegen::load::load_specs(&repo_root().join("specs"), "specs");
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    let (apis, diagnostics) = xtask::codegen::lower_inputs(&inputs);
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    apis
+}
+
+/// The API of one spec in `specs/` by module name.
+pub fn spec_api(module: &str) -> xtask::codegen::ir::Api {
+    spec_apis()
+        .into_iter()
+        .find(|a| a.module == module)
+        .unwrap_or_else(|| panic!("no spec for module {module}"))
+}
+
 /// Every JSON example in a release-notes file, with the line of its opening bracket, found
 /// independently of the generator: each line that starts with `{` or `[` at column 1 begins one
 /// JSON value, read with serde_json's stream reader (which stops at the end of that value).

@@ -7,5 +7,11 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod contract;
 pub mod corpus;
 pub mod diagnostics;
+pub mod mock;
+pub mod signature;
+pub mod spec;
+pub mod synth;
+pub mod validate;

@@ -1,5 +1,7 @@
 //! `cargo xtask`: parses flags and dispatches to the library; no logic lives here.
 
+mod commands;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::codegen::{self, Mode, Outcome};
@@ -8,6 +10,16 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate generated/ from specs/ (--check: fail if it is stale, write nothing)
+  mock --spec FILE [--spec FILE ...] [--addr 127.0.0.1:4010] [--stateful] [--body-limit BYTES]
+       [--allow-non-loopback] [--signing-secret-env VAR]
+                      serve a mock of the specs (loopback only unless --allow-non-loopback)
+  contract --spec FILE --base-url URL [--token-env VAR] [--junit PATH] [--timeout-secs N]
+           [--signing-secret-env VAR]
+                      check a server against the spec; exits 1 when a check fails
+  openapi --spec FILE [--out PATH]
+                      print the OpenAPI document the mock serves (overlay applied) as JSON
+  bench-mock [--spec FILE] [--requests N] [--concurrency N] [--max-seconds N] [--prism DIR]
+                      requests/s of the mock and of Prism on the same POST load (a benchmark)
   corpus <dir|file|list>... [--sample N] [--no-check] [--work-dir DIR]
                       generate every OpenAPI 3.x document found (or a sample of N, every k-th
                       of the sorted list) into a scratch workspace and `cargo check` it
@@ -272,6 +284,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_command(&args[1..]),
+        Some("mock") => commands::mock(&args[1..], USAGE),
+        Some("contract") => commands::contract(&args[1..], USAGE),
+        Some("openapi") => commands::openapi(&args[1..], USAGE),
+        Some("bench-mock") => commands::bench_mock(&args[1..], USAGE, &repo_root()),
         Some("corpus") => corpus_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         // The child process `bench` times: generate one document into a standalone crate.
