@@ -923,13 +923,13 @@ pub mod types {
     }
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct ListApplicationsOkHeaders {
+    pub struct XRequestIdHeaders {
         /// `X-Request-Id`
         ///
         /// Unique identifier of the request, for Circle support.
         pub x_request_id: ::std::option::Option<::uuid::Uuid>,
     }
-    impl crate::runtime::FromHeaders for ListApplicationsOkHeaders {
+    impl crate::runtime::FromHeaders for XRequestIdHeaders {
         fn from_headers(
             headers: &crate::runtime::HeaderMap,
         ) -> ::std::result::Result<Self, ::std::string::String> {
@@ -1491,7 +1491,7 @@ impl Client {
     ) -> ::std::result::Result<
         crate::runtime::ResponseValue<
             types::ApplicationResponse,
-            types::ListApplicationsOkHeaders,
+            types::XRequestIdHeaders,
         >,
         crate::runtime::Error<types::GetApplicationError>,
     > {
@@ -1708,7 +1708,7 @@ impl Client {
     ) -> ::std::result::Result<
         crate::runtime::ResponseValue<
             types::ListApplicationsResponse,
-            types::ListApplicationsOkHeaders,
+            types::XRequestIdHeaders,
         >,
         crate::runtime::Error<types::ListApplicationsError>,
     > {

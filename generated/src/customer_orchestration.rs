@@ -407,6 +407,13 @@ pub mod types {
         }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Conflict {
+        #[serde(rename = "code")]
+        pub code: i64,
+        #[serde(rename = "message")]
+        pub message: ::std::string::String,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePartnerClientRequest {
         /// Name for the client entity.
         #[serde(rename = "clientName")]
@@ -549,6 +556,13 @@ pub mod types {
         pub application_id: ::std::option::Option<::uuid::Uuid>,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Forbidden {
+        #[serde(rename = "code")]
+        pub code: i64,
+        #[serde(rename = "message")]
+        pub message: ::std::string::String,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct NotAuthorized {
         #[serde(rename = "code")]
         pub code: i64,
@@ -557,13 +571,13 @@ pub mod types {
     }
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
-    pub struct CreatePartnerClientOkHeaders {
+    pub struct XRequestIdHeaders {
         /// `X-Request-Id`
         ///
         /// Universally unique identifier (UUID v4) for the request. Helpful for identifying a request when communicating with Circle support.
         pub x_request_id: ::std::option::Option<::uuid::Uuid>,
     }
-    impl crate::runtime::FromHeaders for CreatePartnerClientOkHeaders {
+    impl crate::runtime::FromHeaders for XRequestIdHeaders {
         fn from_headers(
             headers: &crate::runtime::HeaderMap,
         ) -> ::std::result::Result<Self, ::std::string::String> {
@@ -578,21 +592,15 @@ pub mod types {
         /// Status 401.
         ///
         /// The request has not been applied because it lacks valid authentication credentials.
-        Unauthorized(
-            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
-        ),
+        Unauthorized(crate::runtime::ResponseValue<NotAuthorized, XRequestIdHeaders>),
         /// Status 403.
         ///
         /// The request provides authentication, but the authenticated user does not possess sufficient permissions for accessing this resource.
-        Forbidden(
-            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
-        ),
+        Forbidden(crate::runtime::ResponseValue<Forbidden, XRequestIdHeaders>),
         /// Status 409.
         ///
         /// A client with the same `clientName` and `country` combination already exists. Use a different `clientName` to create another client in the same country.
-        Conflict(
-            crate::runtime::ResponseValue<NotAuthorized, CreatePartnerClientOkHeaders>,
-        ),
+        Conflict(crate::runtime::ResponseValue<Conflict, XRequestIdHeaders>),
     }
     impl crate::runtime::ApiErrorStatus for CreatePartnerClientError {
         fn status(&self) -> u16 {
@@ -671,7 +679,7 @@ impl Client {
     ) -> ::std::result::Result<
         crate::runtime::ResponseValue<
             types::CreatePartnerClientResponse,
-            types::CreatePartnerClientOkHeaders,
+            types::XRequestIdHeaders,
         >,
         crate::runtime::Error<types::CreatePartnerClientError>,
     > {

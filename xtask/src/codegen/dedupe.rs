@@ -128,25 +128,6 @@ pub fn merge_identical_types(
             rename(&mut e.ty, &map);
         }
     }
-
-    // Response header structs are not type definitions; identical ones share the first name.
-    let mut first: BTreeMap<String, String> = BTreeMap::new();
-    for op in operations.iter_mut() {
-        for r in &mut op.responses {
-            let Some(name) = &r.headers_type else {
-                continue;
-            };
-            let key = format!(
-                "{:?}",
-                r.headers
-                    .iter()
-                    .map(|h| (&h.name, &h.wire_name, &h.ty, h.required))
-                    .collect::<Vec<_>>()
-            );
-            let representative = first.entry(key).or_insert_with(|| name.clone());
-            r.headers_type = Some(representative.clone());
-        }
-    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Method names the generated `Client` defines itself; operations must not take them.
 pub const CLIENT_RESERVED: &[&str] = &[
@@ -45,6 +45,7 @@ pub fn lower_openapi(
         spec: &parsed.spec,
         raw: &parsed.raw,
         pointer_types: HashMap::new(),
+        spec_named: BTreeSet::new(),
         file: &file.path,
         diagnostics,
         types: Namespace::new(),
@@ -64,6 +65,8 @@ struct Lowerer<'a> {
     spec: &'a OpenAPI,
     /// The document as a value, for `$ref`s that point outside `components`.
     raw: &'a Value,
+    /// Types named after a response component (beside `component_names`), kept by dedupe.
+    spec_named: BTreeSet<String>,
     /// Types of schemas reached by such pointers, so each is lowered once.
     pointer_types: HashMap<String, TypeRef>,
     file: &'a str,
@@ -166,14 +169,19 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        let protected: std::collections::HashSet<String> =
-            self.component_names.values().cloned().collect();
+        let protected: std::collections::HashSet<String> = self
+            .component_names
+            .values()
+            .chain(&self.spec_named)
+            .cloned()
+            .collect();
         super::dedupe::merge_identical_types(
             &mut self.defs,
             &mut operations,
             &mut self.examples,
             &protected,
         );
+        self.share_header_structs(&mut operations);
         super::cycles::box_cycles(&mut self.defs);
         let mut types = std::mem::take(&mut self.defs);
         types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -204,6 +212,47 @@ impl<'a> Lowerer<'a> {
             operations,
             examples,
             signature: self.signature(&parsed_raw_signature(self.spec)),
+        }
+    }
+
+    /// Responses with identical documented headers share one struct; a struct shared by
+    /// responses that named it differently is named after its headers (`XRequestIdHeaders`).
+    fn share_header_structs(&mut self, operations: &mut [Operation]) {
+        let mut groups: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        for (o, op) in operations.iter().enumerate() {
+            for (r, response) in op.responses.iter().enumerate() {
+                if response.headers_type.is_some() {
+                    let key = format!(
+                        "{:?}",
+                        response
+                            .headers
+                            .iter()
+                            .map(|h| (&h.name, &h.wire_name, &h.ty, h.required))
+                            .collect::<Vec<_>>()
+                    );
+                    groups.entry(key).or_default().push((o, r));
+                }
+            }
+        }
+        for members in groups.values() {
+            let names: BTreeSet<&String> = members
+                .iter()
+                .filter_map(|&(o, r)| operations[o].responses[r].headers_type.as_ref())
+                .collect();
+            let name = if names.len() == 1 {
+                names.into_iter().next().cloned().expect("one name")
+            } else {
+                let (o, r) = members[0];
+                let words: String = operations[o].responses[r]
+                    .headers
+                    .iter()
+                    .map(|h| naming::type_name(&h.wire_name))
+                    .collect();
+                self.types.claim(&format!("{words}Headers"))
+            };
+            for &(o, r) in members {
+                operations[o].responses[r].headers_type = Some(name.clone());
+            }
         }
     }
 
@@ -1627,6 +1676,15 @@ impl<'a> Lowerer<'a> {
                     let headers_type =
                         (!headers.is_empty()).then(|| self.types.claim(&headers_hint));
                     if let Some(key) = cache_key {
+                        // A body named after a response component is named by the spec's author
+                        // (`Conflict`): it must not be merged into a same-shaped `NotAuthorized`.
+                        if let Some(ResponseBody::Json {
+                            ty: TypeRef::Named(name),
+                            ..
+                        }) = &body
+                        {
+                            self.spec_named.insert(name.clone());
+                        }
                         self.response_cache
                             .insert(key, (body.clone(), headers.clone(), headers_type.clone()));
                     }
