@@ -862,7 +862,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.client_entity_id {
             crate::runtime::push_query(&mut query, "clientEntityId", value);
         }

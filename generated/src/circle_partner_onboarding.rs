@@ -1547,7 +1547,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.resolved {
             crate::runtime::push_query(&mut query, "resolved", value);
         }
@@ -1826,7 +1826,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.include_data {
             crate::runtime::push_query(&mut query, "includeData", value);
         }

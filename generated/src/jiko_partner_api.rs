@@ -10213,7 +10213,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.offset {
             crate::runtime::push_query(&mut query, "offset", value);
         }
@@ -10329,7 +10329,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.filter_status {
             crate::runtime::push_query_array(&mut query, "filter[status]", true, value);
         }
@@ -10995,7 +10995,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
         }
@@ -11348,7 +11348,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.subscription_id {
             crate::runtime::push_query(&mut query, "subscription_id", value);
         }
@@ -11786,7 +11786,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.limit {
             crate::runtime::push_query(&mut query, "limit", value);
         }
@@ -12207,7 +12207,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
         }
@@ -12788,7 +12788,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
         }
@@ -12866,7 +12866,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.account {
             crate::runtime::push_query_array(&mut query, "account[]", true, value);
         }
@@ -13097,7 +13097,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
         }
@@ -13220,7 +13220,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.trade_datetime_from {
             crate::runtime::push_query(&mut query, "trade_datetime_from", value);
         }
@@ -13354,7 +13354,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.account {
             crate::runtime::push_query_array(&mut query, "account[]", true, value);
         }
@@ -13491,7 +13491,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
         }
@@ -13583,7 +13583,7 @@ impl Client {
         let mut request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
         }

@@ -421,17 +421,46 @@ impl<T: ParamValue + ?Sized> ParamValue for Box<T> {
     }
 }
 
+/// Arrays in a path or header are comma-separated (`style: simple`).
+impl<T: ParamValue> ParamValue for [T] {
+    fn param_string(&self) -> String {
+        self.iter().map(ParamValue::param_string).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn param_string(&self) -> String {
+        self.as_slice().param_string()
+    }
+}
+
+/// Maps in a path or header are `key,value,key,value` (`style: simple`, not exploded).
+impl<T: ParamValue> ParamValue for std::collections::BTreeMap<String, T> {
+    fn param_string(&self) -> String {
+        self.iter().flat_map(|(k, v)| [k.clone(), v.param_string()]).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Adds a map query parameter: one pair per entry (`explode: true`) or `name=k,v,k,v`.
+pub fn push_query_map<T: ParamValue>(query: &mut Vec<(String, String)>, name: &str, explode: bool, values: &std::collections::BTreeMap<String, T>) {
+    if explode {
+        query.extend(values.iter().map(|(key, value)| (key.clone(), value.param_string())));
+    } else {
+        query.push((name.to_owned(), values.param_string()));
+    }
+}
+
 /// Adds one query parameter.
-pub fn push_query(query: &mut Vec<(&'static str, String)>, name: &'static str, value: &impl ParamValue) {
-    query.push((name, value.param_string()));
+pub fn push_query(query: &mut Vec<(String, String)>, name: &str, value: &impl ParamValue) {
+    query.push((name.to_owned(), value.param_string()));
 }
 
 /// Adds an array query parameter: repeated (`explode: true`) or comma-joined.
-pub fn push_query_array<T: ParamValue>(query: &mut Vec<(&'static str, String)>, name: &'static str, explode: bool, values: &[T]) {
+pub fn push_query_array<T: ParamValue>(query: &mut Vec<(String, String)>, name: &str, explode: bool, values: &[T]) {
     if explode {
-        query.extend(values.iter().map(|v| (name, v.param_string())));
+        query.extend(values.iter().map(|v| (name.to_owned(), v.param_string())));
     } else {
-        query.push((name, values.iter().map(ParamValue::param_string).collect::<Vec<_>>().join(",")));
+        query.push((name.to_owned(), values.param_string()));
     }
 }
 

@@ -28,7 +28,8 @@ fn docs(parts: &[Option<&str>]) -> TokenStream {
     if text.is_empty() {
         return TokenStream::new();
     }
-    let joined = text.join("\n\n");
+    // Vendor prose may carry `\r\n` or bare `\r`, which rustc rejects in doc comments.
+    let joined = text.join("\n\n").replace("\r\n", "\n").replace('\r', "\n");
     let lines = joined.lines().map(|line| {
         let line = format!(" {}", line.trim_end());
         quote!(#[doc = #line])
@@ -742,6 +743,8 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             let explode = p.explode;
             let push = if matches!(p.ty, TypeRef::Array(_)) {
                 quote!(crate::runtime::push_query_array(&mut query, #wire, #explode, value);)
+            } else if matches!(p.ty, TypeRef::Map(_)) {
+                quote!(crate::runtime::push_query_map(&mut query, #wire, #explode, value);)
             } else {
                 quote!(crate::runtime::push_query(&mut query, #wire, value);)
             };
@@ -752,7 +755,7 @@ fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
             }
         });
         steps.push(quote! {
-            let mut query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
             #(#pushes)*
             request = request.query(&query);
         });
@@ -1149,7 +1152,11 @@ pub fn emit_module(api: &Api) -> TokenStream {
     for op in &api.operations {
         for p in &op.params {
             let mut t = &p.ty;
-            while let TypeRef::Array(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) = t {
+            while let TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) = t
+            {
                 t = inner;
             }
             if let TypeRef::Named(n) = t {
