@@ -6,20 +6,10 @@ use serde_json::{Value, json};
 use specgen_apis::circle_accounts as accounts;
 use specgen_apis::circle_partner_onboarding as onboarding;
 use specgen_apis::runtime::{Error, FilePart};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use specgen_tests::serve_json;
+use wiremock::MockServer;
 
 const APPLICATION: &str = "550e8400-e29b-41d4-a716-446655440000";
-
-async fn answering(verb: &str, route: &str, status: u16, body: Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    server
-}
 
 fn onboarding_client(server: &MockServer) -> onboarding::Client {
     onboarding::Client::new(server.uri()).with_bearer_token("circle-token")
@@ -28,7 +18,7 @@ fn onboarding_client(server: &MockServer) -> onboarding::Client {
 #[tokio::test]
 async fn uploads_a_document_as_typed_multipart_with_an_idempotency_key() {
     let route = format!("/v1/onboarding/partner/applications/{APPLICATION}/documents");
-    let server = answering(
+    let server = serve_json(
         "POST",
         &route,
         201,
@@ -108,7 +98,7 @@ async fn reads_a_draft_application_with_a_null_submit_date() {
         "sections": [{"sectionName": "basicBusinessInfo", "status": "not_started"}],
         "submitDate": null
     }});
-    let server = answering("GET", &route, 200, draft.clone()).await;
+    let server = serve_json("GET", &route, 200, draft.clone()).await;
     let app = onboarding_client(&server)
         .get_application(&APPLICATION.parse().unwrap())
         .await
@@ -130,7 +120,7 @@ async fn reads_a_draft_application_with_a_null_submit_date() {
 #[tokio::test]
 async fn submitting_an_incomplete_application_is_a_typed_conflict() {
     let route = format!("/v1/onboarding/partner/applications/{APPLICATION}/submit");
-    let server = answering(
+    let server = serve_json(
         "POST",
         &route,
         409,
@@ -169,7 +159,7 @@ async fn submitting_an_incomplete_application_is_a_typed_conflict() {
 #[tokio::test]
 async fn cancel_reads_the_const_status() {
     let route = format!("/v1/onboarding/partner/applications/{APPLICATION}");
-    let server = answering(
+    let server = serve_json(
         "DELETE",
         &route,
         200,
@@ -185,7 +175,7 @@ async fn cancel_reads_the_const_status() {
 
 #[tokio::test]
 async fn creates_a_mint_account_with_the_idempotency_key_in_the_body() {
-    let server = answering(
+    let server = serve_json(
         "POST",
         "/v1/accounts",
         201,
@@ -230,7 +220,7 @@ async fn creates_a_mint_account_with_the_idempotency_key_in_the_body() {
 
 #[tokio::test]
 async fn lists_accounts_with_encoded_filters() {
-    let server = answering("GET", "/v1/accounts", 200, json!({"data": []})).await;
+    let server = serve_json("GET", "/v1/accounts", 200, json!({"data": []})).await;
     let params = accounts::types::ListAccountsParams {
         status: Some(vec![
             accounts::types::AccountStatus::Active,
@@ -253,7 +243,7 @@ async fn lists_accounts_with_encoded_filters() {
 
 #[tokio::test]
 async fn a_duplicate_description_is_a_typed_conflict() {
-    let server = answering(
+    let server = serve_json(
         "POST",
         "/v1/accounts",
         409,

@@ -6,8 +6,8 @@ use hmac::Mac as _;
 use serde_json::{Value, json};
 use specgen_apis::jiko_partner_api::{Client, EXAMPLES, types};
 use specgen_apis::runtime::{BinaryBody, Error};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use specgen_tests::serve_json;
+use wiremock::MockServer;
 
 const SECRET: &str = "shared-secret-here";
 
@@ -34,22 +34,12 @@ fn client(server: &MockServer) -> Client {
         .with_signing_secret(SECRET)
 }
 
-async fn answering(verb: &str, route: &str, status: u16, body: Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn signs_a_bodyless_request_exactly_as_jiko_documents() {
     let agreement = example(
         "#/paths/~1api~1v1~1agreements/get/responses/200/content/application~1json/example",
     );
-    let server = answering("GET", "/api/v1/agreements", 200, agreement.clone()).await;
+    let server = serve_json("GET", "/api/v1/agreements", 200, agreement.clone()).await;
     let key: uuid::Uuid = "3b241101-e2bb-4255-8caf-4136c566a962".parse().unwrap();
     let response = client(&server)
         .individuals_get_agreements(Some(key))
@@ -87,7 +77,7 @@ async fn signs_the_json_body_as_sent_with_a_fresh_idempotency_key() {
     // The vendor's example ids end in a stray `X` (see the examples findings); send valid ones.
     let fixed = answer.to_string().replace("6f08X", "6f08");
     answer = serde_json::from_str(&fixed).unwrap();
-    let server = answering("POST", &route, 200, answer).await;
+    let server = serve_json("POST", &route, 200, answer).await;
     let body: types::AchRequest = serde_json::from_value(example(&format!(
         "{base}/requestBody/content/application~1json/example"
     )))
@@ -131,7 +121,7 @@ async fn signs_the_json_body_as_sent_with_a_fresh_idempotency_key() {
 
 #[tokio::test]
 async fn an_operation_that_needs_a_signature_fails_before_sending_without_a_signer() {
-    let server = answering("GET", "/api/v1/agreements", 200, json!({})).await;
+    let server = serve_json("GET", "/api/v1/agreements", 200, json!({})).await;
     let unsigned = Client::new(server.uri()).with_bearer_token("jiko-token");
     match unsigned.individuals_get_agreements(None).await {
         Err(Error::InvalidRequest(message)) => {
@@ -150,7 +140,7 @@ async fn uploads_a_document_as_the_raw_body_with_its_media_type() {
     let application: uuid::Uuid = "48ac72d0-a829-4896-a067-dcb1c2b0f30c".parse().unwrap();
     let route = format!("/api/v1/applications/{application}/documents/ID_FRONT/file");
     let document_id = "f1d0c3d5-0d3c-4a51-9a53-8d3b1e6ad0c1";
-    let server = answering(
+    let server = serve_json(
         "POST",
         &route,
         200,
@@ -197,7 +187,7 @@ async fn decodes_discriminated_unions_by_their_tag() {
         "#/paths/~1api~1v1~1customers~1{customer_id}/get/responses/200/content/application~1json/example",
     );
     let id: uuid::Uuid = "48ac72d0-a829-4896-a067-dcb1c2b0f30c".parse().unwrap();
-    let server = answering(
+    let server = serve_json(
         "GET",
         &format!("/api/v1/customers/{id}"),
         200,
@@ -216,7 +206,7 @@ async fn decodes_discriminated_unions_by_their_tag() {
 
     let mut unknown = customer.clone();
     unknown["type"] = json!("PARTNERSHIP");
-    let server = answering("GET", &format!("/api/v1/customers/{id}"), 200, unknown).await;
+    let server = serve_json("GET", &format!("/api/v1/customers/{id}"), 200, unknown).await;
     match client(&server).customers_get_details(&id, None).await {
         Err(Error::InvalidResponse {
             status: 200,
@@ -231,7 +221,7 @@ async fn decodes_discriminated_unions_by_their_tag() {
 async fn array_query_parameters_repeat_and_optional_ones_are_omitted() {
     let account: uuid::Uuid = "497f6eca-6276-4993-bfeb-53cbbbba6f08".parse().unwrap();
     let route = format!("/api/v1/jiko-accounts/{account}/ach-originating");
-    let server = answering(
+    let server = serve_json(
         "GET",
         &route,
         200,
@@ -266,7 +256,7 @@ async fn array_query_parameters_repeat_and_optional_ones_are_omitted() {
 
 #[tokio::test]
 async fn maps_a_documented_422_to_its_typed_validation_error() {
-    let server = answering(
+    let server = serve_json(
         "GET",
         "/api/v1/agreements",
         422,

@@ -1,5 +1,6 @@
 //! Helpers shared by the test files: where the repository is, copying it to a scratch
-//! directory, and finding every documented example in a raw spec independently of the generator.
+//! directory, finding every documented example in a raw spec independently of the generator, and
+//! a local HTTP server that answers one route for contract tests.
 
 use serde_json::Value;
 use std::fs;
@@ -184,4 +185,16 @@ pub fn equal_modulo_placeholders(
         _ if documented == checked => Ok(0),
         _ => Err(format!("{pointer}: {documented} became {checked}")),
     }
+}
+
+/// A local server that answers `verb route` with `status` and the JSON `body`, any number of times.
+pub async fn serve_json(verb: &str, route: &str, status: u16, body: Value) -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(wiremock::ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
 }

@@ -130,6 +130,13 @@ fn count_lines(dir: &Path) -> usize {
 /// `cargo check` once to warm dependencies, then again after touching the crate, timed.
 fn check_time(crate_dir: &Path, target: &Path) -> Option<Duration> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The outputs sit under this repository's target dir; a crate without its own
+    // `[workspace]` would be taken for a stray member of ours and refused.
+    let manifest = crate_dir.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).ok()?;
+    if !text.contains("[workspace]") {
+        fs::write(&manifest, format!("{text}\n[workspace]\n")).ok()?;
+    }
     let run = || {
         Command::new(&cargo)
             .args(["check", "--quiet", "--lib"])

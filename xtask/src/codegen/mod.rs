@@ -57,15 +57,21 @@ pub fn lower_inputs(inputs: &[SpecInput]) -> (Vec<Api>, Diagnostics) {
                 if let Some(o) = overlay {
                     texts.insert(o.path.clone(), o.text.clone());
                 }
+                let started = std::time::Instant::now();
                 if let Some(parsed) =
                     parse::parse_openapi(document, overlay.as_ref(), &mut diagnostics)
                 {
+                    let parsed_in = started.elapsed();
                     apis.push(openapi::lower_openapi(
                         module,
                         document,
                         &parsed,
                         &mut diagnostics,
                     ));
+                    if std::env::var_os("SPECGEN_TIMINGS").is_some() {
+                        let lowered_in = started.elapsed() - parsed_in;
+                        eprintln!("{module}: parse {parsed_in:?}, lower {lowered_in:?}");
+                    }
                 }
             }
             SpecInput::ReleaseNotes { module, notes } => {
@@ -168,12 +174,22 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
             include_str!("runtime.rs.in")
         ),
     );
+    // `SPECGEN_TIMINGS=1` prints how long each stage takes per API, for slow specs.
+    let timings = std::env::var_os("SPECGEN_TIMINGS").is_some();
     for api in &apis {
         let sources = api.sources.join(", ");
-        files.insert(
-            PathBuf::from(format!("src/{}.rs", api.module)),
-            format::format_file(emit::emit_module(api), &sources),
-        );
+        let started = std::time::Instant::now();
+        let tokens = emit::emit_module(api);
+        let emitted = started.elapsed();
+        let text = format::format_file(tokens, &sources);
+        if timings {
+            eprintln!(
+                "{}: emit {emitted:?}, format {:?}",
+                api.module,
+                started.elapsed() - emitted
+            );
+        }
+        files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
     }
     Ok(Generated {
         apis,

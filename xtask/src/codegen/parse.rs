@@ -212,6 +212,11 @@ pub fn parse_openapi(
             .with_hint("nothing to do; ask the vendor to declare `openapi: 3.1.0` or to emit 3.0 schemas"),
         );
     }
+    // Path tracking costs time on every node; a valid document does not need it, so it is only
+    // paid again, to locate the problem, when the plain read fails.
+    if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
+        return Some(ParsedOpenApi { spec, raw: value });
+    }
     let mut track = serde_path_to_error::Track::new();
     let deserializer = serde_path_to_error::Deserializer::new(&value, &mut track);
     match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(deserializer) {
