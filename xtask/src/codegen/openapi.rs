@@ -1012,8 +1012,7 @@ impl<'a> Lowerer<'a> {
         }
         if !mergeable {
             // Parts that are not objects (a oneOf, a scalar) cannot be merged field by field.
-            let objects: Vec<usize> = (0..parts.len()).collect();
-            self.warn(pointer, format!("allOf with {} parts that are not all objects cannot be merged into a struct; using serde_json::Value", objects.len()), "nothing to do unless you need a typed value here");
+            self.warn(pointer, format!("allOf with {} parts that are not all objects cannot be merged into a struct; using serde_json::Value", parts.len()), "nothing to do unless you need a typed value here");
             return TypeKind::Alias(TypeRef::Json);
         }
         let additional = self.additional(&additional, name, pointer);
