@@ -1,11 +1,11 @@
 //! The schema and operation features real specs use, in one fixture: the surface is snapshotted,
 //! the generated module must compile, and the names of every kind of collision are asserted.
 
+use specgen_codegen::{self as codegen, ir, load};
 use specgen_tests::{repo_root, scratch_dir};
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
-use xtask::codegen::{self, ir, load};
 
 fn generate() -> codegen::Generated {
     let path = repo_root().join("tests/fixtures/breadth/features.yaml");

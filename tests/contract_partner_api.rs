@@ -8,11 +8,11 @@
 use serde_json::{Value, json};
 use specgen_apis::partner_api::{Client, types};
 use specgen_apis::runtime::Error;
+use specgen_codegen::{self as codegen, load};
+use specgen_ir::ir::{Api, BodyContent, Operation, ResponseBody, Status};
 use specgen_tests::repo_root;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xtask::codegen::ir::{Api, BodyContent, Operation, ResponseBody, Status};
-use xtask::codegen::{self, load};
 
 fn api() -> Api {
     let (inputs, diagnostics) = load::load_specs(&repo_root().join("specs"), "specs");

@@ -1,11 +1,11 @@
 //! Facts about the Partner API module inferred from its release notes, and how a second notes
 //! file stacks on the first.
 
+use specgen_codegen::{self as codegen, Mode, Outcome, load, release_notes, surface};
+use specgen_ir::ir::{Api, Field, Primitive, TypeDef, TypeKind, TypeRef};
 use specgen_tests::{repo_root, scratch_repo};
 use std::fs;
 use std::path::PathBuf;
-use xtask::codegen::ir::{Api, Field, Primitive, TypeDef, TypeKind, TypeRef};
-use xtask::codegen::{self, Mode, Outcome, load, release_notes, surface};
 
 fn notes(dir: &str, files: &[&str]) -> load::SpecInput {
     load::SpecInput::ReleaseNotes {
@@ -151,7 +151,7 @@ fn every_error_status_shares_the_error_envelope_except_the_odd_array() {
     for op in &api.operations {
         for r in op.error_responses() {
             match &r.body {
-                Some(xtask::codegen::ir::ResponseBody::Json { ty, .. }) => {
+                Some(specgen_ir::ir::ResponseBody::Json { ty, .. }) => {
                     bodies.push((op.fn_name.as_str(), r.variant.as_str(), ty.clone()))
                 }
                 other => panic!("{} {}: {other:?}", op.fn_name, r.variant),
@@ -406,7 +406,7 @@ fn damaged_notes_never_panic() {
             path: "specs/partner-api/v4.3.0.md".into(),
             text: damaged,
         }];
-        let mut diagnostics = xtask::diagnostics::Diagnostics::new();
+        let mut diagnostics = specgen_ir::diagnostics::Diagnostics::new();
         let api = release_notes::lower_release_notes("partner_api", &notes, &mut diagnostics);
         assert_eq!(api.is_none(), diagnostics.has_errors(), "{diagnostics}");
         assert!(

@@ -90,26 +90,26 @@ fn walk(value: &Value, pointer: &str, in_properties: bool, out: &mut Vec<String>
 }
 
 /// The API of a fixture under `tests/fixtures/mock/`, loaded as `cargo xtask mock --spec` would.
-pub fn mock_fixture(name: &str) -> xtask::codegen::ir::Api {
+pub fn mock_fixture(name: &str) -> specgen_ir::ir::Api {
     let path = repo_root().join("tests/fixtures/mock").join(name);
-    match xtask::spec::load_spec(&path) {
+    match specgen_codegen::spec::load_spec(&path) {
         Ok(loaded) => loaded.api,
         Err(e) => panic!("fixture {name} does not load:\n{e}"),
     }
 }
 
 /// The API of every spec in `specs/`, as `cargo xtask codegen` lowers them.
-pub fn spec_apis() -> Vec<xtask::codegen::ir::Api> {
+pub fn spec_apis() -> Vec<specgen_ir::ir::Api> {
     let (inputs, diagnostics) =
-        xtask::codegen::load::load_specs(&repo_root().join("specs"), "specs");
+        specgen_codegen::load::load_specs(&repo_root().join("specs"), "specs");
     assert!(!diagnostics.has_errors(), "{diagnostics}");
-    let (apis, diagnostics) = xtask::codegen::lower_inputs(&inputs);
+    let (apis, diagnostics) = specgen_codegen::lower_inputs(&inputs);
     assert!(!diagnostics.has_errors(), "{diagnostics}");
     apis
 }
 
 /// The API of one spec in `specs/` by module name.
-pub fn spec_api(module: &str) -> xtask::codegen::ir::Api {
+pub fn spec_api(module: &str) -> specgen_ir::ir::Api {
     spec_apis()
         .into_iter()
         .find(|a| a.module == module)

@@ -8,7 +8,7 @@
 //! Ratios are progenitor ÷ specgen, so above 1 means specgen is better. Failures are reported as
 //! such: a peer that cannot handle a document gets no ratio for it.
 
-use crate::codegen::{self, load};
+use specgen_codegen::{self as codegen, load};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -71,40 +71,58 @@ pub fn generate_crate(input: &Path, out: &Path) -> Result<(), String> {
     write().map_err(|e| format!("cannot write the crate: {e}"))
 }
 
-/// Runs `command` to completion, returning its wall time and peak RSS (KiB), or its stderr.
+/// Runs `command` to completion, returning its wall time and peak RSS (KiB; 0 where the
+/// platform cannot tell), or the first line of its stderr.
 fn measure(command: &mut Command) -> Result<(Duration, u64), String> {
     let started = Instant::now();
-    let child = command
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start: {e}"))?;
-    let pid = child.id() as libc::pid_t;
-    let mut stderr = child.stderr.expect("stderr is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = io::Read::read_to_string(&mut stderr, &mut text);
         text
     });
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet waited for; status and usage are valid pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let waited = wait_with_peak_rss(child);
     let elapsed = started.elapsed();
     let stderr = reader.join().unwrap_or_default();
-    if waited != pid {
-        return Err(format!("wait4 failed: {}", io::Error::last_os_error()));
-    }
-    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+    let (succeeded, peak_kib) = waited?;
+    if !succeeded {
         let first = stderr
             .lines()
             .find(|l| !l.trim().is_empty() && !l.contains("Stack backtrace"))
             .unwrap_or("failed without a message");
         return Err(first.trim().chars().take(140).collect());
     }
+    Ok((elapsed, peak_kib))
+}
+
+/// Waits for `child` and reads its own peak RSS with `wait4`, which measures that one child
+/// rather than every child this process has had (as `getrusage(RUSAGE_CHILDREN)` would).
+#[cfg(unix)]
+fn wait_with_peak_rss(child: std::process::Child) -> Result<(bool, u64), String> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; status and usage are valid pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(format!("wait4 failed: {}", io::Error::last_os_error()));
+    }
+    let succeeded = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     // ru_maxrss is in KiB on Linux.
-    Ok((elapsed, usage.ru_maxrss as u64))
+    Ok((succeeded, usage.ru_maxrss as u64))
+}
+
+/// Elsewhere the benchmark still times generation; peak memory is reported as 0.
+#[cfg(not(unix))]
+fn wait_with_peak_rss(mut child: std::process::Child) -> Result<(bool, u64), String> {
+    let status = child.wait().map_err(|e| format!("wait failed: {e}"))?;
+    Ok((status.success(), 0))
 }
 
 fn count_lines(dir: &Path) -> usize {

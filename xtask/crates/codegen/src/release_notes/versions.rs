@@ -12,8 +12,8 @@
 use super::parse::{
     Change, Endpoint, FieldChange, FieldRow, JsonBlock, Notes, ResponseExample, StatusRow,
 };
-use crate::codegen::ir::Method;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::ir::Method;
 
 /// A record with the file and version it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -313,7 +313,7 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::release_notes::parse::parse_notes;
+    use crate::release_notes::parse::parse_notes;
 
     fn notes(path: &str, text: &str) -> Notes {
         let mut d = Diagnostics::new();

@@ -10,11 +10,11 @@
 //! pointer), and the documented headers are present and well-formed. The report prints one line
 //! per check and ends with `N passed, N failed`; [`Report::junit`] renders JUnit XML for CI.
 
-use crate::codegen::ir::{Api, AuthKind, BodyContent, Operation, ParamLocation, Status};
-use crate::codegen::ir::{Response, ResponseBody, TypeRef};
 use crate::synth::Synth;
 use crate::validate::{Direction, parameter_value};
 use serde_json::Value;
+use specgen_ir::ir::{Api, AuthKind, BodyContent, Operation, ParamLocation, Status};
+use specgen_ir::ir::{Response, ResponseBody, TypeRef};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -403,7 +403,7 @@ fn request_body(op: &Operation, case: &Case) -> (Option<String>, Vec<u8>) {
                     "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
                     part.wire_name
                 );
-                if part.kind == crate::codegen::ir::PartKind::File {
+                if part.kind == specgen_ir::ir::PartKind::File {
                     text.push_str("; filename=\"example.pdf\"\r\nContent-Type: application/pdf");
                 }
                 text.push_str("\r\n\r\nexample\r\n");

@@ -14,8 +14,8 @@
 //! reports every mistake in a file. Like rust-analyzer's `CommentBlock.line`, every record keeps
 //! its one-based line number, so later stages can point at the text too.
 
-use crate::codegen::ir::Method;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::ir::Method;
 use serde_json::Value;
 
 /// One release-notes file, parsed.

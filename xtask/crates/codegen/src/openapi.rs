@@ -1312,10 +1312,10 @@ impl<'a> Lowerer<'a> {
             .responses
             .responses
             .keys()
-            .filter(|s| Status::from(*s).is_success())
+            .filter(|s| status_of(s).is_success())
             .count();
         for (status, response) in &op.responses.responses {
-            let status = Status::from(status);
+            let status = status_of(status);
             let key = match status {
                 Status::Code(c) => c.to_string(),
                 Status::Range(d) => format!("{d}XX"),
@@ -1885,12 +1885,11 @@ fn variant_for(status: Status) -> String {
     }
 }
 
-impl From<&openapiv3::StatusCode> for Status {
-    fn from(code: &openapiv3::StatusCode) -> Self {
-        match code {
-            openapiv3::StatusCode::Code(c) => Status::Code(*c),
-            openapiv3::StatusCode::Range(r) => Status::Range(*r),
-        }
+/// The IR's status for one of the document's response keys.
+fn status_of(code: &openapiv3::StatusCode) -> Status {
+    match code {
+        openapiv3::StatusCode::Code(c) => Status::Code(*c),
+        openapiv3::StatusCode::Range(r) => Status::Range(*r),
     }
 }
 

@@ -22,9 +22,9 @@
 //! the example's (see [`overlay`]), so they keep conforming to the spec.
 
 use super::MockResponse;
-use crate::codegen::ir::{Method, TypeKind, TypeRef};
 use crate::validate::{Direction, Validator};
 use serde_json::{Map, Value};
+use specgen_ir::ir::{Method, TypeKind, TypeRef};
 use std::collections::HashMap;
 
 /// What makes two requests "the same" for an idempotency key.

@@ -7,9 +7,9 @@
 //! enum and a missing field gets both reported, each at its own pointer (RFC 6901, `""` being
 //! the whole document).
 
-use crate::codegen::ir::{Api, Newtype, Primitive, TypeDef, TypeKind, TypeRef};
 use regex::Regex;
 use serde_json::Value;
+use specgen_ir::ir::{Api, Newtype, Primitive, TypeDef, TypeKind, TypeRef};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -570,8 +570,8 @@ pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::ir::{EnumVariant, Field, StringEnum, Struct};
     use serde_json::json;
+    use specgen_ir::ir::{EnumVariant, Field, StringEnum, Struct};
 
     fn api() -> Api {
         let field = |wire: &str, ty: TypeRef, required: bool| Field {

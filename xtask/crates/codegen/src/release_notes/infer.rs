@@ -35,9 +35,9 @@
 //!   its most common key, then to its first parent's name plus the key, then to a number.
 
 use super::parse::FieldRow;
-use crate::codegen::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef};
-use crate::codegen::naming::{self, Namespace};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef};
+use crate::naming::{self, Namespace};
 use heck::ToSnakeCase;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -797,7 +797,7 @@ impl Inference {
                 }),
             });
         }
-        super::super::cycles::box_cycles(&mut defs);
+        crate::cycles::box_cycles(&mut defs);
         let refs = roots
             .iter()
             .map(|r| self.type_ref(r.slot, &group_of, &names))

@@ -3,9 +3,9 @@
 //! being headers, the path, the method and the body. The contract runner signs with it and the
 //! mock verifies with it, the same way the generated client's `HmacSigner` signs.
 
-use crate::codegen::ir::{SignaturePart, SignatureScheme};
 use base64::Engine as _;
 use hmac::Mac as _;
+use specgen_ir::ir::{SignaturePart, SignatureScheme};
 
 /// The signature of a request: `header` looks up a request header's value by name.
 pub fn sign(

@@ -1,4 +1,4 @@
-//! The generator: specs in, the `generated/` crate out.
+//! specgen's generator: specs in, the `generated/` crate out.
 //!
 //! [`generate`] reads like the table of contents of the pipeline:
 //! load → parse (+ overlay) → lower into the IR (naming on the way) → emit tokens → format →
@@ -9,7 +9,6 @@ pub mod cycles;
 pub mod dedupe;
 pub mod emit;
 pub mod format;
-pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod openapi;
@@ -17,8 +16,11 @@ pub mod overlay;
 pub mod parse;
 pub mod release_notes;
 pub mod source_map;
+pub mod spec;
 pub mod surface;
 pub mod write;
+
+pub use specgen_ir::{diagnostics, ir};
 
 use crate::diagnostics::Diagnostics;
 use ir::Api;
@@ -170,7 +172,7 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
         PathBuf::from("src/runtime.rs"),
         format!(
             "{}\n{}",
-            format::header("xtask/src/codegen/runtime.rs.in"),
+            format::header("xtask/crates/codegen/src/runtime.rs.in"),
             include_str!("runtime.rs.in")
         ),
     );

@@ -211,10 +211,10 @@ async fn wait_until_listening(
 
 /// Starts our mock and Prism on the same spec, applies the same POST load to each, and measures.
 pub async fn compare_with_prism(options: &BenchOptions) -> Result<Comparison, String> {
-    use crate::codegen::ir::{BodyContent, Method, ParamLocation};
     use crate::validate::Direction;
+    use specgen_ir::ir::{BodyContent, Method, ParamLocation};
 
-    let loaded = crate::spec::load_spec(&options.spec)?;
+    let loaded = specgen_codegen::spec::load_spec(&options.spec)?;
     let api = &loaded.api;
     let document = loaded
         .document

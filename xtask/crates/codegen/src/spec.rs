@@ -6,10 +6,10 @@
 //! overlay beside a document and the release-notes directories are found exactly as the
 //! generator finds them, so the mock serves the API the generated client was built from.
 
-use crate::codegen::ir::{Api, TypeRef};
-use crate::codegen::load::{self, SpecInput};
-use crate::codegen::{lower_inputs, parse};
 use crate::diagnostics::Diagnostics;
+use crate::ir::{Api, TypeRef};
+use crate::load::{self, SpecInput};
+use crate::{lower_inputs, parse};
 use serde_json::Value;
 use std::path::Path;
 
@@ -58,7 +58,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec, String> {
         .unwrap_or(Path::new("."));
     let prefix = dir.display().to_string();
     let (inputs, diagnostics) = load::load_specs(dir, &prefix);
-    let module = crate::codegen::naming::module_name(&stem);
+    let module = crate::naming::module_name(&stem);
     let Some(input) = inputs.into_iter().find(|i| i.module() == module) else {
         return Err(if diagnostics.has_errors() {
             diagnostics.to_string()
@@ -88,7 +88,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec, String> {
 /// Prism) when the spec is release notes and has no document of its own. It describes exactly
 /// what the mock validates and answers, no more.
 pub fn document_from_ir(api: &Api) -> Value {
-    use crate::codegen::ir::{AuthKind, BodyContent, ParamLocation, ResponseBody, Status};
+    use crate::ir::{AuthKind, BodyContent, ParamLocation, ResponseBody, Status};
     use serde_json::{Map, json};
 
     let mut schemas = Map::new();
@@ -228,8 +228,8 @@ pub fn document_from_ir(api: &Api) -> Value {
     })
 }
 
-fn type_def_schema(def: &crate::codegen::ir::TypeDef) -> Value {
-    use crate::codegen::ir::{Primitive, TypeKind};
+fn type_def_schema(def: &crate::ir::TypeDef) -> Value {
+    use crate::ir::{Primitive, TypeKind};
     use serde_json::{Map, json};
     match &def.kind {
         TypeKind::Alias(ty) => type_schema(ty),
@@ -319,7 +319,7 @@ fn type_def_schema(def: &crate::codegen::ir::TypeDef) -> Value {
 }
 
 fn type_schema(ty: &TypeRef) -> Value {
-    use crate::codegen::ir::Primitive;
+    use crate::ir::Primitive;
     use serde_json::json;
     match ty {
         TypeRef::Named(n) => json!({"$ref": format!("#/components/schemas/{n}")}),

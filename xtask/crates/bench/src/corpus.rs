@@ -7,7 +7,7 @@
 //! (the first compiler error). The sample is every k-th OpenAPI 3.x document of the sorted file
 //! list, so the same corpus and size always give the same sample.
 
-use crate::codegen::{self, load};
+use specgen_codegen::{self as codegen, load};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -189,7 +189,7 @@ fn generate_one(path: &Path) -> (Result<(String, String), Verdict>, Duration, us
             let first = diagnostics
                 .sorted()
                 .into_iter()
-                .find(|d| d.severity == crate::diagnostics::Severity::Error)
+                .find(|d| d.severity == specgen_ir::diagnostics::Severity::Error)
                 .map(|d| d.message.clone())
                 .unwrap_or_default();
             (Err(Verdict::GeneratorFailed(first)), elapsed, 0)

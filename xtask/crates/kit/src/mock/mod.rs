@@ -20,8 +20,6 @@ pub mod bench;
 pub mod router;
 pub mod sandbox;
 
-use crate::codegen::ir::{Api, AuthKind, BodyContent, ParamLocation, Primitive};
-use crate::codegen::ir::{Operation, ResponseBody, Status, TypeKind, TypeRef};
 use crate::synth::Synth;
 use crate::validate::{Direction, Validator, Violation, parameter_value};
 use axum::body::Body;
@@ -32,6 +30,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use router::{Found, Router};
 use serde_json::{Map, Value, json};
+use specgen_ir::ir::{Api, AuthKind, BodyContent, ParamLocation, Primitive};
+use specgen_ir::ir::{Operation, ResponseBody, Status, TypeKind, TypeRef};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;

@@ -4,7 +4,7 @@
 //! The router is built from the IR's path templates, not from a routing library's syntax, so two
 //! specs that name the same parameter differently (`/a/{id}` and `/a/{key}`) can share a server.
 
-use crate::codegen::ir::Method;
+use specgen_ir::ir::Method;
 
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]

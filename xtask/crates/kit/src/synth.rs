@@ -6,9 +6,9 @@
 //! A documented example that breaks its own schema is skipped for a synthesised one: the mock
 //! must never answer with a body its spec forbids, even when the vendor's example does.
 
-use crate::codegen::ir::{Api, Primitive, TypeKind, TypeRef};
 use crate::validate::{Direction, Validator, escape_token};
 use serde_json::{Map, Value};
+use specgen_ir::ir::{Api, Primitive, TypeKind, TypeRef};
 use std::collections::HashMap;
 
 /// Builds example values for the types of one API.
