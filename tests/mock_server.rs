@@ -224,7 +224,7 @@ async fn a_fault_for_an_unknown_operation_is_an_error() {
 #[test]
 fn the_document_written_from_the_ir_reads_back_as_the_same_api() {
     let api = specgen_tests::mock_fixture("preauth.yaml");
-    let document = specgen_codegen::spec::document_from_ir(&api);
+    let document = specgen_codegen::document::document_from_ir(&api);
     let dir = specgen_tests::scratch_dir("ir-document");
     let path = dir.join("preauth.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&document).unwrap()).unwrap();

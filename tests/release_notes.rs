@@ -1,7 +1,8 @@
 //! Facts about the Partner API module inferred from its release notes, and how a second notes
 //! file stacks on the first.
 
-use specgen_codegen::{self as codegen, Mode, Outcome, load, release_notes, surface};
+use specgen_codegen::lower::release_notes;
+use specgen_codegen::{self as codegen, Mode, Outcome, load, surface};
 use specgen_ir::ir::{Api, Field, Primitive, TypeDef, TypeKind, TypeRef};
 use specgen_tests::{repo_root, scratch_repo};
 use std::fs;

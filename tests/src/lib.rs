@@ -198,3 +198,48 @@ pub async fn serve_json(verb: &str, route: &str, status: u16, body: Value) -> wi
         .await;
     server
 }
+
+/// Writes `files` (a generated crate) as a standalone crate under `target/` and runs
+/// `cargo check --all-features` on it, sharing the workspace's lock file and one target
+/// directory so dependencies are built once for every test that compiles generated code.
+/// Returns cargo's stderr when the check fails.
+pub fn check_generated_crate(
+    name: &str,
+    files: &std::collections::BTreeMap<PathBuf, String>,
+) -> Result<(), String> {
+    let dir = scratch_dir(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = files[&PathBuf::from("Cargo.toml")]
+        .replace("name = \"specgen-apis\"", &format!("name = \"{name}\""))
+        .replacen("[lib]", "[workspace]\n\n[lib]", 1);
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    for (path, text) in files {
+        if path.starts_with("src") {
+            std::fs::write(dir.join(path), text).unwrap();
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "--all-features",
+            "--message-format=short",
+        ])
+        .current_dir(&dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target/breadth-fixture"),
+        )
+        .output()
+        .unwrap();
+    let result = if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    std::fs::remove_dir_all(&dir).unwrap();
+    result
+}

@@ -98,7 +98,7 @@ pub fn openapi(spec: &Path, out: Option<&Path>) -> ExitCode {
                 "note: `{}` is release notes; the document is written from the IR the mock serves",
                 spec.display()
             );
-            specgen_codegen::spec::document_from_ir(&loaded.api)
+            specgen_codegen::document::document_from_ir(&loaded.api)
         }
     };
     let text = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -4,7 +4,7 @@
 //! so it does not depend on imports, and calls into `runtime` for everything that is the same
 //! for every operation, which keeps each method a short, readable list of steps.
 
-use super::ir::*;
+use crate::ir::*;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};

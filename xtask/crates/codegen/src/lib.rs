@@ -5,17 +5,14 @@
 //! write or check. Only [`load`] and [`write`] touch the disk; everything between is a function
 //! from one plain value to the next, so tests call each stage directly.
 
-pub mod cycles;
-pub mod dedupe;
+pub mod document;
 pub mod emit;
 pub mod format;
 pub mod load;
+pub mod lower;
 pub mod naming;
-pub mod openapi;
-pub mod overlay;
 pub mod parse;
-pub mod release_notes;
-pub mod source_map;
+pub mod passes;
 pub mod spec;
 pub mod surface;
 pub mod write;
@@ -25,7 +22,7 @@ pub use specgen_ir::{diagnostics, ir};
 use crate::diagnostics::Diagnostics;
 use ir::Api;
 use load::SpecInput;
-use std::collections::HashMap;
+pub use lower::lower_inputs;
 use std::path::{Path, PathBuf};
 use write::Files;
 
@@ -41,64 +38,6 @@ pub struct Generated {
     pub files: Files,
     /// Warnings (things typed loosely, placeholders); errors never reach here.
     pub warnings: Diagnostics,
-}
-
-/// Lowers every input into the IR, collecting diagnostics with resolved line:column positions.
-pub fn lower_inputs(inputs: &[SpecInput]) -> (Vec<Api>, Diagnostics) {
-    let mut diagnostics = Diagnostics::new();
-    let mut apis = Vec::new();
-    let mut texts: HashMap<String, String> = HashMap::new();
-    for input in inputs {
-        match input {
-            SpecInput::OpenApi {
-                module,
-                document,
-                overlay,
-            } => {
-                texts.insert(document.path.clone(), document.text.clone());
-                if let Some(o) = overlay {
-                    texts.insert(o.path.clone(), o.text.clone());
-                }
-                let started = std::time::Instant::now();
-                if let Some(parsed) =
-                    parse::parse_openapi(document, overlay.as_ref(), &mut diagnostics)
-                {
-                    let parsed_in = started.elapsed();
-                    apis.push(openapi::lower_openapi(
-                        module,
-                        document,
-                        &parsed,
-                        &mut diagnostics,
-                    ));
-                    if std::env::var_os("SPECGEN_TIMINGS").is_some() {
-                        let lowered_in = started.elapsed() - parsed_in;
-                        eprintln!("{module}: parse {parsed_in:?}, lower {lowered_in:?}");
-                    }
-                }
-            }
-            SpecInput::ReleaseNotes { module, notes } => {
-                for n in notes {
-                    texts.insert(n.path.clone(), n.text.clone());
-                }
-                if let Some(api) =
-                    release_notes::lower_release_notes(module, notes, &mut diagnostics)
-                {
-                    apis.push(api);
-                }
-            }
-        }
-    }
-    // Pointers become line:column only now, and only for files that have diagnostics.
-    let mut maps: HashMap<String, source_map::SourceMap> = HashMap::new();
-    for d in diagnostics.iter_mut() {
-        if let Some(text) = texts.get(&d.file) {
-            let map = maps
-                .entry(d.file.clone())
-                .or_insert_with(|| source_map::SourceMap::new(text));
-            d.resolve(text, |p| map.locate(p));
-        }
-    }
-    (apis, diagnostics)
 }
 
 /// The generated crate's manifest.

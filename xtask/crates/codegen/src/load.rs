@@ -8,8 +8,8 @@
 //! - `README.md` is documentation and is skipped; anything else is reported, so a typo in a file
 //!   name does not silently drop an API.
 
-use super::naming;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::naming;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;

@@ -183,9 +183,11 @@ impl Namespace {
         }
         let bare = candidate.strip_prefix("r#").unwrap_or(candidate);
         let snake = bare.starts_with(|c: char| c.is_lowercase() || c == '_');
+        // `self_` (a keyword made safe) continues as `self_2`, not `self__2`.
+        let separated = bare.ends_with('_');
         (2..)
             .map(|n| {
-                if snake {
+                if snake && !separated {
                     format!("{bare}_{n}")
                 } else {
                     format!("{bare}{n}")

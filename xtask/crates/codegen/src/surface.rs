@@ -4,7 +4,7 @@
 //! new enum value", "a field became optional", "a new 422 response" at a glance. This renders
 //! the IR as stable text, one fact per line, so an insta diff reads like a changelog.
 
-use super::ir::*;
+use crate::ir::*;
 use std::fmt::Write;
 
 fn type_text(t: &TypeRef) -> String {

@@ -9,6 +9,71 @@ pub enum Segment {
     Literal(String),
     /// A `{name}` placeholder, filled by a path parameter.
     Param(String),
+    /// Text and placeholders within one segment (`{name}.json`, `v{major}.{minor}`).
+    Mixed(Vec<Piece>),
+}
+
+/// A part of a [`Segment::Mixed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Literal text.
+    Text(String),
+    /// A `{name}` placeholder.
+    Param(String),
+}
+
+/// Splits one segment into text and `{name}` placeholders.
+fn pieces(segment: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = segment;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            break;
+        }
+        if open > 0 {
+            out.push(Piece::Text(rest[..open].to_owned()));
+        }
+        out.push(Piece::Param(name.to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_owned()));
+    }
+    out
+}
+
+/// Matches `actual` against the pieces of a mixed segment: each placeholder takes the shortest
+/// text up to the next literal piece (or the rest of the segment when it is last).
+fn match_pieces(pieces: &[Piece], mut actual: &str, values: &mut Vec<(String, String)>) -> bool {
+    let mut i = 0;
+    while i < pieces.len() {
+        match &pieces[i] {
+            Piece::Text(text) => match actual.strip_prefix(text.as_str()) {
+                Some(rest) => actual = rest,
+                None => return false,
+            },
+            Piece::Param(name) => {
+                let end = match pieces.get(i + 1) {
+                    Some(Piece::Text(next)) => match actual.find(next.as_str()) {
+                        Some(at) => at,
+                        None => return false,
+                    },
+                    _ => actual.len(),
+                };
+                if end == 0 {
+                    return false;
+                }
+                values.push((name.clone(), actual[..end].to_owned()));
+                actual = &actual[end..];
+            }
+        }
+        i += 1;
+    }
+    actual.is_empty()
 }
 
 /// A parsed path template. Empty segments (a doubled or trailing `/`) are dropped, as routers
@@ -24,29 +89,42 @@ pub struct PathTemplate {
 pub struct BadPath(pub String);
 
 impl PathTemplate {
-    /// Parses `template`. A segment is a parameter only when it is exactly `{name}`; anything
-    /// else (including `a{b}c`) is literal text, so no template is ever rejected.
+    /// Parses `template`. A segment that is exactly `{name}` is a parameter; one that mixes
+    /// text and placeholders (`{id}.json`) is [`Segment::Mixed`]; unbalanced braces are
+    /// literal text, so no template is ever rejected.
     pub fn parse(template: &str) -> PathTemplate {
         let segments = template
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(
-                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    Some(name) if !name.is_empty() && !name.contains(['{', '}']) => {
-                        Segment::Param(name.to_owned())
+            .map(|s| {
+                let parts = pieces(s);
+                match parts.as_slice() {
+                    [Piece::Param(name)] => Segment::Param(name.clone()),
+                    parts if parts.iter().any(|p| matches!(p, Piece::Param(_))) => {
+                        Segment::Mixed(parts.to_vec())
                     }
                     _ => Segment::Literal(s.to_owned()),
-                },
-            )
+                }
+            })
             .collect();
         PathTemplate { segments }
     }
 
     /// The parameter names, in order.
     pub fn params(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().filter_map(|s| match s {
-            Segment::Param(name) => Some(name.as_str()),
-            Segment::Literal(_) => None,
+        self.segments.iter().flat_map(|s| {
+            let names: Vec<&str> = match s {
+                Segment::Param(name) => vec![name.as_str()],
+                Segment::Literal(_) => Vec::new(),
+                Segment::Mixed(pieces) => pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Param(name) => Some(name.as_str()),
+                        Piece::Text(_) => None,
+                    })
+                    .collect(),
+            };
+            names
         })
     }
 
@@ -59,6 +137,14 @@ impl PathTemplate {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
                 Segment::Param(_) => out.push_str("{}"),
+                Segment::Mixed(pieces) => {
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(text) => out.push_str(text),
+                            Piece::Param(_) => out.push_str("{}"),
+                        }
+                    }
+                }
             }
         }
         if out.is_empty() {
@@ -87,6 +173,11 @@ impl PathTemplate {
                 Segment::Literal(text) if text == actual => {}
                 Segment::Literal(_) => return None,
                 Segment::Param(name) => values.push((name.clone(), actual.clone())),
+                Segment::Mixed(pieces) => {
+                    if !match_pieces(pieces, actual, &mut values) {
+                        return None;
+                    }
+                }
             }
         }
         Some(values)
@@ -100,6 +191,14 @@ impl PathTemplate {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
                 Segment::Param(name) => out.push_str(&value(name)),
+                Segment::Mixed(pieces) => {
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(text) => out.push_str(text),
+                            Piece::Param(name) => out.push_str(&value(name)),
+                        }
+                    }
+                }
             }
         }
         if out.is_empty() {
@@ -138,10 +237,10 @@ mod tests {
         assert_eq!(t.shape(), "/v1/clients/{}/documents");
         assert_eq!(t.literal_count(), 3);
         assert_eq!(PathTemplate::parse("/").shape(), "/");
-        // Not a whole-segment placeholder: literal text.
+        // Unbalanced braces are literal text.
         assert_eq!(
-            PathTemplate::parse("/a{b}c").segments,
-            [Segment::Literal("a{b}c".into())]
+            PathTemplate::parse("/a{b").segments,
+            [Segment::Literal("a{b".into())]
         );
     }
 
@@ -158,6 +257,26 @@ mod tests {
                 .is_none()
         );
         assert_eq!(t.render(|n| n.to_uppercase()), "/pets/ID/toys/TOY");
+    }
+
+    #[test]
+    fn placeholders_inside_a_segment() {
+        let t = PathTemplate::parse("/files/{name}.{ext}");
+        assert_eq!(t.params().collect::<Vec<_>>(), ["name", "ext"]);
+        assert_eq!(t.shape(), "/files/{}.{}");
+        let segments = request_segments("/files/report.2026.pdf").unwrap();
+        assert_eq!(
+            t.match_segments(&segments).unwrap(),
+            [
+                ("name".into(), "report".into()),
+                ("ext".into(), "2026.pdf".into())
+            ]
+        );
+        assert!(
+            t.match_segments(&request_segments("/files/.pdf").unwrap())
+                .is_none()
+        );
+        assert_eq!(t.render(|n| n.to_owned()), "/files/name.ext");
     }
 
     #[test]

@@ -8,7 +8,7 @@ impl Status {
     pub fn covers(self, code: u16) -> bool {
         match self {
             Status::Code(c) => c == code,
-            Status::Range(digit) => u16::from(digit) == code / 100,
+            Status::Range(digit) => digit == code / 100,
             Status::Default => true,
         }
     }
@@ -26,7 +26,7 @@ impl Status {
     pub fn representative(self) -> u16 {
         match self {
             Status::Code(c) => c,
-            Status::Range(digit) => u16::from(digit) * 100,
+            Status::Range(digit) => digit * 100,
             Status::Default => 200,
         }
     }
@@ -42,7 +42,7 @@ impl Status {
 }
 
 /// The response among `responses` that documents `code`, by the precedence above.
-pub fn response_for<'a>(responses: &'a [Response], code: u16) -> Option<&'a Response> {
+pub fn response_for(responses: &[Response], code: u16) -> Option<&Response> {
     find_for(responses, code, |r| r.status)
 }
 

@@ -4,7 +4,7 @@
 //! has no finite size. Collections already allocate, so only by-value references (optionally
 //! nullable) that close a cycle are wrapped in `Box`; `Option<Box<T>>` keeps the optional shape.
 
-use super::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn box_ref(ty: TypeRef) -> TypeRef {

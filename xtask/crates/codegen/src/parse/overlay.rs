@@ -6,9 +6,9 @@
 //! whose `update` is merged into every selected node (objects merge recursively, arrays append,
 //! anything else is replaced) or whose `remove: true` deletes them. Actions apply in order.
 
-use super::load::SourceFile;
-use super::parse::parse_document;
+use super::syntax::parse_document;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::load::SourceFile;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 

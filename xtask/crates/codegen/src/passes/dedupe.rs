@@ -8,7 +8,7 @@
 //! types is represented by its first protected member (a named component) if it has one, or else by
 //! the first one created, so results depend only on the document.
 
-use super::ir::*;
+use crate::ir::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The shape of a type, without its name, origin or prose.

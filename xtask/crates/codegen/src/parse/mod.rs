@@ -2,57 +2,15 @@
 //! to it, OpenAPI 3.1 idioms are rewritten to their 3.0 equivalents, and the result is read as an
 //! `openapiv3::OpenAPI`. Every failure becomes a located diagnostic; nothing here panics on input.
 
-use super::load::SourceFile;
-use super::overlay::apply_overlay;
+pub mod overlay;
+pub mod source_map;
+pub mod syntax;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::load::SourceFile;
+use overlay::apply_overlay;
 use serde_json::{Map, Value};
-
-/// A parser's message without the " at line X column Y" both serde_json and serde_yaml_ng
-/// append: the location is shown separately, with the source line.
-fn without_position(error: &impl std::fmt::Display) -> String {
-    let message = error.to_string();
-    message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_owned()
-}
-
-/// Parses YAML (or JSON, by file extension) into a value, reporting syntax errors with line:column.
-pub fn parse_document(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Value> {
-    let (result, kind, hint) = if file.path.ends_with(".json") {
-        let result = serde_json::from_str::<Value>(&file.text)
-            .map_err(|e| (Location::at(e.line(), e.column()), without_position(&e)));
-        (
-            result,
-            "JSON",
-            "fix the syntax at this position; a JSON validator shows the same error",
-        )
-    } else {
-        let result = serde_yaml_ng::from_str::<Value>(&file.text).map_err(|e| {
-            let location = e
-                .location()
-                .map(|l| Location::at(l.line(), l.column()))
-                .unwrap_or_default();
-            (location, without_position(&e))
-        });
-        (
-            result,
-            "YAML",
-            "check indentation and quoting near this position; strings with `: ` or a leading `{`, `[`, `*` or `&` need quotes",
-        )
-    };
-    match result {
-        Ok(value) => Some(value),
-        Err((location, message)) => {
-            diagnostics.push(
-                Diagnostic::error(&file.path, location, format!("invalid {kind}: {message}"))
-                    .with_hint(hint),
-            );
-            None
-        }
-    }
-}
+pub use syntax::parse_document;
 
 /// Rewrites OpenAPI 3.1 schema idioms that `openapiv3` (a 3.0 model) cannot read: type arrays
 /// with `null` become `nullable`, `const` becomes a one-value `enum`, numeric
@@ -247,7 +205,7 @@ fn first_error<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Opt
 /// below them from serde_path_to_error. Deserializing their entries one by one finds the entry
 /// (and the node inside it) that is wrong, so the user is pointed at the line, not the section.
 fn refine_pointer(document: &Value, pointer: String) -> String {
-    use super::source_map::escape_token;
+    use source_map::escape_token;
     let mut pointer = pointer;
     for _ in 0..4 {
         let Some(node) = document.pointer(pointer.trim_start_matches('#')) else {
@@ -301,10 +259,8 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         pointer.push('/');
         match segment {
             Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&super::source_map::escape_token(key)),
-            Segment::Enum { variant } => {
-                pointer.push_str(&super::source_map::escape_token(variant))
-            }
+            Segment::Map { key } => pointer.push_str(&source_map::escape_token(key)),
+            Segment::Enum { variant } => pointer.push_str(&source_map::escape_token(variant)),
             Segment::Unknown => pointer.push('?'),
         }
     }

@@ -29,11 +29,12 @@ pub mod infer;
 pub mod parse;
 pub mod versions;
 
-use super::ir::*;
-use super::load::SourceFile;
-use super::naming::{self, Namespace};
-use super::openapi::{CLIENT_RESERVED, derive_operation_name};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::ir::*;
+use crate::load::SourceFile;
+use crate::lower::openapi::derive_operation_name;
+use crate::naming::{self, Namespace};
+use crate::passes::names::CLIENT_METHODS;
 use infer::{Inference, Origin, Root, RootKind};
 use serde_json::Value;
 use versions::{Current, CurrentEndpoint, Sourced};
@@ -88,7 +89,7 @@ fn origin_of<T>(s: &Sourced<T>, line: usize) -> Origin {
 
 fn lower(module: &str, current: &Current, diagnostics: &mut Diagnostics) -> Api {
     let mut inference = Inference::new();
-    let mut fn_names = Namespace::with_reserved(CLIENT_RESERVED.iter().copied());
+    let mut fn_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
     let mut types = Namespace::new();
     let mut pending = Vec::new();
     for e in &current.endpoints {

@@ -33,10 +33,7 @@ struct Builder {
     positions: HashMap<String, (usize, usize)>,
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+pub use specgen_ir::protocol::pointer::escape_token;
 
 impl Builder {
     /// Works out the pointer of the node that starts at `mark`, records it, and returns it; for a

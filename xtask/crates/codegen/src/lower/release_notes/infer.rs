@@ -797,7 +797,7 @@ impl Inference {
                 }),
             });
         }
-        crate::cycles::box_cycles(&mut defs);
+        crate::passes::cycles::box_cycles(&mut defs);
         let refs = roots
             .iter()
             .map(|r| self.type_ref(r.slot, &group_of, &names))

@@ -313,7 +313,7 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::release_notes::parse::parse_notes;
+    use crate::lower::release_notes::parse::parse_notes;
 
     fn notes(path: &str, text: &str) -> Notes {
         let mut d = Diagnostics::new();
