@@ -885,6 +885,7 @@ impl<'a> Lowerer<'a> {
         for (wire, schema, pointer) in props {
             let hint = format!("{name}{}", naming::type_name(wire));
             let ty = self.type_of(schema, &hint, pointer);
+            let sensitive = sensitive_name(wire) || sensitive_schema(schema);
             let (docs, deprecated, read_only, write_only, default) = match schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),
@@ -908,6 +909,7 @@ impl<'a> Lowerer<'a> {
                 read_only,
                 write_only,
                 default,
+                sensitive,
             });
         }
         Struct { fields, additional }
@@ -1395,7 +1397,43 @@ impl<'a> Lowerer<'a> {
             error_type,
             success_type,
             params_type,
+            pagination: self.pagination(op, pointer),
         })
+    }
+
+    /// The paging convention an overlay declares with `x-specgen-pagination`
+    /// (`{style: cursor|page|offset|none, param, items, next}`), or `None` when none is declared.
+    fn pagination(&mut self, op: &openapiv3::Operation, pointer: &str) -> Option<Pagination> {
+        let declared = op.extensions.get("x-specgen-pagination")?;
+        let at = format!("{pointer}/x-specgen-pagination");
+        let text = |key: &str| declared.get(key).and_then(Value::as_str).map(str::to_owned);
+        let style = match text("style").as_deref() {
+            Some("cursor") => PageStyle::Cursor,
+            Some("page") => PageStyle::Page,
+            Some("offset") => PageStyle::Offset,
+            Some("none") => PageStyle::None,
+            _ => {
+                self.error(
+                    &at,
+                    "pagination needs `style: cursor`, `page`, `offset` or `none`".into(),
+                    "declare e.g. `{style: cursor, param: cursor, items: items, next: next_page}`",
+                );
+                return None;
+            }
+        };
+        let (param, items) = (text("param").unwrap_or_default(), text("items").unwrap_or_default());
+        let next = text("next");
+        if style != PageStyle::None
+            && (param.is_empty() || items.is_empty() || (style == PageStyle::Cursor && next.is_none()))
+        {
+            self.error(
+                &at,
+                "pagination needs `param` and `items` (and `next` for cursors)".into(),
+                "name the query parameter, the response property with the items and, for cursors, the one with the next cursor",
+            );
+            return None;
+        }
+        Some(Pagination { style, param, items, next })
     }
 
     /// Records a media type's examples for round-trip checks and returns their values.
@@ -1597,6 +1635,7 @@ impl<'a> Lowerer<'a> {
                 read_only: false,
                 write_only: false,
                 default: None,
+                sensitive: sensitive_name(wire) || sensitive_schema(&prop),
             });
         }
         // A multipart struct is its own definition even when the schema is a component, because
@@ -1939,4 +1978,23 @@ mod tests {
             "delete_v1_by_type"
         );
     }
+}
+
+/// True when an inline schema marks its value as secret: `x-specgen-sensitive: true` (from the
+/// spec or an overlay) or `format: password`.
+fn sensitive_schema(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    let flagged = schema
+        .schema_data
+        .extensions
+        .get("x-specgen-sensitive")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let password = matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+    );
+    flagged || password
 }

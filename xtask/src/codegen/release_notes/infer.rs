@@ -35,7 +35,7 @@
 //!   its most common key, then to its first parent's name plus the key, then to a number.
 
 use super::parse::FieldRow;
-use crate::codegen::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef};
+use crate::codegen::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, sensitive_name};
 use crate::codegen::naming::{self, Namespace};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use heck::ToSnakeCase;
@@ -781,6 +781,7 @@ impl Inference {
                     read_only: false,
                     write_only: false,
                     default: None,
+                    sensitive: sensitive_name(&f.wire),
                 })
                 .collect();
             defs.push(TypeDef {
