@@ -1220,6 +1220,7 @@ impl Client {
 
 /// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
+#[path = "circle_accounts_examples.rs"]
 mod examples;
 
 #[cfg(feature = "examples")]

@@ -2929,6 +2929,7 @@ impl Client {
 
 /// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
+#[path = "circle_partner_onboarding_examples.rs"]
 mod examples;
 
 #[cfg(feature = "examples")]

@@ -899,6 +899,7 @@ impl Client {
 
 /// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
+#[path = "customer_orchestration_examples.rs"]
 mod examples;
 
 #[cfg(feature = "examples")]

@@ -18157,6 +18157,7 @@ impl Client {
 
 /// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
+#[path = "jiko_partner_api_examples.rs"]
 mod examples;
 
 #[cfg(feature = "examples")]

@@ -1699,6 +1699,7 @@ impl Client {
 
 /// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
+#[path = "partner_api_examples.rs"]
 mod examples;
 
 #[cfg(feature = "examples")]

@@ -175,10 +175,14 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
     let mut files = Files::new();
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(&apis));
     files.insert(PathBuf::from("src/lib.rs"), lib_rs(&apis));
-    for (path, source, text) in emit::RUNTIME_FILES {
-        let header = format::header(&format!("xtask/src/codegen/{source}"));
-        files.insert(PathBuf::from(path), format!("{header}\n{text}"));
-    }
+    files.insert(
+        PathBuf::from("src/runtime.rs"),
+        format!(
+            "{}\n{}",
+            format::header("xtask/src/codegen/runtime.rs.in and runtime/*.rs.in"),
+            emit::runtime_file()
+        ),
+    );
     // `SPECGEN_TIMINGS=1` prints how long each stage takes per API, for slow specs.
     let timings = std::env::var_os("SPECGEN_TIMINGS").is_some();
     for api in &apis {
@@ -197,7 +201,7 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
         files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
         let examples = emit::emit_examples_module(api);
         files.insert(
-            PathBuf::from(format!("src/{}/examples.rs", api.module)),
+            PathBuf::from(format!("src/{}_examples.rs", api.module)),
             emit::space_items(&format::format_file(examples, &sources)),
         );
     }

@@ -1,6 +1,6 @@
 //! Example checks: every documented example with the type it must round-trip through.
 //!
-//! They are test support, so they live in their own file, `src/{module}/examples.rs`, compiled
+//! They are test support, so they live in their own file, `src/{module}_examples.rs`, compiled
 //! only with the `examples` feature, and the API module re-exports them: the API modules stay
 //! readable and the data does not drown their diffs.
 
@@ -10,10 +10,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The lines in the API module that pull in and re-export its example checks.
-pub(super) fn emit_examples_reexport(_api: &Api) -> TokenStream {
+pub(super) fn emit_examples_reexport(api: &Api) -> TokenStream {
+    let file = format!("{}_examples.rs", api.module);
     quote! {
         /// Documented examples and their round-trip checks (feature `examples`).
         #[cfg(feature = "examples")]
+        #[path = #file]
         mod examples;
 
         #[cfg(feature = "examples")]
