@@ -39,6 +39,9 @@ mod examples {
         /// JSON pointers (into the example) of properties the schema does not declare: the models
         /// ignore them when decoding, so they do not come back. Each is a finding against the spec.
         pub dropped: Vec<String>,
+        /// `Debug` of the decoded value (empty when it did not decode), so tests can check that
+        /// sensitive values never reach it.
+        pub debug: String,
     }
 
     /// Removes from `original` the non-null members that `again` lacks where both are objects,
@@ -70,11 +73,13 @@ mod examples {
     }
 
     /// Decodes `json` as `T`, encodes it again and compares the two JSON values.
-    pub fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(origin: &str, json: &str) -> ExampleCheck {
+    pub fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug>(origin: &str, json: &str) -> ExampleCheck {
         let mut dropped = Vec::new();
+        let mut debug = String::new();
         let result = (|| {
             let original: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("example is not JSON: {e}"))?;
             let typed: T = serde_json::from_value(original.clone()).map_err(|e| format!("does not decode: {e}"))?;
+            debug = format!("{typed:?}");
             let again = serde_json::to_value(&typed).map_err(|e| format!("does not encode: {e}"))?;
             let mut declared = original.clone();
             prune_undeclared(&mut declared, &again, "", &mut dropped);
@@ -84,7 +89,7 @@ mod examples {
                 Err(format!("re-encodes differently:\n  documented: {original}\n  re-encoded: {again}"))
             }
         })();
-        ExampleCheck { origin: origin.to_owned(), type_name: std::any::type_name::<T>(), result, dropped }
+        ExampleCheck { origin: origin.to_owned(), type_name: std::any::type_name::<T>(), result, dropped, debug }
     }
 }
 mod paging {
