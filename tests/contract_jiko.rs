@@ -206,7 +206,13 @@ async fn decodes_discriminated_unions_by_their_tag() {
 
     let mut unknown = customer.clone();
     unknown["type"] = json!("PARTNERSHIP");
-    let server = serve_json("GET", &format!("/api/v1/customers/{id}"), 200, unknown.clone()).await;
+    let server = serve_json(
+        "GET",
+        &format!("/api/v1/customers/{id}"),
+        200,
+        unknown.clone(),
+    )
+    .await;
     // Unions are open: a tag the spec does not list (yet) keeps the raw JSON, so a vendor's new
     // customer type does not fail the call. The mock and runner still report it (contract_runner).
     match client(&server).customers_get_details(&id, None).await {

@@ -1421,10 +1421,15 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let (param, items) = (text("param").unwrap_or_default(), text("items").unwrap_or_default());
+        let (param, items) = (
+            text("param").unwrap_or_default(),
+            text("items").unwrap_or_default(),
+        );
         let next = text("next");
         if style != PageStyle::None
-            && (param.is_empty() || items.is_empty() || (style == PageStyle::Cursor && next.is_none()))
+            && (param.is_empty()
+                || items.is_empty()
+                || (style == PageStyle::Cursor && next.is_none()))
         {
             self.error(
                 &at,
@@ -1433,7 +1438,12 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         }
-        Some(Pagination { style, param, items, next })
+        Some(Pagination {
+            style,
+            param,
+            items,
+            next,
+        })
     }
 
     /// Records a media type's examples for round-trip checks and returns their values.

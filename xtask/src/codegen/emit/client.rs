@@ -157,7 +157,10 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         .operations
         .iter()
         .map(|op| emit_operation(op, &api.security_schemes));
-    let streams = api.operations.iter().filter_map(|op| emit_stream_method(op, api));
+    let streams = api
+        .operations
+        .iter()
+        .filter_map(|op| emit_stream_method(op, api));
     let title = format!(" A client for the {}.", api.title);
     quote! {
         #[doc = #title]

@@ -40,7 +40,10 @@ pub fn emit_examples_module(api: &Api) -> TokenStream {
         let origin = &e.origin;
         quote!(#origin => crate::runtime::round_trip::<#t>(origin, json),)
     });
-    let doc = format!(" Documented examples of the {} and their round-trip checks.", api.title);
+    let doc = format!(
+        " Documented examples of the {} and their round-trip checks.",
+        api.title
+    );
     quote! {
         #![doc = #doc]
 

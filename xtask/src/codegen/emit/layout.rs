@@ -7,8 +7,20 @@
 
 /// Line starts that begin an item (after indentation).
 const ITEM_STARTS: &[&str] = &[
-    "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "mod ", "struct ", "enum ", "type ",
-    "use ", "trait ", "unsafe impl",
+    "///",
+    "#[",
+    "pub ",
+    "impl",
+    "fn ",
+    "const ",
+    "static ",
+    "mod ",
+    "struct ",
+    "enum ",
+    "type ",
+    "use ",
+    "trait ",
+    "unsafe impl",
 ];
 
 fn indent(line: &str) -> usize {

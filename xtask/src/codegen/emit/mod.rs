@@ -47,8 +47,10 @@ pub fn runtime_file() -> String {
             .and_then(|name| RUNTIME_PARTS.iter().find(|(n, _)| *n == name));
         match part {
             Some((name, text)) => {
-                out.push_str(&format!("mod {name} {{
-"));
+                out.push_str(&format!(
+                    "mod {name} {{
+"
+                ));
                 for inner in text.lines() {
                     if !inner.is_empty() {
                         out.push_str("    ");
@@ -196,8 +198,11 @@ fn param_types(api: &Api) -> BTreeSet<String> {
             continue;
         };
         for part in parts.iter().filter(|p| p.kind == PartKind::Text) {
-            if let Some(TypeRef::Named(n)) =
-                s.fields.iter().find(|f| f.name == part.field).map(|f| &f.ty)
+            if let Some(TypeRef::Named(n)) = s
+                .fields
+                .iter()
+                .find(|f| f.name == part.field)
+                .map(|f| &f.ty)
             {
                 out.insert(n.clone());
             }
@@ -222,7 +227,9 @@ fn operation_types(api: &Api) -> Vec<TokenStream> {
         let successes: Vec<&Response> = op.success_responses().collect();
         let errors: Vec<&Response> = op.error_responses().collect();
         if let Some(name) = &op.success_type {
-            out.push(responses::emit_response_enum(name, op, &successes, false, api));
+            out.push(responses::emit_response_enum(
+                name, op, &successes, false, api,
+            ));
         }
         if let Some(name) = &op.error_type {
             out.push(responses::emit_response_enum(name, op, &errors, true, api));

@@ -73,7 +73,9 @@ fn args_and_docs(op: &Operation) -> (Vec<TokenStream>, Vec<String>) {
             p.wire_name
         );
         if p.idempotency_key {
-            line.push_str(" (idempotency key; a fresh UUID v4 when `None`, the same on every retry)");
+            line.push_str(
+                " (idempotency key; a fresh UUID v4 when `None`, the same on every retry)",
+            );
         }
         if let Some(d) = &p.docs {
             line.push_str(": ");
@@ -183,7 +185,11 @@ fn query_step(op: &Operation) -> Option<TokenStream> {
 
 fn header_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps = Vec::new();
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Header) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+    {
         let name = ident(&p.name);
         let wire = &p.wire_name;
         if p.signature {
@@ -344,18 +350,20 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         let pat = pattern(r);
         let value = decode(r);
         let v = ident(&r.variant);
-        arms.push(match (&op.success_type, &op.error_type, r.status.is_success()) {
-            (Some(name), _, true) => {
-                let name = ident(name);
-                quote!(#pat => Ok(types::#name::#v(#value)),)
-            }
-            (None, _, true) => quote!(#pat => Ok(#value),),
-            (_, Some(name), false) => {
-                let name = ident(name);
-                quote!(#pat => Err(crate::runtime::Error::Api(types::#name::#v(#value))),)
-            }
-            (_, None, false) => unreachable!("error responses imply an error type"),
-        });
+        arms.push(
+            match (&op.success_type, &op.error_type, r.status.is_success()) {
+                (Some(name), _, true) => {
+                    let name = ident(name);
+                    quote!(#pat => Ok(types::#name::#v(#value)),)
+                }
+                (None, _, true) => quote!(#pat => Ok(#value),),
+                (_, Some(name), false) => {
+                    let name = ident(name);
+                    quote!(#pat => Err(crate::runtime::Error::Api(types::#name::#v(#value))),)
+                }
+                (_, None, false) => unreachable!("error responses imply an error type"),
+            },
+        );
     }
     if !ordered.iter().any(|r| r.status == Status::Default) {
         arms.push(quote!(_ => Err(response.unexpected()),));

@@ -82,7 +82,11 @@ fn array_item(t: &TypeRef) -> Option<&TypeRef> {
 
 /// How `op` pages: the overlay's declaration when there is one, else the naming rule above.
 pub fn detect_pagination(op: &Operation, api: &Api) -> Option<PageShape> {
-    if op.pagination.as_ref().is_some_and(|p| p.style == PageStyle::None) {
+    if op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.style == PageStyle::None)
+    {
         return None;
     }
     let declared = op.pagination.as_ref();
@@ -93,7 +97,11 @@ pub fn detect_pagination(op: &Operation, api: &Api) -> Option<PageShape> {
     let [single] = successes.as_slice() else {
         return None;
     };
-    let Some(ResponseBody::Json { ty: TypeRef::Named(body), .. }) = &single.body else {
+    let Some(ResponseBody::Json {
+        ty: TypeRef::Named(body),
+        ..
+    }) = &single.body
+    else {
         return None;
     };
     let Some(TypeKind::Struct(s)) = api.types.iter().find(|d| &d.name == body).map(|d| &d.kind)
@@ -106,7 +114,8 @@ pub fn detect_pagination(op: &Operation, api: &Api) -> Option<PageShape> {
     };
     let (items, item) = s.fields.iter().find_map(|f| {
         let item = array_item(&f.ty)?;
-        matches(&f.wire_name, ITEMS, declared.map(|d| &d.items)).then(|| (f.name.clone(), item.clone()))
+        matches(&f.wire_name, ITEMS, declared.map(|d| &d.items))
+            .then(|| (f.name.clone(), item.clone()))
     })?;
     let query = |names: &[&str], typed: fn(&TypeRef) -> bool| {
         op.params.iter().find(|p| {
@@ -127,7 +136,12 @@ pub fn detect_pagination(op: &Operation, api: &Api) -> Option<PageShape> {
                     continue;
                 };
                 let next = s.fields.iter().find(|f| {
-                    is_string(&f.ty) && matches(&f.wire_name, NEXT_FIELDS, declared.and_then(|d| d.next.as_ref()))
+                    is_string(&f.ty)
+                        && matches(
+                            &f.wire_name,
+                            NEXT_FIELDS,
+                            declared.and_then(|d| d.next.as_ref()),
+                        )
                 });
                 let Some(next) = next else {
                     continue;
@@ -190,14 +204,18 @@ pub(super) fn emit_stream_method(op: &Operation, api: &Api) -> Option<TokenStrea
         let n = ident(&p.name);
         quote!(let #n = #n.clone();)
     });
-    let call_args = op.params.iter().filter(|p| !p.signature && !p.grouped()).map(|p| {
-        if p.idempotency_key {
-            quote!(::std::option::Option::None)
-        } else {
-            let n = ident(&p.name);
-            quote!(&#n)
-        }
-    });
+    let call_args = op
+        .params
+        .iter()
+        .filter(|p| !p.signature && !p.grouped())
+        .map(|p| {
+            if p.idempotency_key {
+                quote!(::std::option::Option::None)
+            } else {
+                let n = ident(&p.name);
+                quote!(&#n)
+            }
+        });
     let params_type = ident(op.params_type.as_ref()?);
     let param = ident(&shape.param);
     let items = ident(&shape.items);
@@ -234,7 +252,9 @@ pub(super) fn emit_stream_method(op: &Operation, api: &Api) -> Option<TokenStrea
     );
     let doc = docs(&[
         Some(&summary),
-        Some("It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows."),
+        Some(
+            "It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.",
+        ),
     ]);
     Some(quote! {
         #doc

@@ -110,7 +110,11 @@ const MESSAGE_FIELDS: &[&str] = &["message", "error_message", "detail", "error",
 /// How to read the vendor's error message from a response's body, when its type has one.
 fn message_of(r: &Response, api: &Api) -> TokenStream {
     let none = quote!(::std::option::Option::None);
-    let Some(ResponseBody::Json { ty: TypeRef::Named(name), .. }) = &r.body else {
+    let Some(ResponseBody::Json {
+        ty: TypeRef::Named(name),
+        ..
+    }) = &r.body
+    else {
         return none;
     };
     let Some(TypeKind::Struct(s)) = api.types.iter().find(|d| &d.name == name).map(|d| &d.kind)

@@ -101,7 +101,11 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         let fname = ident(&f.name);
         let doc = field_docs(f);
         let deprecated = deprecated(&f.deprecated);
-        let attrs = if serde { field_serde(f) } else { TokenStream::new() };
+        let attrs = if serde {
+            field_serde(f)
+        } else {
+            TokenStream::new()
+        };
         let field_ty = field_type(f);
         quote! {
             #doc
@@ -195,7 +199,10 @@ fn newtype_checks(def: &TypeDef, n: &Newtype) -> (TokenStream, String) {
     if let Some(p) = &n.pattern {
         constraint_doc.push(format!("matches `{p}`"));
     }
-    let doc = format!("Checked when built or decoded: {}.", constraint_doc.join(", "));
+    let doc = format!(
+        "Checked when built or decoded: {}.",
+        constraint_doc.join(", ")
+    );
     (quote!(#length #pattern), doc)
 }
 
