@@ -17580,7 +17580,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Number(n) = request {
                     params.offset = ::std::option::Option::Some(n as _);
                 }
-                let customer_id = customer_id.clone();
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
                     let response = self
                         .accounts_list_customer_accounts(
@@ -17625,7 +17625,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .ach_list_ach_originations(
@@ -17672,7 +17672,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let customer_id = customer_id.clone();
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
                     let response = self
                         .counterparties_list_for_customer(
@@ -17759,7 +17759,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .manage_cards_get_account_cards(
@@ -17806,7 +17806,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .physical_cards_list_card_orders(
@@ -17853,7 +17853,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .statements_get_account_statements(
@@ -17900,7 +17900,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let customer_id = customer_id.clone();
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
                     let response = self
                         .statements_list_for_customer(
@@ -17990,7 +17990,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .trades_get_account_transactions(
@@ -18037,7 +18037,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let customer_id = customer_id.clone();
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
                     let response = self
                         .trades_list_customer_trades(
@@ -18084,7 +18084,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let customer_id = customer_id.clone();
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
                     let response = self
                         .transactions_list_customer_transactions(
@@ -18131,7 +18131,7 @@ impl Client {
                 if let crate::runtime::PageRequest::Cursor(cursor) = request {
                     params.cursor = cursor;
                 }
-                let account_id = account_id.clone();
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
                     let response = self
                         .transactions_list_for_account(

@@ -1963,6 +1963,25 @@ pub fn derive_operation_name(method: Method, path: &str) -> String {
     naming::value_name(&words.join("_"))
 }
 
+/// True when an inline schema marks its value as secret: `x-specgen-sensitive: true` (from the
+/// spec or an overlay) or `format: password`.
+fn sensitive_schema(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    let flagged = schema
+        .schema_data
+        .extensions
+        .get("x-specgen-sensitive")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let password = matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+    );
+    flagged || password
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1988,23 +2007,4 @@ mod tests {
             "delete_v1_by_type"
         );
     }
-}
-
-/// True when an inline schema marks its value as secret: `x-specgen-sensitive: true` (from the
-/// spec or an overlay) or `format: password`.
-fn sensitive_schema(schema: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = schema else {
-        return false;
-    };
-    let flagged = schema
-        .schema_data
-        .extensions
-        .get("x-specgen-sensitive")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let password = matches!(
-        &schema.schema_kind,
-        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-    );
-    flagged || password
 }

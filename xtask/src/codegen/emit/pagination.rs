@@ -202,7 +202,7 @@ pub(super) fn emit_stream_method(op: &Operation, api: &Api) -> Option<TokenStrea
     });
     let per_page = positional.iter().map(|p| {
         let n = ident(&p.name);
-        quote!(let #n = #n.clone();)
+        quote!(let #n = ::std::borrow::ToOwned::to_owned(&#n);)
     });
     let call_args = op
         .params
