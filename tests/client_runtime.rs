@@ -655,3 +655,96 @@ async fn an_offset_list_that_repeats_its_page_is_an_error() {
         "the offset advances by the items received"
     );
 }
+
+#[tokio::test]
+async fn a_post_without_an_idempotency_key_is_never_retried() {
+    use specgen_apis::partner_api::{Client, types};
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "POST",
+        "/onchain-preauth",
+        ResponseTemplate::new(503),
+    )
+    .await;
+    let request = types::CreatePreauthorizationRequest {
+        invoice_id: "INV-1".into(),
+        sender: "0x41c5".into(),
+        receiver: "0xaec5".into(),
+        amount: "1.00".into(),
+        contract_address: "0x9f8f".into(),
+        expires_at: None,
+    };
+    let error = Client::new(server.uri())
+        .create_preauthorization(&request)
+        .await
+        .unwrap_err();
+    assert_eq!((error.status(), error.attempts()), (Some(503), 1));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a retried POST could pay twice"
+    );
+}
+
+#[test]
+fn retry_after_reads_seconds_and_http_dates_and_is_capped() {
+    let policy = RetryPolicy::default();
+    let after = |value: &str| {
+        let mut headers = specgen_apis::runtime::HeaderMap::new();
+        headers.insert("retry-after", value.parse().unwrap());
+        policy.retry_after(&headers)
+    };
+    let date = |seconds: i64| {
+        (chrono::Utc::now() + chrono::Duration::seconds(seconds))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string()
+    };
+    assert_eq!(after("1"), Some(Duration::from_secs(1)));
+    assert_eq!(after("3600"), Some(Duration::from_secs(20)), "capped");
+    let in_ten = after(&date(10)).unwrap();
+    assert!(
+        in_ten > Duration::from_secs(8) && in_ten <= Duration::from_secs(10),
+        "{in_ten:?}"
+    );
+    assert_eq!(after(&date(3600)), Some(Duration::from_secs(20)), "capped");
+    assert_eq!(
+        after(&date(-60)),
+        Some(Duration::ZERO),
+        "a date in the past means now"
+    );
+    assert_eq!(after("soon"), None);
+    assert_eq!(policy.retry_after(&Default::default()), None);
+}
+
+#[test]
+fn backoff_grows_exponentially_with_jitter_and_is_capped() {
+    let policy = RetryPolicy::default();
+    for _ in 0..50 {
+        let first = policy.backoff(1);
+        assert!(
+            first >= Duration::from_millis(100) && first <= Duration::from_millis(200),
+            "{first:?}"
+        );
+        let second = policy.backoff(2);
+        assert!(
+            second >= Duration::from_millis(200) && second <= Duration::from_millis(400),
+            "{second:?}"
+        );
+        let late = policy.backoff(30);
+        assert!(
+            late >= Duration::from_millis(2500) && late <= Duration::from_secs(5),
+            "{late:?}"
+        );
+    }
+    let waits: std::collections::BTreeSet<Duration> = (0..20).map(|_| policy.backoff(3)).collect();
+    assert!(waits.len() > 1, "jitter varies the wait");
+    assert_eq!(
+        (policy.max_retries, policy.statuses.as_slice()),
+        (2, &[408, 429, 500, 502, 503, 504][..])
+    );
+    assert_eq!(
+        Timeouts::default(),
+        Timeouts::new(Some(Duration::from_secs(10)), Some(Duration::from_secs(30)))
+    );
+}
