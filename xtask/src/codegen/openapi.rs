@@ -30,6 +30,10 @@ pub const CLIENT_RESERVED: &[&str] = &[
     "with_api_key",
     "with_http_client",
     "with_signer",
+    "with_signing_secret",
+    "with_retry_policy",
+    "with_timeouts",
+    "with_options",
     "http_client",
     "credentials",
 ];
