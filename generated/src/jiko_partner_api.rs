@@ -13238,8 +13238,8 @@ impl Client {
         &self.core.base_url
     }
 
-    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own connect
-    /// timeout applies; the request timeout of [`Self::with_timeouts`] still applies per attempt.
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
         self.core.set_http_client(http);
         self

@@ -470,7 +470,7 @@ mod retry {
                 request.headers_mut().insert(name, value);
             }
             let policy = self.options.retry.as_ref().unwrap_or(&self.retry);
-            let timeout = self.options.timeout.or(self.timeouts.request);
+            let timeout = self.request_timeout();
             let keyed = op.idempotency_header.is_some_and(|h| request.headers().contains_key(h));
             let retryable = idempotent(request.method()) || keyed;
             let mut original = Some(request);
@@ -489,7 +489,9 @@ mod retry {
                 for signer in &self.signers {
                     signer.sign(&mut current).map_err(Error::InvalidRequest)?;
                 }
-                *current.timeout_mut() = timeout;
+                if timeout.is_some() {
+                    *current.timeout_mut() = timeout;
+                }
                 match self.attempt(op, attempt, current).await {
                     Ok(mut raw) => {
                         if !last && policy.retries_status(op, raw.status) {
@@ -1285,8 +1287,11 @@ pub struct ClientCore {
     pub timeouts: Timeouts,
     /// Options every call made through this core carries.
     pub options: CallOptions,
-    /// Whether `http` came from the caller, whose connect timeout then stays as configured.
+    /// Whether `http` came from the caller, whose timeouts then stay as configured unless
+    /// `set_timeouts` is called.
     custom_http: bool,
+    /// Whether `set_timeouts` was called.
+    explicit_timeouts: bool,
 }
 
 impl fmt::Debug for ClientCore {
@@ -1317,6 +1322,7 @@ impl ClientCore {
             timeouts,
             options: CallOptions::default(),
             custom_http: false,
+            explicit_timeouts: false,
         }
     }
 
@@ -1324,6 +1330,8 @@ impl ClientCore {
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
         self.custom_http = true;
+        // Its own timeouts govern from now on, until `set_timeouts` is called again.
+        self.explicit_timeouts = false;
     }
 
     /// Replaces the timeouts; the connect timeout rebuilds the default HTTP client (a client
@@ -1333,6 +1341,17 @@ impl ClientCore {
             self.http = timeouts.http_client();
         }
         self.timeouts = timeouts;
+        self.explicit_timeouts = true;
+    }
+
+    /// The per-attempt timeout: the call's option, else the client's, except that a caller's
+    /// own HTTP client keeps its configured timeout until `set_timeouts` says otherwise.
+    pub fn request_timeout(&self) -> Option<std::time::Duration> {
+        match (self.options.timeout, self.custom_http && !self.explicit_timeouts) {
+            (Some(timeout), _) => Some(timeout),
+            (None, true) => None,
+            (None, false) => self.timeouts.request,
+        }
     }
 
     /// Adds a signer or hook; signers that write a signature header stay after the others.
