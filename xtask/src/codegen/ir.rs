@@ -652,6 +652,7 @@ pub const SENSITIVE_NAMES: &[&str] = &[
     "cardnumber",
     "pan",
     "cvv",
+    "cvv2",
     "cvc",
     "securitycode",
     "dateofbirth",
@@ -663,6 +664,9 @@ pub const SENSITIVE_NAMES: &[&str] = &[
     "token",
     "apikey",
     "privatekey",
+    "securityanswer",
+    "mothersmaidenname",
+    "otp",
     "pin",
 ];
 
