@@ -272,7 +272,9 @@ async fn path_parameters_are_percent_encoded() {
 #[tokio::test]
 async fn an_undocumented_status_is_an_unexpected_response() {
     let server = server_answering("GET", "/onchain-preauth/INV-1", 502, &json!({"oops": 1})).await;
+    // A 502 is retried by default (tests/client_runtime.rs); this test is about the mapping.
     match Client::new(server.uri())
+        .with_retry_policy(specgen_apis::runtime::RetryPolicy::none())
         .get_preauthorization_details("INV-1")
         .await
     {

@@ -207,12 +207,17 @@ fn generate_one(path: &Path) -> (Result<(String, String), Verdict>, Duration, us
 pub const CRATE_DEPS: &str = r#"[dependencies]
 base64 = "0.22"
 chrono = { version = "0.4", default-features = false, features = ["std", "serde", "clock"] }
+fastrand = "2"
+futures-core = "0.3"
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
 hmac = "0.12"
+httpdate = "1"
 regex = { version = "1", default-features = false, features = ["std", "unicode"] }
 reqwest = { version = "0.13", default-features = false, features = ["json", "query", "form", "multipart"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 sha2 = "0.10"
+tokio = { version = "1", default-features = false, features = ["time"] }
 uuid = { version = "1", features = ["v4", "serde"] }
 "#;
 

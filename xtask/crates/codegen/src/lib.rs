@@ -62,17 +62,26 @@ fn cargo_toml(apis: &[Api]) -> String {
     out.push_str(
         "# Round-trip checks of every documented example, for contract tests.\nexamples = []\n",
     );
-    out.push_str("tls = [\"reqwest/rustls\"]\n\n");
+    out.push_str("tls = [\"reqwest/rustls\"]\n");
+    out.push_str(
+        "# A span per request attempt (method, path template, status, attempt, request id; never bodies).\ntracing = [\"dep:tracing\"]\n\n",
+    );
     out.push_str(
         "[dependencies]\n\
          base64 = \"0.22\"\n\
          chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\", \"clock\"] }\n\
+         fastrand = \"2\"\n\
+         futures-core = \"0.3\"\n\
+         futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
          hmac = \"0.12\"\n\
+         httpdate = \"1\"\n\
          regex = { version = \"1\", default-features = false, features = [\"std\", \"unicode\"] }\n\
          reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"form\", \"multipart\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
          sha2 = \"0.10\"\n\
+         tokio = { version = \"1\", default-features = false, features = [\"time\"] }\n\
+         tracing = { version = \"0.1\", optional = true, default-features = false, features = [\"std\"] }\n\
          uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n",
     );
     out
@@ -111,8 +120,8 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
         PathBuf::from("src/runtime.rs"),
         format!(
             "{}\n{}",
-            format::header("xtask/crates/codegen/src/runtime.rs.in"),
-            include_str!("runtime.rs.in")
+            format::header("xtask/crates/codegen/src/runtime.rs.in and runtime/*.rs.in"),
+            emit::runtime_file()
         ),
     );
     // `SPECGEN_TIMINGS=1` prints how long each stage takes per API, for slow specs.
@@ -122,7 +131,7 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
         let started = std::time::Instant::now();
         let tokens = emit::emit_module(api);
         let emitted = started.elapsed();
-        let text = format::format_file(tokens, &sources);
+        let text = emit::space_items(&format::format_file(tokens, &sources));
         if timings {
             eprintln!(
                 "{}: emit {emitted:?}, format {:?}",
@@ -131,6 +140,11 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
             );
         }
         files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
+        let examples = emit::emit_examples_module(api);
+        files.insert(
+            PathBuf::from(format!("src/{}_examples.rs", api.module)),
+            emit::space_items(&format::format_file(examples, &sources)),
+        );
     }
     Ok(Generated {
         apis,

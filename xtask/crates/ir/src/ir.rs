@@ -230,6 +230,9 @@ pub struct Field {
     pub write_only: bool,
     /// The documented default value.
     pub default: Option<Value>,
+    /// Holds a secret or personal data, so `Debug` prints `<redacted>` instead of the value:
+    /// `x-specgen-sensitive: true`, `format: password`, or a name in [`SENSITIVE_NAMES`].
+    pub sensitive: bool,
 }
 
 /// A string enumeration.
@@ -374,6 +377,35 @@ pub struct Operation {
     /// The name of the struct that carries the query, header and cookie parameters, present when
     /// the operation has any besides idempotency keys and signatures (those stay out of it).
     pub params_type: Option<String>,
+    /// How the operation pages, when an overlay declares it (`x-specgen-pagination`); `None`
+    /// leaves it to the emitter's detection of the common conventions.
+    pub pagination: Option<Pagination>,
+}
+
+/// A list operation's paging convention, as declared by `x-specgen-pagination`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// The wire name of the query parameter that selects the page (`cursor`, `page`, `offset`).
+    pub param: String,
+    /// The wire name of the response property that holds the items (`items`).
+    pub items: String,
+    /// For cursors: the wire name of the response property with the next cursor (`next_page`).
+    pub next: Option<String>,
+}
+
+/// How a paged list asks for its next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// An opaque cursor from the previous response; stops at an absent or empty cursor.
+    Cursor,
+    /// A page number, counting up from the first one requested; stops at an empty page.
+    Page,
+    /// An item offset, advanced by the number of items received; stops at an empty page.
+    Offset,
+    /// Declared as not paged: no stream method, whatever the names suggest.
+    None,
 }
 
 impl Parameter {
@@ -593,4 +625,95 @@ pub struct Example {
     pub ty: TypeRef,
     /// The example value.
     pub value: Value,
+}
+
+/// Property names that hold secrets or personal data, compared after [`normalize_name`]
+/// (lower case, only letters and digits): `tax_id`, `taxId` and `Tax-ID` all match `taxid`.
+/// A name matches when it equals an entry, or ends with an entry of five or more characters
+/// (`bank_account_number` ends with `accountnumber`); short entries (`pin`, `ssn`) must match
+/// exactly, so `shipping` or `protein` never do.
+pub const SENSITIVE_NAMES: &[&str] = &[
+    "ssn",
+    "socialsecuritynumber",
+    "taxid",
+    "taxidnumber",
+    "taxidentificationnumber",
+    "tin",
+    "ein",
+    "itin",
+    "identificationnumber",
+    "idnumber",
+    "nationalid",
+    "passportnumber",
+    "driverslicensenumber",
+    "accountnumber",
+    "routingnumber",
+    "iban",
+    "cardnumber",
+    "pan",
+    "cvv",
+    "cvv2",
+    "cvc",
+    "securitycode",
+    "dateofbirth",
+    "birthdate",
+    "dob",
+    "password",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "securityanswer",
+    "mothersmaidenname",
+    "otp",
+    "pin",
+];
+
+/// A property name in the form [`SENSITIVE_NAMES`] uses: lower case letters and digits only.
+pub fn normalize_name(wire: &str) -> String {
+    wire.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// True when a property's name says it holds a secret or personal data.
+pub fn sensitive_name(wire: &str) -> bool {
+    let name = normalize_name(wire);
+    SENSITIVE_NAMES
+        .iter()
+        .any(|entry| name == *entry || (entry.len() >= 5 && name.ends_with(entry)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sensitive_name;
+
+    #[test]
+    fn sensitive_names_match_after_normalisation_and_short_ones_only_exactly() {
+        for name in [
+            "tax_id",
+            "taxId",
+            "Tax-ID",
+            "identification_number",
+            "date_of_birth",
+            "dateOfBirth",
+            "bank_account_number",
+            "routingNumber",
+            "client_secret",
+            "access_token",
+            "PIN",
+            "ssn",
+            "cvv",
+            "password",
+        ] {
+            assert!(sensitive_name(name), "{name} must be sensitive");
+        }
+        for name in [
+            "name", "shipping", "protein", "spin", "email", "status", "id", "country", "pinned",
+        ] {
+            assert!(!sensitive_name(name), "{name} must not be sensitive");
+        }
+    }
 }

@@ -585,6 +585,7 @@ mod tests {
             read_only: false,
             write_only: false,
             default: None,
+            sensitive: false,
         };
         let def = |name: &str, kind: TypeKind| TypeDef {
             name: name.into(),

@@ -170,6 +170,7 @@ mod tests {
                     read_only: false,
                     write_only: false,
                     default: None,
+                    sensitive: false,
                 }],
                 additional: None,
             }),

@@ -31,6 +31,9 @@ pub const CLIENT_METHODS: &[&str] = &[
     "with_http_client",
     "with_signer",
     "with_signing_secret",
+    "with_retry_policy",
+    "with_timeouts",
+    "with_options",
     "http_client",
     "credentials",
 ];

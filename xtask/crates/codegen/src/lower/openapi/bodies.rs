@@ -203,6 +203,7 @@ impl<'a> Lowerer<'a> {
                 read_only: false,
                 write_only: false,
                 default: None,
+                sensitive: sensitive_name(wire) || sensitive_schema(&prop),
             });
         }
         // A multipart struct is its own definition even when the schema is a component, because

@@ -17,7 +17,7 @@ mod structs;
 pub use operation::derive_operation_name;
 pub use structs::string_enum;
 
-use structs::{structural_parts, unbox};
+use structs::{sensitive_schema, structural_parts, unbox};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::ir::*;

@@ -80,6 +80,52 @@ impl<'a> Lowerer<'a> {
             error_type,
             success_type,
             params_type,
+            pagination: self.pagination(op, pointer),
+        })
+    }
+
+    /// The paging convention an overlay declares with `x-specgen-pagination`
+    /// (`{style: cursor|page|offset|none, param, items, next}`), or `None` when none is declared.
+    fn pagination(&mut self, op: &openapiv3::Operation, pointer: &str) -> Option<Pagination> {
+        let declared = op.extensions.get("x-specgen-pagination")?;
+        let at = format!("{pointer}/x-specgen-pagination");
+        let text = |key: &str| declared.get(key).and_then(Value::as_str).map(str::to_owned);
+        let style = match text("style").as_deref() {
+            Some("cursor") => PageStyle::Cursor,
+            Some("page") => PageStyle::Page,
+            Some("offset") => PageStyle::Offset,
+            Some("none") => PageStyle::None,
+            _ => {
+                self.error(
+                    &at,
+                    "pagination needs `style: cursor`, `page`, `offset` or `none`".into(),
+                    "declare e.g. `{style: cursor, param: cursor, items: items, next: next_page}`",
+                );
+                return None;
+            }
+        };
+        let (param, items) = (
+            text("param").unwrap_or_default(),
+            text("items").unwrap_or_default(),
+        );
+        let next = text("next");
+        if style != PageStyle::None
+            && (param.is_empty()
+                || items.is_empty()
+                || (style == PageStyle::Cursor && next.is_none()))
+        {
+            self.error(
+                &at,
+                "pagination needs `param` and `items` (and `next` for cursors)".into(),
+                "name the query parameter, the response property with the items and, for cursors, the one with the next cursor",
+            );
+            return None;
+        }
+        Some(Pagination {
+            style,
+            param,
+            items,
+            next,
         })
     }
 

@@ -16,6 +16,7 @@ impl<'a> Lowerer<'a> {
         for (wire, schema, pointer) in props {
             let hint = format!("{name}{}", naming::type_name(wire));
             let ty = self.type_of(schema, &hint, pointer);
+            let sensitive = sensitive_name(wire) || sensitive_schema(schema);
             let (docs, deprecated, read_only, write_only, default) = match schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),
@@ -39,6 +40,7 @@ impl<'a> Lowerer<'a> {
                 read_only,
                 write_only,
                 default,
+                sensitive,
             });
         }
         Struct { fields, additional }
@@ -307,4 +309,23 @@ pub(super) fn primitive_variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".into(),
         _ => "Value".into(),
     }
+}
+
+/// True when an inline schema marks its value as secret: `x-specgen-sensitive: true` (from the
+/// spec or an overlay) or `format: password`.
+pub(super) fn sensitive_schema(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    let flagged = schema
+        .schema_data
+        .extensions
+        .get("x-specgen-sensitive")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let password = matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+    );
+    flagged || password
 }

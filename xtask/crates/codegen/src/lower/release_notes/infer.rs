@@ -36,7 +36,7 @@
 
 use super::parse::FieldRow;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, sensitive_name};
 use crate::naming::{self, Namespace};
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -781,6 +781,7 @@ impl Inference {
                     read_only: false,
                     write_only: false,
                     default: None,
+                    sensitive: sensitive_name(&f.wire),
                 })
                 .collect();
             defs.push(TypeDef {

@@ -214,6 +214,7 @@ fn lower(module: &str, current: &Current, diagnostics: &mut Diagnostics) -> Api 
             error_type: op.error_type,
             success_type: op.success_type,
             params_type: op.params_type,
+            pagination: None,
         });
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
