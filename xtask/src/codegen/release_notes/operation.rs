@@ -293,10 +293,16 @@ fn prose_facts(
     // Prose describes what the caller sends when the endpoint takes a body ("If expiresAt is not
     // provided …"), and what comes back when it does not ("Associated transaction hash (if
     // settled)").
-    let bodies: Vec<SlotId> = match request {
+    let mut bodies: Vec<SlotId> = match request {
         Some(slot) => vec![slot],
         None => successes.to_vec(),
     };
+    // The items of a list body (`data: [...]`) are described the same way.
+    let items: Vec<SlotId> = bodies
+        .iter()
+        .flat_map(|&b| inference.list_item_slots(b))
+        .collect();
+    bodies.extend(items);
     for line in &e.prose_lines {
         let (number, words) = &line.item;
         let origin = origin_of(line, *number);

@@ -577,6 +577,24 @@ impl Inference {
         }
     }
 
+    /// The item objects of the top-level array fields of the object at `slot` (`data: [...]`
+    /// in a list response), where prose about "each item" applies.
+    pub fn list_item_slots(&self, slot: SlotId) -> Vec<SlotId> {
+        let Shape::Object(obj) = self.slots[slot].shape else {
+            return Vec::new();
+        };
+        self.objects[obj]
+            .fields
+            .iter()
+            .filter_map(|f| match self.slots[f.slot].shape {
+                Shape::Array(item) if matches!(self.slots[item].shape, Shape::Object(_)) => {
+                    Some(item)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Applies what a prose line says about the field `wire` of the object at `slot`: optional
     /// when the line is conditional, an enum when it lists values.
     pub fn describe_field(
