@@ -11,6 +11,16 @@ use super::lines::{
 };
 use super::{Change, Endpoint, Method, Parser, ResponseExample};
 
+/// How many rows of `table`'s kind the endpoint holds so far.
+fn rows_of(e: &Endpoint, table: Table) -> usize {
+    match table {
+        Table::PathParams => e.path_params.len(),
+        Table::QueryParams => e.query_params.len(),
+        Table::Body => e.body_fields.len(),
+        Table::Responses => e.responses.as_ref().map_or(0, Vec::len),
+    }
+}
+
 /// Where the parser is inside an endpoint block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -61,6 +71,8 @@ impl Parser<'_, '_> {
         };
         // Prose lines with their indentation, rendered as Markdown at the end.
         let mut prose: Vec<(usize, String)> = Vec::new();
+        // Each table heading with its line and how many rows of its kind were read before it.
+        let mut tables: Vec<(Table, usize, usize)> = Vec::new();
         let mut state = State::Description;
         let mut i = start;
         while i < end {
@@ -81,6 +93,9 @@ impl Parser<'_, '_> {
             }
             self.consume(i);
             if indent == 0 && self.structure_line(&mut e, &mut state, i) {
+                if let State::TableHeading(t) = state {
+                    tables.push((t, self.lines[i].number, rows_of(&e, t)));
+                }
                 i += 1;
                 continue;
             }
@@ -88,6 +103,16 @@ impl Parser<'_, '_> {
             i += 1;
         }
         e.description = render_prose(&prose);
+        for (table, line, before) in tables {
+            if rows_of(&e, table) == before {
+                self.warn(
+                    line,
+                    1,
+                    format!("the `{}` table has no rows", table.heading()),
+                    "a row may have been lost; each row follows the header line, without blank lines",
+                );
+            }
+        }
         self.check_statuses(&e);
         self.check_request_example(&e);
         e
@@ -129,13 +154,20 @@ impl Parser<'_, '_> {
     fn structure_line(&mut self, e: &mut Endpoint, state: &mut State, i: usize) -> bool {
         let number = self.lines[i].number;
         let trimmed = self.lines[i].trimmed.clone();
-        if let Some(tag) = trimmed.strip_prefix("Tag:") {
-            e.tag = Some(tag.trim().to_owned()).filter(|t| !t.is_empty());
-            *state = State::Description;
-            return true;
-        }
-        if let Some(summary) = trimmed.strip_prefix("Summary:") {
-            e.summary = Some(summary.trim().to_owned()).filter(|t| !t.is_empty());
+        for (prefix, slot) in [("Tag:", &mut e.tag), ("Summary:", &mut e.summary)] {
+            let Some(value) = trimmed.strip_prefix(prefix) else {
+                continue;
+            };
+            if slot.is_some() {
+                // Two in one block: the endpoint line between them is probably gone.
+                self.error(
+                    number,
+                    1,
+                    format!("a second `{prefix}` line in one endpoint block (is the `METHOD /path` line above it missing?)"),
+                    "each endpoint block starts with its `METHOD /path` line and has one `Tag:` and one `Summary:`",
+                );
+            }
+            *slot = Some(value.trim().to_owned()).filter(|t| !t.is_empty());
             *state = State::Description;
             return true;
         }
