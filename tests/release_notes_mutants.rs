@@ -70,10 +70,18 @@ fn covered(notes: &parse::Notes) -> BTreeSet<usize> {
     let mut lines = BTreeSet::new();
     for e in &notes.endpoints {
         lines.insert(e.line);
-        let rows = e.path_params.iter().chain(&e.query_params).chain(&e.body_fields);
+        let rows = e
+            .path_params
+            .iter()
+            .chain(&e.query_params)
+            .chain(&e.body_fields);
         lines.extend(rows.map(|r| r.line));
         lines.extend(e.responses.iter().flatten().map(|r| r.line));
-        let changes = e.added_fields.iter().chain(&e.deprecated_fields).chain(&e.removed_fields);
+        let changes = e
+            .added_fields
+            .iter()
+            .chain(&e.deprecated_fields)
+            .chain(&e.removed_fields);
         lines.extend(changes.map(|c| c.line));
         let blocks = e
             .request_examples
@@ -94,8 +102,10 @@ fn record_shaped(line: &str) -> bool {
     let endpoint = words.len() == 2
         && words[1].starts_with('/')
         && words[0].bytes().all(|b| b.is_ascii_uppercase());
-    let status_row = t.len() > 4 && t.as_bytes()[..3].iter().all(u8::is_ascii_digit) && t.as_bytes()[3] == b' ';
-    let field_row = words.len() >= 3 && matches!(words[2].to_ascii_lowercase().as_str(), "yes" | "no");
+    let status_row =
+        t.len() > 4 && t.as_bytes()[..3].iter().all(u8::is_ascii_digit) && t.as_bytes()[3] == b' ';
+    let field_row =
+        words.len() >= 3 && matches!(words[2].to_ascii_lowercase().as_str(), "yes" | "no");
     let json = t.starts_with(['{', '}', '[', ']', '"']);
     endpoint || status_row || field_row || json
 }
@@ -103,7 +113,9 @@ fn record_shaped(line: &str) -> bool {
 fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
     let lines: Vec<&str> = text.split('\n').collect();
     let join = |ls: &[&str]| ls.join("\n").into_bytes();
-    let non_blank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
     let structural: BTreeSet<usize> = {
         let mut s = BTreeSet::new();
         for e in &original.endpoints {
@@ -116,13 +128,23 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
     let mut rng = Rng(0x5EED_0011);
     let mut out = Vec::new();
     let mut push = |what: String, bytes: Vec<u8>, must_report: bool, same_api: bool| {
-        out.push(Mutant { what, bytes, must_report, same_api })
+        out.push(Mutant {
+            what,
+            bytes,
+            must_report,
+            same_api,
+        })
     };
     // Every endpoint line and table row deleted once, then random deletions.
     for &line in &structural {
         let mut ls = lines.clone();
         ls.remove(line - 1);
-        push(format!("delete structural line {line}"), join(&ls), true, false);
+        push(
+            format!("delete structural line {line}"),
+            join(&ls),
+            true,
+            false,
+        );
     }
     for _ in 0..60 {
         let i = non_blank[rng.below(non_blank.len())];
@@ -140,13 +162,25 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
         let i = rng.below(lines.len() - 1);
         let mut ls = lines.clone();
         ls.swap(i, i + 1);
-        push(format!("swap lines {} and {}", i + 1, i + 2), join(&ls), false, false);
+        push(
+            format!("swap lines {} and {}", i + 1, i + 2),
+            join(&ls),
+            false,
+            false,
+        );
     }
     for _ in 0..40 {
         let at = rng.below(text.len());
-        push(format!("truncate at byte {at}"), text.as_bytes()[..at].to_vec(), false, false);
+        push(
+            format!("truncate at byte {at}"),
+            text.as_bytes()[..at].to_vec(),
+            false,
+            false,
+        );
     }
-    let bracket_lines: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].contains(['{', '}', '[', ']'])).collect();
+    let bracket_lines: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains(['{', '}', '[', ']']))
+        .collect();
     for _ in 0..30 {
         let i = bracket_lines[rng.below(bracket_lines.len())];
         let mut ls: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
@@ -156,7 +190,12 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
         } else {
             ls[i].insert(pos, if rng.below(2) == 0 { '{' } else { ']' });
         }
-        push(format!("break a bracket on line {}", i + 1), ls.join("\n").into_bytes(), false, false);
+        push(
+            format!("break a bracket on line {}", i + 1),
+            ls.join("\n").into_bytes(),
+            false,
+            false,
+        );
     }
     let status_lines: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].len() > 3 && lines[i].as_bytes()[..3].iter().all(u8::is_ascii_digit))
@@ -166,7 +205,12 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
         let code = ["200", "201", "204", "302", "418", "422", "503", "99x"][rng.below(8)];
         let mut ls: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
         ls[i] = format!("{code}{}", &ls[i][3..]);
-        push(format!("status on line {} becomes {code}", i + 1), ls.join("\n").into_bytes(), false, false);
+        push(
+            format!("status on line {} becomes {code}", i + 1),
+            ls.join("\n").into_bytes(),
+            false,
+            false,
+        );
     }
     let table_lines: Vec<usize> = (0..lines.len())
         .filter(|&i| {
@@ -181,7 +225,12 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
         w.remove(column);
         let mut ls: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
         ls[i] = w.join(" ");
-        push(format!("remove column {column} on line {}", i + 1), ls.join("\n").into_bytes(), false, false);
+        push(
+            format!("remove column {column} on line {}", i + 1),
+            ls.join("\n").into_bytes(),
+            false,
+            false,
+        );
     }
     // Copy-pasted whitespace: non-breaking spaces between words of prose and table lines, tabs
     // for the indentation of JSON lines.
@@ -197,7 +246,12 @@ fn mutants(text: &str, original: &parse::Notes) -> Vec<Mutant> {
                 l.replace(' ', "\u{00A0}")
             };
         }
-        push("non-breaking spaces and tabs".into(), ls.join("\n").into_bytes(), false, true);
+        push(
+            "non-breaking spaces and tabs".into(),
+            ls.join("\n").into_bytes(),
+            false,
+            true,
+        );
     }
     out
 }
@@ -219,7 +273,12 @@ fn damaged_seed_notes_are_reported_never_lost() {
             continue;
         };
         if api.is_some() == d.has_errors() {
-            failures.push(format!("{}: lowered {} with errors {}", m.what, api.is_some(), d.has_errors()));
+            failures.push(format!(
+                "{}: lowered {} with errors {}",
+                m.what,
+                api.is_some(),
+                d.has_errors()
+            ));
         }
         if d.has_errors() {
             failed_runs += 1;
@@ -231,11 +290,16 @@ fn damaged_seed_notes_are_reported_never_lost() {
                 failures.push(format!("{}: unlocated: {x}", m.what));
             }
         }
-        let named: BTreeSet<usize> = d.iter().filter_map(|x| x.location.line_col.map(|l| l.0)).collect();
+        let named: BTreeSet<usize> = d
+            .iter()
+            .filter_map(|x| x.location.line_col.map(|l| l.0))
+            .collect();
         if m.must_report && d.is_empty() {
             failures.push(format!("{}: silent", m.what));
         }
-        if m.same_api && (api.as_ref() != Some(&clean) || d.iter().any(|x| x.severity == Severity::Warning)) {
+        if m.same_api
+            && (api.as_ref() != Some(&clean) || d.iter().any(|x| x.severity == Severity::Warning))
+        {
             failures.push(format!("{}: changed the API\n{d}", m.what));
         }
         if d.has_errors() {
@@ -248,11 +312,24 @@ fn damaged_seed_notes_are_reported_never_lost() {
         for (k, line) in text.split('\n').enumerate() {
             let number = k + 1;
             if record_shaped(line) && !covered.contains(&number) && !named.contains(&number) {
-                failures.push(format!("{}: line {number} `{}` lost silently", m.what, line.trim()));
+                failures.push(format!(
+                    "{}: line {number} `{}` lost silently",
+                    m.what,
+                    line.trim()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // The damage is real: most mutants are reported, as errors or warnings.
-    assert!(failed_runs + warned_runs > all.len() / 2, "{failed_runs} failed, {warned_runs} warned of {}", all.len());
+    assert!(
+        failed_runs + warned_runs > all.len() / 2,
+        "{failed_runs} failed, {warned_runs} warned of {}",
+        all.len()
+    );
 }

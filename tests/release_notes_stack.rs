@@ -88,8 +88,14 @@ fn v4_4_0_adds_list_patch_and_delete_and_keeps_what_it_does_not_restate() {
         .filter(|p| p.location == ParamLocation::Query)
         .map(|p| (p.wire_name.as_str(), p.required))
         .collect();
-    assert_eq!(query, [("status", false), ("limit", false), ("cursor", false)]);
-    assert_eq!(op(&api, "PATCH", "/onchain-preauth/{invoiceId}").fn_name, "update_preauthorization");
+    assert_eq!(
+        query,
+        [("status", false), ("limit", false), ("cursor", false)]
+    );
+    assert_eq!(
+        op(&api, "PATCH", "/onchain-preauth/{invoiceId}").fn_name,
+        "update_preauthorization"
+    );
     let delete = op(&api, "DELETE", "/onchain-preauth/{invoiceId}");
     assert_eq!(statuses(delete), [204, 404]);
     assert!(delete.deprecated.is_none());
@@ -111,17 +117,26 @@ fn v4_4_0_adds_list_patch_and_delete_and_keeps_what_it_does_not_restate() {
     assert!(!token.required);
     assert_eq!(token.added_in.as_deref(), Some("v4.4.0"));
     let memo = field(&api, "UpdatePreauthorizationRequest", "memo").unwrap();
-    assert!(!memo.required, "the table says No and the text says (optional)");
+    assert!(
+        !memo.required,
+        "the table says No and the text says (optional)"
+    );
 
     // `feeRate` is 11 in one item and 11.5 in the other: the exact number type.
-    let item = match &field(&api, "ListPreauthorizationsResponse", "data").unwrap().ty {
+    let item = match &field(&api, "ListPreauthorizationsResponse", "data")
+        .unwrap()
+        .ty
+    {
         TypeRef::Array(inner) => match inner.as_ref() {
             TypeRef::Named(n) => n.clone(),
             other => panic!("{other:?}"),
         },
         other => panic!("{other:?}"),
     };
-    assert_eq!(field(&api, &item, "feeRate").unwrap().ty, TypeRef::Named("Number".into()));
+    assert_eq!(
+        field(&api, &item, "feeRate").unwrap().ty,
+        TypeRef::Named("Number".into())
+    );
     // "Current status (AUTHORIZED, SETTLED, EXPIRED, CANCELLED)" about each item: an enum.
     let status = match &field(&api, &item, "status").unwrap().ty {
         TypeRef::Named(n) => n.clone(),
@@ -134,7 +149,12 @@ fn v4_4_0_adds_list_patch_and_delete_and_keeps_what_it_does_not_restate() {
     assert_eq!(values, ["AUTHORIZED", "SETTLED", "EXPIRED", "CANCELLED"]);
     // v4.3.0's "(if settled)": the unsettled preauthorization decodes.
     for wire in ["settledAmount", "transactionHash"] {
-        assert!(!field(&api, "GetPreauthorizationDetailsResponse", wire).unwrap().required, "{wire}");
+        assert!(
+            !field(&api, "GetPreauthorizationDetailsResponse", wire)
+                .unwrap()
+                .required,
+            "{wire}"
+        );
     }
 }
 
@@ -145,16 +165,29 @@ fn v4_5_0_deprecates_the_delete_method_and_a_field() {
     let delete = op(api, "DELETE", "/onchain-preauth/{invoiceId}");
     let note = "deprecated in v4.5.0: Use PATCH /onchain-preauth/{invoiceId} with the status CANCELLED; this endpoint goes away in v5.0.0.";
     assert_eq!(delete.deprecated.as_deref(), Some(note));
-    assert_eq!(delete.summary.as_deref(), Some("Delete preauthorization"), "kept from v4.4.0");
+    assert_eq!(
+        delete.summary.as_deref(),
+        Some("Delete preauthorization"),
+        "kept from v4.4.0"
+    );
     let code = &generated.files[Path::new("src/partner_api.rs")];
     let method = code
         .find("pub async fn delete_preauthorization(")
         .expect("the method is generated");
     // The attribute sits right before the method (after its doc comment).
     let before = &code[..method];
-    let attr = before.rfind("#[deprecated(").expect("the method carries #[deprecated]");
-    assert!(!before[attr..].contains("pub async fn"), "the attribute belongs to this method");
-    assert!(before[attr..].contains("deprecated in v4.5.0: Use PATCH"), "{}", &before[attr..]);
+    let attr = before
+        .rfind("#[deprecated(")
+        .expect("the method carries #[deprecated]");
+    assert!(
+        !before[attr..].contains("pub async fn"),
+        "the attribute belongs to this method"
+    );
+    assert!(
+        before[attr..].contains("deprecated in v4.5.0: Use PATCH"),
+        "{}",
+        &before[attr..]
+    );
     let name = field(api, "OnboardANewBusinessUserRequest", "businessEntityName").unwrap();
     assert_eq!(
         name.deprecated.as_deref(),
@@ -166,13 +199,28 @@ fn v4_5_0_deprecates_the_delete_method_and_a_field() {
 fn v5_0_0_removes_the_delete_renames_a_path_and_removes_a_field() {
     let api = api(V50);
     assert!(!has_op(&api, "DELETE", "/onchain-preauth/{invoiceId}"));
-    assert!(!has_op(&api, "GET", "/tenant/customer/pii-customer-details/{customerAccountId}"));
-    let renamed = op(&api, "GET", "/tenant/customers/{customerAccountId}/pii-history");
+    assert!(!has_op(
+        &api,
+        "GET",
+        "/tenant/customer/pii-customer-details/{customerAccountId}"
+    ));
+    let renamed = op(
+        &api,
+        "GET",
+        "/tenant/customers/{customerAccountId}/pii-history",
+    );
     assert_eq!(renamed.fn_name, "get_customer_pii_history");
     assert_eq!(statuses(renamed), [200, 400, 404], "kept from v4.3.0");
     assert_eq!(renamed.params[0].wire_name, "customerAccountId");
-    assert!(renamed.description.as_deref().unwrap().contains("v5.0.0: renamed from `GET /tenant/customer/pii-customer-details/{customerAccountId}`."));
-    assert!(api.description.as_deref().unwrap().contains("`DELETE /onchain-preauth/{invoiceId}` (removed in v5.0.0"));
+    assert!(renamed.description.as_deref().unwrap().contains(
+        "v5.0.0: renamed from `GET /tenant/customer/pii-customer-details/{customerAccountId}`."
+    ));
+    assert!(
+        api.description
+            .as_deref()
+            .unwrap()
+            .contains("`DELETE /onchain-preauth/{invoiceId}` (removed in v5.0.0")
+    );
     assert!(field(&api, "OnboardANewBusinessUserRequest", "taxIdNumber").is_none());
     assert!(field(&api, "OnboardANewBusinessUserRequest", "taxId").is_some());
     // The owners' own `taxIdNumber` is another field and stays.
@@ -198,19 +246,36 @@ fn the_overlay_adds_auth_servers_names_and_idempotency() {
     let list = op(api, "GET", "/onchain-preauth");
     assert_eq!(list.fn_name, "list_preauths");
     assert_eq!(list.success_type, None);
-    assert!(api.types.iter().any(|t| t.name == "ListPreauthsResponse"), "types follow the new name");
+    assert!(
+        api.types.iter().any(|t| t.name == "ListPreauthsResponse"),
+        "types follow the new name"
+    );
     let create = op(api, "POST", "/onchain-preauth");
-    let key = create.params.iter().find(|p| p.wire_name == "Idempotency-Key").unwrap();
+    let key = create
+        .params
+        .iter()
+        .find(|p| p.wire_name == "Idempotency-Key")
+        .unwrap();
     assert!(key.idempotency_key && key.location == ParamLocation::Header);
     // What the notes said survives the overlay.
     assert_eq!(
-        field(api, "CreatePreauthorizationRequest", "tokenSymbol").unwrap().added_in.as_deref(),
+        field(api, "CreatePreauthorizationRequest", "tokenSymbol")
+            .unwrap()
+            .added_in
+            .as_deref(),
         Some("v4.4.0")
     );
     let values = |api: &Api| -> Vec<(String, serde_json::Value)> {
-        api.examples.iter().map(|x| (x.origin.clone(), x.value.clone())).collect()
+        api.examples
+            .iter()
+            .map(|x| (x.origin.clone(), x.value.clone()))
+            .collect()
     };
-    assert_eq!(values(api), values(&generate(V50, false).apis[0]), "the same examples");
+    assert_eq!(
+        values(api),
+        values(&generate(V50, false).apis[0]),
+        "the same examples"
+    );
     let code = &generated.files[Path::new("src/partner_api.rs")];
     assert!(code.contains("pub fn with_bearer_token("));
     assert!(code.contains("pub async fn list_preauths("));
@@ -262,7 +327,15 @@ fn the_stacked_client_compiles_and_its_examples_round_trip() {
     )
     .unwrap();
     let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--offline", "--example", "roundtrip", "--features", "examples"])
+        .args([
+            "run",
+            "--quiet",
+            "--offline",
+            "--example",
+            "roundtrip",
+            "--features",
+            "examples",
+        ])
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .output()

@@ -66,7 +66,13 @@ pub fn decode_utf8(display: &str, bytes: Vec<u8>, diagnostics: &mut Diagnostics)
             let valid = &bytes[..err.utf8_error().valid_up_to()];
             let before = std::str::from_utf8(valid).unwrap_or_default();
             let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
             diagnostics.push(
                 Diagnostic::error(
                     display,

@@ -68,7 +68,13 @@ pub(super) fn operation<'a>(
         .filter(|r| (200..300).contains(&r.0))
         .filter_map(|r| r.2.as_ref().map(|b| b.slot))
         .collect();
-    field_changes(e, body.as_ref().map(|b| b.slot), &successes, inference, diagnostics);
+    field_changes(
+        e,
+        body.as_ref().map(|b| b.slot),
+        &successes,
+        inference,
+        diagnostics,
+    );
     prose_facts(e, body.as_ref().map(|b| b.slot), &successes, inference);
     PendingOperation {
         endpoint: e,
@@ -124,7 +130,15 @@ fn params(e: &CurrentEndpoint, diagnostics: &mut Diagnostics) -> Vec<Parameter> 
             infer::row_docs(r.item.description.as_deref(), r.item.example.as_deref())
         });
         let rust = arg_names.claim(&naming::value_name(name));
-        params.push(param(rust, name, ParamLocation::Path, ty, true, docs, false));
+        params.push(param(
+            rust,
+            name,
+            ParamLocation::Path,
+            ty,
+            true,
+            docs,
+            false,
+        ));
     }
     for row in &e.path_params {
         if !template.contains(&row.item.name.as_str()) {
@@ -147,7 +161,15 @@ fn params(e: &CurrentEndpoint, diagnostics: &mut Diagnostics) -> Vec<Parameter> 
         let description = row.item.description.as_deref().unwrap_or_default();
         let required = row.item.required && !text::says_optional(description);
         let rust = arg_names.claim(&naming::value_name(&row.item.name));
-        params.push(param(rust, &row.item.name, ParamLocation::Query, ty, required, docs, true));
+        params.push(param(
+            rust,
+            &row.item.name,
+            ParamLocation::Query,
+            ty,
+            required,
+            docs,
+            true,
+        ));
     }
     params
 }
@@ -270,9 +292,15 @@ fn field_changes(
         };
         if let Err(missing) = inference.annotate(slot, &c.item.name, &origin, annotation) {
             let message = if *kind == Lifecycle::Removed {
-                format!("`{}` is removed, but the body has no field `{missing}`", c.item.name)
+                format!(
+                    "`{}` is removed, but the body has no field `{missing}`",
+                    c.item.name
+                )
             } else {
-                format!("`{missing}` is not an object field of the body, so `{}` cannot be found", c.item.name)
+                format!(
+                    "`{missing}` is not an object field of the body, so `{}` cannot be found",
+                    c.item.name
+                )
             };
             diagnostics.push(
                 Diagnostic::error(&c.file, at(c.item.line), message)

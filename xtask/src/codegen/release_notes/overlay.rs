@@ -65,7 +65,10 @@ pub fn overlaid(api: &Api, overlay: &SourceFile, diagnostics: &mut Diagnostics) 
             Diagnostic::error(
                 &overlay.path,
                 Location::at(1, 1),
-                format!("after the overlay, the document is invalid at `{pointer}`: {}", d.message),
+                format!(
+                    "after the overlay, the document is invalid at `{pointer}`: {}",
+                    d.message
+                ),
             )
             .with_hint("check the overlay's `update` values against OpenAPI 3.0"),
         );
@@ -150,7 +153,10 @@ fn merged_field(notes: &Field, overlaid: &Field) -> Field {
         wire_name: notes.wire_name.clone(),
         ty: notes.ty.clone(),
         docs: notes.docs.clone(),
-        deprecated: notes.deprecated.clone().or_else(|| overlaid.deprecated.clone()),
+        deprecated: notes
+            .deprecated
+            .clone()
+            .or_else(|| overlaid.deprecated.clone()),
         added_in: notes.added_in.clone(),
         default: notes.default.clone().or_else(|| overlaid.default.clone()),
         ..overlaid.clone()

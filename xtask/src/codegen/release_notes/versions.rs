@@ -263,8 +263,14 @@ fn apply_endpoint(
                 current.endpoints.remove(k);
             }
             None => diagnostics.push(
-                Diagnostic::warning(&n.path, at, format!("`{name}` is removed, but no earlier notes describe it; nothing is removed"))
-                    .with_hint("check the method and path against the notes that added it"),
+                Diagnostic::warning(
+                    &n.path,
+                    at,
+                    format!(
+                        "`{name}` is removed, but no earlier notes describe it; nothing is removed"
+                    ),
+                )
+                .with_hint("check the method and path against the notes that added it"),
             ),
         },
         Change::Renamed => {
@@ -274,8 +280,15 @@ fn apply_endpoint(
             let old = position(&current.endpoints, *old_method, old_path);
             if existing.is_some() && old != existing {
                 diagnostics.push(
-                    Diagnostic::error(&n.path, at, format!("`{name}` is the new name of `{} {old_path}`, but it already exists", old_method.as_str()))
-                        .with_hint("remove the other endpoint first, or rename to a free path"),
+                    Diagnostic::error(
+                        &n.path,
+                        at,
+                        format!(
+                            "`{name}` is the new name of `{} {old_path}`, but it already exists",
+                            old_method.as_str()
+                        ),
+                    )
+                    .with_hint("remove the other endpoint first, or rename to a free path"),
                 );
                 return;
             }
@@ -421,9 +434,24 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
     if let Some(note) = deprecation(n, e) {
         current.deprecated = Some(note);
     }
-    merge_rows(&mut current.path_params, n, &e.path_params, |r: &FieldRow| r.name.clone());
-    merge_rows(&mut current.query_params, n, &e.query_params, |r: &FieldRow| r.name.clone());
-    merge_rows(&mut current.body_fields, n, &e.body_fields, |r: &FieldRow| r.name.clone());
+    merge_rows(
+        &mut current.path_params,
+        n,
+        &e.path_params,
+        |r: &FieldRow| r.name.clone(),
+    );
+    merge_rows(
+        &mut current.query_params,
+        n,
+        &e.query_params,
+        |r: &FieldRow| r.name.clone(),
+    );
+    merge_rows(
+        &mut current.body_fields,
+        n,
+        &e.body_fields,
+        |r: &FieldRow| r.name.clone(),
+    );
     if !e.request_examples.is_empty() {
         current.request_examples = sourced(n, &e.request_examples);
     }
@@ -435,7 +463,11 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
     );
     // An example shown for a status the tables never declared declares it.
     for r in &e.response_examples {
-        if !current.responses.iter().any(|row| row.item.status == r.status) {
+        if !current
+            .responses
+            .iter()
+            .any(|row| row.item.status == r.status)
+        {
             current.responses.push(Sourced {
                 file: n.path.clone(),
                 version: n.version.value.clone(),
@@ -527,5 +559,81 @@ mod tests {
             text.contains("v3.0.0 follows v2.0.0 by its own account"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn restated_tables_merge_and_only_removal_sections_remove() {
+        let v1 = notes(
+            "v1.md",
+            "API — v1.0.0\n\nNew Endpoints\n\nGET /a/{id}\n\nSummary: Get a\n\nPath Parameters\n\nParameter Type Required Description\nid string Yes The id\n\nResponse Codes\n\nCode Description\n200 OK\n401 Unauthorized\n404 - Not found\n\nGET /b\n\nSummary: Get b\n\nResponse Codes\n\nCode Description\n200 OK\n",
+        );
+        let v2 = notes(
+            "v2.md",
+            "API — v2.0.0\n\nModified Endpoints\n\nGET /a/{id}\n\nResponse Codes\n\nCode Description\n200 OK, with more\n409 Conflict\n\nDeprecated Endpoints\n\nGET /b\n\nUse GET /a/{id}.\n",
+        );
+        let v3 = notes(
+            "v3.md",
+            "API — v3.0.0\n\nRemoved Endpoints\n\nGET /b\n\nRenamed Endpoints\n\nGET /a/{id} → GET /v3/a/{id}\n\nRemoved Endpoints\n\nGET /never\n",
+        );
+        let mut d = Diagnostics::new();
+        let current = apply_in_order(vec![v3, v1, v2], &mut d);
+        assert_eq!(d.iter().count(), 1, "{d}");
+        assert!(
+            d.to_string()
+                .contains("`GET /never` is removed, but no earlier notes describe it"),
+            "{d}"
+        );
+        assert_eq!(current.endpoints.len(), 1);
+        let a = &current.endpoints[0];
+        assert_eq!(a.path, "/v3/a/{id}");
+        let rows: Vec<(u16, Option<&str>)> = a
+            .responses
+            .iter()
+            .map(|r| (r.item.status, r.item.description.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (200, Some("OK, with more")),
+                (401, Some("Unauthorized")),
+                (404, Some("Not found")),
+                (409, Some("Conflict"))
+            ]
+        );
+        assert_eq!(a.path_params.len(), 1, "kept through the rename");
+        assert_eq!(
+            a.history,
+            [
+                "v1.0.0: new endpoint.",
+                "v2.0.0: modified.",
+                "v3.0.0: renamed from `GET /a/{id}`."
+            ]
+        );
+        assert_eq!(current.removed, ["`GET /b` (removed in v3.0.0)"]);
+    }
+
+    #[test]
+    fn a_deprecation_carries_the_release_and_the_note() {
+        let v1 = notes(
+            "v1.md",
+            "API — v1.0.0\n\nNew Endpoints\n\nGET /b\n\nSummary: Get b\n\nGets b.\n",
+        );
+        let v2 = notes(
+            "v2.md",
+            "API — v2.0.0\n\nDeprecated Endpoints\n\nGET /b\n\nUse GET /c.\n",
+        );
+        let mut d = Diagnostics::new();
+        let current = apply_in_order(vec![v1, v2], &mut d);
+        let b = &current.endpoints[0];
+        assert_eq!(
+            b.deprecated.as_deref(),
+            Some("deprecated in v2.0.0: Use GET /c.")
+        );
+        assert_eq!(
+            b.description.as_deref(),
+            Some("Gets b."),
+            "the note is not the description"
+        );
+        assert_eq!(b.summary.as_deref(), Some("Get b"));
     }
 }

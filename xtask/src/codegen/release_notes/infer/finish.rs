@@ -203,7 +203,10 @@ impl Inference {
             defs.push(self.struct_def(obj, &names.groups[g], &names));
         }
         super::super::super::cycles::box_cycles(&mut defs);
-        let refs = roots.iter().map(|r| self.type_ref(r.slot, &names)).collect();
+        let refs = roots
+            .iter()
+            .map(|r| self.type_ref(r.slot, &names))
+            .collect();
         (defs, refs)
     }
 

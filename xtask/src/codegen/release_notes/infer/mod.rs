@@ -313,7 +313,9 @@ impl Inference {
         match value {
             Value::Null => {
                 self.slots[slot].nullable = true;
-                self.slots[slot].first_seen.get_or_insert_with(|| origin.clone());
+                self.slots[slot]
+                    .first_seen
+                    .get_or_insert_with(|| origin.clone());
             }
             Value::Array(items) => {
                 let item = match current {

@@ -72,26 +72,40 @@ fn types_come_from_values_and_placeholders() {
             ("n".into(), p(Primitive::I64), true),
             ("x".into(), p(Primitive::F64), true),
             ("ok".into(), p(Primitive::Bool), true),
-            ("gone".into(), TypeRef::Nullable(Box::new(TypeRef::Json)), true),
+            (
+                "gone".into(),
+                TypeRef::Nullable(Box::new(TypeRef::Json)),
+                true
+            ),
         ]
     );
 }
 
 #[test]
 fn integers_and_decimals_share_an_exact_number_type() {
-    let (defs, root, d) = infer(&[json!({"fee": 11, "rate": 2}), json!({"fee": 11.5, "rate": 3})]);
+    let (defs, root, d) = infer(&[
+        json!({"fee": 11, "rate": 2}),
+        json!({"fee": 11.5, "rate": 3}),
+    ]);
     assert!(d.is_empty(), "{d}");
     let number = TypeRef::Named("Number".into());
     assert_eq!(
         fields(&defs, "Body"),
-        [("fee".into(), number, true), ("rate".into(), p(Primitive::I64), true)]
+        [
+            ("fee".into(), number, true),
+            ("rate".into(), p(Primitive::I64), true)
+        ]
     );
     let def = defs.iter().find(|d| d.name == "Number").unwrap();
     match &def.kind {
         TypeKind::Union(u) => {
             assert!(u.discriminator.is_none());
             let tys: Vec<&TypeRef> = u.variants.iter().map(|v| &v.ty).collect();
-            assert_eq!(tys, [&p(Primitive::I64), &p(Primitive::F64)], "integers first");
+            assert_eq!(
+                tys,
+                [&p(Primitive::I64), &p(Primitive::F64)],
+                "integers first"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -115,7 +129,11 @@ fn listed_values_make_an_enum_with_the_examples_values_too() {
     );
     let mut d = Diagnostics::new();
     let (defs, _) = inf.finish(
-        &[Root { slot: root, name: "Body".into(), kind: RootKind::Success }],
+        &[Root {
+            slot: root,
+            name: "Body".into(),
+            kind: RootKind::Success,
+        }],
         &mut Namespace::new(),
         &mut d,
     );
@@ -140,16 +158,30 @@ fn removed_fields_leave_the_type_and_the_checked_example() {
         removed: Some("removed in v2".into()),
         ..Annotation::default()
     };
-    inf.annotate(root, "old", &origin(7), removal.clone()).unwrap();
-    assert_eq!(inf.annotate(root, "never", &origin(8), removal), Err("never".into()));
+    inf.annotate(root, "old", &origin(7), removal.clone())
+        .unwrap();
+    assert_eq!(
+        inf.annotate(root, "never", &origin(8), removal),
+        Err("never".into())
+    );
     let mut d = Diagnostics::new();
     let (defs, refs) = inf.finish(
-        &[Root { slot: root, name: "Body".into(), kind: RootKind::Success }],
+        &[Root {
+            slot: root,
+            name: "Body".into(),
+            kind: RootKind::Success,
+        }],
         &mut Namespace::new(),
         &mut d,
     );
-    assert_eq!(fields(&defs, "Body"), [("keep".into(), p(Primitive::String), true)]);
-    assert_eq!(fill_placeholders(&value, &refs[0], &defs), json!({"keep": "a"}));
+    assert_eq!(
+        fields(&defs, "Body"),
+        [("keep".into(), p(Primitive::String), true)]
+    );
+    assert_eq!(
+        fill_placeholders(&value, &refs[0], &defs),
+        json!({"keep": "a"})
+    );
 }
 
 #[test]
@@ -245,4 +277,3 @@ fn singulars() {
         assert_eq!(singular(plural), want, "{plural}");
     }
 }
-

@@ -119,10 +119,19 @@ mod tests {
 
     #[test]
     fn optional_words() {
-        for yes in ["Optional expiration", "Tax id (optional)", "Sent only for business accounts", "Present when settled"] {
+        for yes in [
+            "Optional expiration",
+            "Tax id (optional)",
+            "Sent only for business accounts",
+            "Present when settled",
+        ] {
             assert!(says_optional(yes), "{yes}");
         }
-        for no in ["Unique invoice identifier", "Must be a numeric string. e.g. 150.75", "Verification status"] {
+        for no in [
+            "Unique invoice identifier",
+            "Must be a numeric string. e.g. 150.75",
+            "Verification status",
+        ] {
             assert!(!says_optional(no), "{no}");
         }
     }
@@ -140,7 +149,13 @@ mod tests {
 
     #[test]
     fn conditional_prose_names_fields() {
-        let body = fields(&["transactionId", "transactionHash", "settledAmount", "status", "sender"]);
+        let body = fields(&[
+            "transactionId",
+            "transactionHash",
+            "settledAmount",
+            "status",
+            "sender",
+        ]);
         let facts = prose_facts("Associated transaction hash (if settled)", &body);
         let optional: Vec<&str> = facts.iter().filter(|f| f.1).map(|f| f.0.as_str()).collect();
         assert_eq!(optional, ["transactionHash", "settledAmount"]);
@@ -151,7 +166,10 @@ mod tests {
         assert_eq!(facts[0].2.as_ref().unwrap().len(), 3);
         assert!(prose_facts("Sender and receiver wallet addresses", &body).is_empty());
         let req = fields(&["expiresAt", "amount"]);
-        let facts = prose_facts("If expiresAt is not provided, a system default expiration is applied.", &req);
+        let facts = prose_facts(
+            "If expiresAt is not provided, a system default expiration is applied.",
+            &req,
+        );
         assert_eq!(facts, [("expiresAt".to_owned(), true, None)]);
     }
 }

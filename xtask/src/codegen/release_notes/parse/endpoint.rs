@@ -94,7 +94,8 @@ impl Parser<'_, '_> {
             self.consume(i);
             if indent == 0 && self.structure_line(&mut e, &mut state, i) {
                 if let State::TableHeading(t) = state {
-                    tables.push((t, self.lines[i].number, rows_of(&e, t)));
+                    let before = rows_of(&e, t) + self.rejected_rows.len();
+                    tables.push((t, self.lines[i].number, before));
                 }
                 i += 1;
                 continue;
@@ -104,7 +105,7 @@ impl Parser<'_, '_> {
         }
         e.description = render_prose(&prose);
         for (table, line, before) in tables {
-            if rows_of(&e, table) == before {
+            if rows_of(&e, table) + self.rejected_rows.len() == before {
                 self.warn(
                     line,
                     1,
@@ -230,10 +231,10 @@ impl Parser<'_, '_> {
                             title_case(table.header())
                         ),
                     );
-                    self.table_row(e, table, i);
+                    self.row(e, table, i);
                 }
             }
-            State::Rows(table) => self.table_row(e, table, i),
+            State::Rows(table) => self.row(e, table, i),
             State::FieldChanges(kind, _) => {
                 *state = State::FieldChanges(kind, true);
                 if let Some(change) = self.field_change(i, kind) {
@@ -258,6 +259,19 @@ impl Parser<'_, '_> {
                 prose.push((indent, trimmed.clone()));
                 e.prose_lines.push((number, trimmed));
             }
+        }
+    }
+
+    /// A table row; a rejected one (already reported) is remembered by its first word, so the
+    /// checks that follow do not report its absence again.
+    fn row(&mut self, e: &mut Endpoint, table: Table, i: usize) {
+        if !self.table_row(e, table, i) {
+            let name = self.lines[i]
+                .trimmed
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            self.rejected_rows.push(name.to_owned());
         }
     }
 
@@ -347,13 +361,17 @@ impl Parser<'_, '_> {
                     self.warn(
                         x.line,
                         1,
-                        format!("the request example has no `{}`, which the table at line {} requires", row.name, row.line),
+                        format!(
+                            "the request example has no `{}`, which the table at line {} requires",
+                            row.name, row.line
+                        ),
                         "add the field to the example, or mark it `No` in the Required column",
                     );
                 }
             }
             for key in map.keys() {
-                if !e.body_fields.iter().any(|r| &r.name == key) {
+                let rejected = self.rejected_rows.contains(key);
+                if !rejected && !e.body_fields.iter().any(|r| &r.name == key) {
                     self.warn(
                         x.line,
                         1,

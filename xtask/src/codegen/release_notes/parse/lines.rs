@@ -282,7 +282,12 @@ pub(super) fn looks_like_field_change(trimmed: &str) -> bool {
     let Some(rest) = trimmed.strip_prefix(['+', '-']) else {
         return false;
     };
-    let words: Vec<&str> = rest.split('#').next().unwrap_or("").split_whitespace().collect();
+    let words: Vec<&str> = rest
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
     words.len() == 2 && super::FIELD_TYPES.contains(&words[1].to_ascii_lowercase().as_str())
 }
 

@@ -220,6 +220,7 @@ pub fn parse_notes(path: &str, text: &str, diagnostics: &mut Diagnostics) -> Opt
     let mut parser = Parser {
         path,
         consumed: vec![false; lines.len()],
+        rejected_rows: Vec::new(),
         lines,
         diagnostics,
     };
@@ -233,6 +234,8 @@ struct Parser<'a, 'd> {
     lines: Vec<lines::Line>,
     /// Per line index: whether a record took the line.
     consumed: Vec<bool>,
+    /// First words of the table rows rejected so far (each already reported).
+    rejected_rows: Vec<String>,
     diagnostics: &'d mut Diagnostics,
 }
 
@@ -400,5 +403,109 @@ mod tests {
         for v in ["", "v", "four", "v4..0", "4.x"] {
             assert!(!is_version(v), "{v}");
         }
+    }
+
+    fn messages(d: &Diagnostics) -> Vec<(usize, usize, String)> {
+        d.sorted()
+            .iter()
+            .map(|d| {
+                let (l, c) = d.location.line_col.unwrap();
+                (l, c, d.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_section_kind_by_its_words_in_any_order() {
+        let text = "API — v2.0.0\n\n🗑️ 1 Removed 🔀 1 Renamed ⚠️ 1 Deprecated\n\nRemoved Endpoints\n\nDELETE /a/{id}\n\nGone for good.\n\n🔀 Renamed Endpoints\n\nGET /b → GET /c\n\nSummary: Get c\n\n⚠️ Deprecated Endpoints\n\nPOST /d\n\nUse POST /e instead.\n\nRemoved Fields\n\n- legacyId\n- oldName string # replaced by name\n";
+        let (notes, d) = parse(text);
+        assert!(d.is_empty(), "{d}");
+        let e = notes.unwrap().endpoints;
+        let kinds: Vec<(Change, &str)> = e.iter().map(|e| (e.change, e.path.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Change::Removed, "/a/{id}"),
+                (Change::Renamed, "/c"),
+                (Change::Deprecated, "/d")
+            ]
+        );
+        assert_eq!(e[1].renamed_from, Some((Method::Get, "/b".to_owned())));
+        assert_eq!(e[2].description.as_deref(), Some("Use POST /e instead."));
+        let removed: Vec<(&str, &str)> = e[2]
+            .removed_fields
+            .iter()
+            .map(|c| (c.name.as_str(), c.ty.value.as_str()))
+            .collect();
+        assert_eq!(removed, [("legacyId", ""), ("oldName", "string")]);
+    }
+
+    #[test]
+    fn web_whitespace_reads_as_spaces() {
+        let plain = "API — v1.0.0\n\nNew Endpoints\n\nGET /a\n\nQuery Parameters\n\nParameter Type Required Description\nlimit integer No Page size e.g. 20\n";
+        let pasted = plain
+            .replace("limit integer", "limit\u{00A0}integer")
+            .replace("No Page", "No\tPage");
+        let (a, d1) = parse(plain);
+        let (b, d2) = parse(&pasted);
+        assert!(d1.is_empty() && d2.is_empty(), "{d1}{d2}");
+        assert_eq!(a.unwrap().endpoints, b.unwrap().endpoints);
+    }
+
+    #[test]
+    fn lines_whose_structure_is_missing_are_errors_not_prose() {
+        let text = "API — v1.0.0\n\nGET /lost\n\nNew Endpoints\n\nGET /a\n\nCode Description\n200 OK\n\n200 — OK\n\n  \"id\": \"x\"\n}\n\n+ extra string # no heading\n\nSummary: A\nSummary: B\n";
+        let (_, d) = parse(text);
+        let found: Vec<(usize, String)> =
+            messages(&d).into_iter().map(|(l, _, m)| (l, m)).collect();
+        let at = |line: usize, start: &str| {
+            found
+                .iter()
+                .any(|(l, m)| *l == line && m.starts_with(start))
+        };
+        assert!(at(3, "endpoint outside of a section"), "{found:?}");
+        assert!(at(9, "a table header without its heading"), "{found:?}");
+        assert!(at(14, "a line of a JSON example outside"), "{found:?}");
+        assert!(at(15, "a line of a JSON example outside"), "{found:?}");
+        assert!(at(17, "a field-change line outside"), "{found:?}");
+        assert!(at(20, "a second `Summary:` line"), "{found:?}");
+    }
+
+    #[test]
+    fn duplicate_json_keys_and_disagreeing_counts_are_located() {
+        let text = "API — v1.0.0\n\n✅ 2 New\n\nNew Endpoints\n\nGET /a\n\nResponse Codes\n\nCode Description\n200 OK\n\n200 — OK\n\n{\n  \"id\": 1,\n  \"id\": 1\n}\n";
+        let (_, d) = parse(text);
+        let found = messages(&d);
+        assert!(
+            found
+                .iter()
+                .any(|(l, _, m)| *l == 18 && m.contains("duplicate key `id`")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(l, _, m)| *l == 3 && m.contains("announces 2 new endpoint(s) but 1")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn nothing_is_dropped_without_a_warning() {
+        let text = "API — v1.0.0\n\nA stray remark.\n\nNew Endpoints\n\nGET /a\n\nResponse Codes\n\nCode Description\n\n200 — OK\n\n{}\n";
+        let (_, d) = parse(text);
+        let found = messages(&d);
+        assert!(
+            found
+                .iter()
+                .any(|(l, _, m)| *l == 3 && m.contains("is ignored")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(l, _, m)| *l == 9 && m.contains("has no rows")),
+            "{found:?}"
+        );
     }
 }

@@ -22,7 +22,9 @@ impl Parser<'_, '_> {
     /// True when line index `i` starts an endpoint block or a section.
     fn is_boundary(&self, i: usize) -> bool {
         let line = &self.lines[i];
-        endpoint_line(line).is_some() || rename_line(line).is_some() || section(&line.trimmed).is_some()
+        endpoint_line(line).is_some()
+            || rename_line(line).is_some()
+            || section(&line.trimmed).is_some()
     }
 
     /// Reads the header lines before index `end`.
@@ -57,9 +59,7 @@ impl Parser<'_, '_> {
                     } else if let Some((_, v)) = part.split_once("version:") {
                         let v = v.trim();
                         let text = &self.lines[i].text;
-                        let col = text
-                            .find(v)
-                            .map_or(1, |b| text[..b].chars().count() + 1);
+                        let col = text.find(v).map_or(1, |b| text[..b].chars().count() + 1);
                         h.previous = Some(Spanned {
                             value: v.to_owned(),
                             line: number,
@@ -204,7 +204,8 @@ impl Parser<'_, '_> {
                 self.error(
                     number,
                     1,
-                    "an endpoint under `Renamed Endpoints` must say what it was renamed from".into(),
+                    "an endpoint under `Renamed Endpoints` must say what it was renamed from"
+                        .into(),
                     "write `METHOD /old/path → METHOD /new/path`",
                 );
                 Some(Change::Renamed)
@@ -221,8 +222,14 @@ impl Parser<'_, '_> {
             );
         }
         let end = self.block_end(i + 1);
-        let mut endpoint =
-            self.endpoint(i + 1, end, number, change.unwrap_or(Change::New), method, path);
+        let mut endpoint = self.endpoint(
+            i + 1,
+            end,
+            number,
+            change.unwrap_or(Change::New),
+            method,
+            path,
+        );
         endpoint.renamed_from = renamed_from.and_then(|(m, p)| m.map(|m| (m, p)));
         Some(endpoint)
     }
@@ -237,7 +244,11 @@ impl Parser<'_, '_> {
 
     /// The counts line must agree with the sections; a disagreement usually means a lost
     /// heading or endpoint line.
-    fn check_counts(&mut self, counts: Option<(usize, Vec<(usize, Change)>)>, endpoints: &[Endpoint]) {
+    fn check_counts(
+        &mut self,
+        counts: Option<(usize, Vec<(usize, Change)>)>,
+        endpoints: &[Endpoint],
+    ) {
         let Some((line, counts)) = counts else {
             return;
         };

@@ -6,11 +6,14 @@
 //! removed; a removed field may leave out its type). Each bad row is one located error and the
 //! rest of the table is still read.
 
-use super::lines::{FieldChangeKind, Table, clean_description, example_start, status_code, word_columns};
+use super::lines::{
+    FieldChangeKind, Table, clean_description, example_start, status_code, word_columns,
+};
 use super::{Endpoint, FIELD_TYPES, FieldChange, FieldRow, Parser, Spanned, StatusRow};
 
 impl Parser<'_, '_> {
-    pub(super) fn table_row(&mut self, e: &mut Endpoint, table: Table, i: usize) {
+    /// Reads one table row; false when the row is rejected (already reported).
+    pub(super) fn table_row(&mut self, e: &mut Endpoint, table: Table, i: usize) -> bool {
         let line = &self.lines[i];
         let (number, indent) = (line.number, line.indent);
         let trimmed = line.trimmed.clone();
@@ -30,6 +33,7 @@ impl Parser<'_, '_> {
                             format!("status {status} is listed twice"),
                             "list each status once",
                         );
+                        return false;
                     } else {
                         rows.push(StatusRow {
                             line: number,
@@ -38,14 +42,17 @@ impl Parser<'_, '_> {
                         });
                     }
                 }
-                None => self.error(
-                    number,
-                    indent + 1,
-                    format!("`{code}` is not an HTTP status code"),
-                    "a `Response Codes` row is `NNN DESCRIPTION` with a three-digit status",
-                ),
+                None => {
+                    self.error(
+                        number,
+                        indent + 1,
+                        format!("`{code}` is not an HTTP status code"),
+                        "a `Response Codes` row is `NNN DESCRIPTION` with a three-digit status",
+                    );
+                    return false;
+                }
             }
-            return;
+            return true;
         }
         let columns: Vec<(usize, &str)> = word_columns(&text);
         if columns.len() < 3 {
@@ -60,7 +67,7 @@ impl Parser<'_, '_> {
                 ),
                 "write `NAME TYPE Yes|No DESCRIPTION`, with the description optional",
             );
-            return;
+            return false;
         }
         let (name, (ty_col, ty), (req_col, req)) = (columns[0].1, columns[1], columns[2]);
         let required = match req.to_ascii_lowercase().as_str() {
@@ -73,7 +80,7 @@ impl Parser<'_, '_> {
                     format!("the Required column says `{req}`"),
                     "write `Yes` or `No`; a description never comes before the Required column",
                 );
-                return;
+                return false;
             }
         };
         let ty_lower = ty.to_ascii_lowercase();
@@ -84,7 +91,7 @@ impl Parser<'_, '_> {
                 format!("unknown type `{ty}` for `{name}`"),
                 &format!("the Type column is one of {}", FIELD_TYPES.join(", ")),
             );
-            return;
+            return false;
         }
         let rest = columns
             .get(3)
@@ -133,8 +140,10 @@ impl Parser<'_, '_> {
                 ),
                 &format!("the first row is at line {first}; keep one"),
             );
+            false
         } else {
             rows.push(row);
+            true
         }
     }
 
