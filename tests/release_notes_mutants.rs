@@ -20,6 +20,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use xtask::codegen::ir::Api;
 use xtask::codegen::load::{SourceFile, decode_utf8};
 use xtask::codegen::release_notes::{lower_release_notes, parse};
+use xtask::codegen::surface::render_surface;
 use xtask::diagnostics::{Diagnostics, Severity};
 
 const PATH: &str = "specs/partner-api/v4.3.0.md";
@@ -332,4 +333,55 @@ fn damaged_seed_notes_are_reported_never_lost() {
         "{failed_runs} failed, {warned_runs} warned of {}",
         all.len()
     );
+}
+
+/// A file cut inside a multi-byte character is an error at the line and column of the cut.
+#[test]
+fn invalid_utf8_is_located() {
+    let text = "Skip to content\n\nPartner API — v4.3.0\n";
+    let cut = text.find('—').unwrap() + 1;
+    let mut d = Diagnostics::new();
+    assert!(decode_utf8(PATH, text.as_bytes()[..cut].to_vec(), &mut d).is_none());
+    let only = d.iter().next().unwrap();
+    assert_eq!(only.location.line_col, Some((3, 13)), "{d}");
+    assert!(only.message.starts_with("invalid UTF-8"), "{d}");
+}
+
+/// Markdown framing (a byte-order mark, `###` before endpoint lines, code fences around the
+/// examples) changes nothing.
+#[test]
+fn markdown_framing_changes_nothing() {
+    let text = std::fs::read_to_string(repo_root().join(PATH)).unwrap();
+    let (clean, _, _) = run(text.as_bytes());
+    let mut framed = String::from("\u{FEFF}");
+    let mut in_json = false;
+    for line in text.split('\n') {
+        let t = line.trim();
+        let endpoint = ["GET /", "POST /"].iter().any(|p| t.starts_with(p));
+        if endpoint {
+            framed.push_str("### ");
+        }
+        if line.starts_with(['{', '[']) && !in_json {
+            framed.push_str("```json\n");
+            in_json = true;
+        }
+        framed.push_str(line);
+        framed.push('\n');
+        if in_json && (line == "}" || line == "]") {
+            framed.push_str("```\n");
+            in_json = false;
+        }
+    }
+    let (api, d, _) = run(framed.as_bytes());
+    assert!(d.is_empty(), "{d}");
+    // Fences add lines, so origins move; the API and the example values do not.
+    let (api, clean) = (api.unwrap(), clean.unwrap());
+    assert_eq!(render_surface(&api), render_surface(&clean));
+    let values = |a: &Api| {
+        a.examples
+            .iter()
+            .map(|x| x.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&api), values(&clean));
 }

@@ -24,15 +24,23 @@ fn is_space_like(c: char) -> bool {
     matches!(c, '\t' | '\u{00A0}' | '\u{2007}' | '\u{202F}')
 }
 
-/// Splits `text` into normalised lines.
+/// Splits `text` into normalised lines. A byte-order mark is dropped, and Markdown code fences
+/// (```` ```json ````) around examples read as blank lines: they frame an example, they are not
+/// part of it.
 pub(super) fn split_lines(text: &str) -> Vec<Line> {
     text.lines()
         .enumerate()
         .map(|(i, raw)| {
             let text: String = raw
                 .chars()
+                .filter(|c| *c != '\u{FEFF}')
                 .map(|c| if is_space_like(c) { ' ' } else { c })
                 .collect();
+            let text = if text.trim_start().starts_with("```") {
+                String::new()
+            } else {
+                text
+            };
             let trimmed = text.trim().to_owned();
             let indent = text.chars().take_while(|c| c.is_whitespace()).count();
             Line {
@@ -88,6 +96,14 @@ pub(super) fn section(trimmed: &str) -> Option<Result<Change, String>> {
     })
 }
 
+/// A line without a Markdown heading prefix (`### GET /a` → `GET /a`).
+fn without_hashes(trimmed: &str) -> &str {
+    match trimmed.trim_start_matches('#') {
+        rest if rest.len() < trimmed.len() && rest.starts_with(' ') => rest.trim_start(),
+        _ => trimmed,
+    }
+}
+
 /// A path as written after a method word: starts with `/`, no spaces.
 fn is_path(word: &str) -> bool {
     word.starts_with('/') && !word.contains(['"', '`'])
@@ -98,7 +114,7 @@ pub(super) fn endpoint_line(line: &Line) -> Option<(String, String)> {
     if line.indent != 0 {
         return None;
     }
-    let mut parts = line.trimmed.split_whitespace();
+    let mut parts = without_hashes(&line.trimmed).split_whitespace();
     let (word, path) = (parts.next()?, parts.next()?);
     if parts.next().is_some()
         || !is_path(path)
@@ -116,10 +132,10 @@ pub(super) fn rename_line(line: &Line) -> Option<((String, String), (String, Str
     if line.indent != 0 {
         return None;
     }
-    let (old, new) = line
-        .trimmed
+    let trimmed = without_hashes(&line.trimmed);
+    let (old, new) = trimmed
         .split_once('→')
-        .or_else(|| line.trimmed.split_once("->"))?;
+        .or_else(|| trimmed.split_once("->"))?;
     let old: Vec<&str> = old.split_whitespace().collect();
     let new: Vec<&str> = new.split_whitespace().collect();
     let upper = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase());
