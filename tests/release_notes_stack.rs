@@ -350,3 +350,43 @@ fn the_stacked_client_compiles_and_its_examples_round_trip() {
         "{stdout}"
     );
 }
+
+/// The surface diff between releases (the drift report) shows the deprecation, then the
+/// removal and the rename, line by line.
+#[test]
+fn the_surface_diff_shows_deprecations_and_removals() {
+    let diff = |old: &[&str], new: &[&str]| -> Vec<String> {
+        let (a, b) = (
+            surface::render_surface(&api(old)),
+            surface::render_surface(&api(new)),
+        );
+        similar::TextDiff::from_lines(&a, &b)
+            .unified_diff()
+            .to_string()
+            .lines()
+            .filter(|l| {
+                (l.starts_with('+') || l.starts_with('-'))
+                    && !l.starts_with("+++")
+                    && !l.starts_with("---")
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let deprecation = diff(V44, V45);
+    assert!(
+        deprecation.contains(&"+    deprecated".to_owned()),
+        "{deprecation:#?}"
+    );
+    let removal = diff(V45, V50);
+    for line in [
+        "-  DELETE /onchain-preauth/{invoiceId} -> delete_preauthorization",
+        "-  GET /tenant/customer/pii-customer-details/{customerAccountId} -> fetch_pii_data_with_bank_details_and_full_change_history",
+        "+  GET /tenant/customers/{customerAccountId}/pii-history -> get_customer_pii_history",
+        "-    taxIdNumber: string (optional, deprecated)",
+    ] {
+        assert!(
+            removal.contains(&line.to_owned()),
+            "{line} not in {removal:#?}"
+        );
+    }
+}
