@@ -198,7 +198,7 @@ impl Inference {
             number: None,
         };
         let mut defs = Vec::new();
-        self.name_leaves(&groups, &mut names, types, &mut defs);
+        self.name_leaves(roots, &groups, &mut names, types, &mut defs);
         for (g, &obj) in groups.iter().enumerate() {
             defs.push(self.struct_def(obj, &names.groups[g], &names));
         }
@@ -345,45 +345,57 @@ impl Inference {
     /// type, and defines them.
     fn name_leaves(
         &self,
+        roots: &[Root],
         groups: &[ObjId],
         names: &mut Names,
         types: &mut Namespace,
         defs: &mut Vec<TypeDef>,
     ) {
+        // (parent type name, key, slot) of every position that may hold a scalar: the fields
+        // of every object type, then the bodies themselves (a body may be a bare value).
+        let mut positions: Vec<(String, String, SlotId)> = Vec::new();
         for (g, &obj) in groups.iter().enumerate() {
             for f in self.live_fields(obj) {
-                let mut slot = f.slot;
-                while let Shape::Array(item) = self.effective(slot) {
-                    slot = item;
+                positions.push((names.groups[g].clone(), f.wire.clone(), f.slot));
+            }
+        }
+        positions.extend(
+            roots
+                .iter()
+                .map(|r| (String::new(), r.name.clone(), r.slot)),
+        );
+        for (parent, key, slot) in positions {
+            let mut slot = slot;
+            while let Shape::Array(item) = self.effective(slot) {
+                slot = item;
+            }
+            match self.leaf(slot) {
+                Some(Leaf::Enum(values)) if !names.enums.contains_key(&values) => {
+                    let own = naming::type_name(&key);
+                    let name = if types.contains(&own) {
+                        types.claim(&format!("{parent}{own}"))
+                    } else {
+                        types.claim(&own)
+                    };
+                    let origin = self.slots[slot].values.as_ref().map(|v| v.1.clone());
+                    defs.push(TypeDef {
+                        name: name.clone(),
+                        origin: origin.as_ref().map(Origin::to_string).unwrap_or_default(),
+                        docs: Some(format!(
+                            "The values the release notes list{}, and those their examples show.",
+                            origin.map(|o| format!(" at `{o}`")).unwrap_or_default()
+                        )),
+                        deprecated: None,
+                        kind: TypeKind::Enum(crate::codegen::openapi::string_enum(&values)),
+                    });
+                    names.enums.insert(values, name);
                 }
-                match self.leaf(slot) {
-                    Some(Leaf::Enum(values)) if !names.enums.contains_key(&values) => {
-                        let own = naming::type_name(&f.wire);
-                        let name = if types.contains(&own) {
-                            types.claim(&format!("{}{own}", names.groups[g]))
-                        } else {
-                            types.claim(&own)
-                        };
-                        let origin = self.slots[slot].values.as_ref().map(|v| v.1.clone());
-                        defs.push(TypeDef {
-                            name: name.clone(),
-                            origin: origin.as_ref().map(Origin::to_string).unwrap_or_default(),
-                            docs: Some(format!(
-                                "The values the release notes list{}, and those their examples show.",
-                                origin.map(|o| format!(" at `{o}`")).unwrap_or_default()
-                            )),
-                            deprecated: None,
-                            kind: TypeKind::Enum(crate::codegen::openapi::string_enum(&values)),
-                        });
-                        names.enums.insert(values, name);
-                    }
-                    Some(Leaf::Number) if names.number.is_none() => {
-                        let name = types.claim("Number");
-                        defs.push(number_def(&name));
-                        names.number = Some(name);
-                    }
-                    _ => {}
+                Some(Leaf::Number) if names.number.is_none() => {
+                    let name = types.claim("Number");
+                    defs.push(number_def(&name));
+                    names.number = Some(name);
                 }
+                _ => {}
             }
         }
     }

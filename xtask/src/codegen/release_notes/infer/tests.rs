@@ -277,3 +277,11 @@ fn singulars() {
         assert_eq!(singular(plural), want, "{plural}");
     }
 }
+
+#[test]
+fn a_bare_number_body_gets_the_number_type_too() {
+    let (defs, root, d) = infer(&[json!([1, 2.5])]);
+    assert!(d.is_empty(), "{d}");
+    assert_eq!(root, TypeRef::Array(Box::new(TypeRef::Named("Number".into()))));
+    assert!(defs.iter().any(|t| t.name == "Number"));
+}
