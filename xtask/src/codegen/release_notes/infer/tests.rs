@@ -282,6 +282,9 @@ fn singulars() {
 fn a_bare_number_body_gets_the_number_type_too() {
     let (defs, root, d) = infer(&[json!([1, 2.5])]);
     assert!(d.is_empty(), "{d}");
-    assert_eq!(root, TypeRef::Array(Box::new(TypeRef::Named("Number".into()))));
+    assert_eq!(
+        root,
+        TypeRef::Array(Box::new(TypeRef::Named("Number".into())))
+    );
     assert!(defs.iter().any(|t| t.name == "Number"));
 }

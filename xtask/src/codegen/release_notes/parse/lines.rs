@@ -132,7 +132,13 @@ pub(super) fn rename_line(line: &Line) -> Option<((String, String), (String, Str
     if line.indent != 0 {
         return None;
     }
-    let trimmed = without_hashes(&line.trimmed);
+    // `Renamed: `GET /a` → `GET /b`` reads the same as the bare form.
+    let unquoted = without_hashes(&line.trimmed).replace('`', "");
+    let trimmed = ["Renamed:", "Moved:", "Renamed", "Moved"]
+        .iter()
+        .find_map(|p| unquoted.strip_prefix(p))
+        .unwrap_or(&unquoted)
+        .trim();
     let (old, new) = trimmed
         .split_once('→')
         .or_else(|| trimmed.split_once("->"))?;

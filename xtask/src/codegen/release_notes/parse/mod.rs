@@ -431,6 +431,11 @@ mod tests {
             ]
         );
         assert_eq!(e[1].renamed_from, Some((Method::Get, "/b".to_owned())));
+        let quoted = "API — v2.0.0\n\nModified Endpoints\n\nRenamed: `GET /b` → `GET /c`\n";
+        let (notes, d) = parse(quoted);
+        assert!(d.is_empty(), "{d}");
+        let r = &notes.unwrap().endpoints[0];
+        assert_eq!((r.change, r.path.as_str()), (Change::Renamed, "/c"));
         assert_eq!(e[2].description.as_deref(), Some("Use POST /e instead."));
         let removed: Vec<(&str, &str)> = e[2]
             .removed_fields
