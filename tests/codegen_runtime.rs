@@ -47,7 +47,7 @@ fn pagination_is_detected_declared_or_turned_off() {
     let api = &generate().apis[0];
     let shape = |name: &str| {
         let op = api.operations.iter().find(|o| o.fn_name == name).unwrap();
-        emit::detect_pagination(op, api)
+        specgen_codegen::passes::pagination::detect_pagination(op, api)
     };
     let widgets = shape("list_widgets").expect("a pageToken cursor with nextPageToken");
     assert_eq!(
