@@ -2,7 +2,7 @@
 //! redacted, which operations page and how (detected or declared by `x-specgen-pagination`), and
 //! collision-free names for the variant that keeps unknown enum values.
 
-use specgen_codegen::{self as codegen, emit, ir, load};
+use specgen_codegen::{self as codegen, ir, load};
 use specgen_tests::repo_root;
 use std::fs;
 use std::path::PathBuf;
