@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod contract;
 pub mod corpus;
 pub mod diagnostics;
+pub mod drift;
 pub mod mock;
 pub mod signature;
 pub mod spec;
