@@ -2,7 +2,9 @@
 //!
 //! The generated code is the exact truth, but a reviewer reading a spec update wants to see "a
 //! new enum value", "a field became optional", "a new 422 response" at a glance. This renders
-//! the IR as stable text, one fact per line, so an insta diff reads like a changelog.
+//! the IR as stable text, one fact per line — each enum value, union alternative, field, part,
+//! status and response header on its own line — so an insta diff reads like a changelog and
+//! shows exactly what was added or removed (a 50-value enum is not one long changed line).
 
 use super::ir::*;
 use std::fmt::Write;
@@ -89,25 +91,19 @@ pub fn render_surface(api: &Api) -> String {
                 BodyContent::Json { media_type, ty, .. } => {
                     format!("{media_type} {}", type_text(ty))
                 }
-                BodyContent::Multipart { ty, parts } => format!(
-                    "multipart/form-data {ty} [{}]",
-                    parts
-                        .iter()
-                        .map(|p| format!(
-                            "{}{}: {:?}",
-                            p.wire_name,
-                            if p.required { "" } else { "?" },
-                            p.kind
-                        )
-                        .to_lowercase())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                BodyContent::Multipart { ty, .. } => format!("multipart/form-data {ty}"),
                 BodyContent::Form { ty } => format!("form {}", type_text(ty)),
                 BodyContent::Binary { media_type } => format!("{media_type} bytes"),
                 BodyContent::Text { media_type } => format!("{media_type} text"),
             };
             let _ = writeln!(out, "    body: {what} ({req})");
+            if let BodyContent::Multipart { parts, .. } = &b.content {
+                for p in parts {
+                    let optional = if p.required { "" } else { "?" };
+                    let kind = format!("{:?}", p.kind).to_lowercase();
+                    let _ = writeln!(out, "      part {}{optional}: {kind}", p.wire_name);
+                }
+            }
         }
         for r in &op.responses {
             let body = match &r.body {
@@ -116,24 +112,16 @@ pub fn render_surface(api: &Api) -> String {
                 Some(ResponseBody::Text { media_type }) => format!("{media_type} text"),
                 Some(ResponseBody::Binary { media_type }) => format!("{media_type} bytes"),
             };
-            let headers = if r.headers.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " + headers [{}]",
-                    r.headers
-                        .iter()
-                        .map(|h| format!("{}: {}", h.wire_name, type_text(&h.ty)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let _ = writeln!(
-                out,
-                "    {} {}: {body}{headers}",
-                status_text(r.status),
-                r.variant
-            );
+            let _ = writeln!(out, "    {} {}: {body}", status_text(r.status), r.variant);
+            for h in &r.headers {
+                let optional = if h.required { "" } else { " (optional)" };
+                let _ = writeln!(
+                    out,
+                    "      header {}: {}{optional}",
+                    h.wire_name,
+                    type_text(&h.ty)
+                );
+            }
         }
     }
     let _ = writeln!(out, "\ntypes ({}):", api.types.len());
@@ -175,37 +163,26 @@ pub fn render_surface(api: &Api) -> String {
                 }
             }
             TypeKind::Enum(e) => {
-                let values: Vec<&str> = e.variants.iter().map(|v| v.wire_name.as_str()).collect();
-                let _ = writeln!(
-                    out,
-                    "  enum {}{deprecated} = {}",
-                    t.name,
-                    values.join(" | ")
-                );
+                let _ = writeln!(out, "  enum {}{deprecated}", t.name);
+                for v in &e.variants {
+                    let _ = writeln!(out, "    | {}", v.wire_name);
+                }
             }
             TypeKind::Union(u) => {
-                let variants: Vec<String> = u
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        if v.tags.is_empty() {
-                            type_text(&v.ty)
-                        } else {
-                            format!("{} ({})", type_text(&v.ty), v.tags.join("|"))
-                        }
-                    })
-                    .collect();
                 let by = u
                     .discriminator
                     .as_ref()
                     .map(|d| format!(" by `{d}`"))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  union {}{deprecated}{by} = {}",
-                    t.name,
-                    variants.join(" | ")
-                );
+                let _ = writeln!(out, "  union {}{deprecated}{by}", t.name);
+                for v in &u.variants {
+                    let tags = if v.tags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", v.tags.join("|"))
+                    };
+                    let _ = writeln!(out, "    | {}{tags}", type_text(&v.ty));
+                }
             }
             TypeKind::Newtype(n) => {
                 let mut c = Vec::new();
