@@ -57,7 +57,10 @@ fn generate(name: &str, spec: &Path, into: &Path) {
     let generated = codegen::generate(&[input]).unwrap_or_else(|d| panic!("{d}"));
     for (path, text) in generated.files.iter() {
         let text = if path == Path::new("Cargo.toml") {
-            text.replace(&format!("name = \"{}\"", codegen::CRATE_NAME), &format!("name = \"gen-{name}\""))
+            text.replace(
+                &format!("name = \"{}\"", codegen::CRATE_NAME),
+                &format!("name = \"gen-{name}\""),
+            )
         } else {
             text.clone()
         };
@@ -90,7 +93,11 @@ fn consumers_of_the_old_crate_fail_to_compile_exactly_when_the_verdict_is_major(
         let revision: PathBuf = fixtures.join(format!("rules/{name}.yaml"));
         let versions = drift::load::from_paths(&fixtures.join("base.yaml"), &revision).unwrap();
         let report = drift::compare_versions(&versions).unwrap();
-        assert_eq!(report.summary.semver, *verdict, "{name}: {:#?}", report.changes);
+        assert_eq!(
+            report.summary.semver, *verdict,
+            "{name}: {:#?}",
+            report.changes
+        );
         generate(name, &revision, &ws);
         expected.insert(format!("use-{name}"), *verdict != Rust::Major);
     }
@@ -100,7 +107,10 @@ fn consumers_of_the_old_crate_fail_to_compile_exactly_when_the_verdict_is_major(
         .collect();
     fs::write(
         ws.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
     )
     .unwrap();
     // The repository's lock file pins the dependencies the generated crate is already built with.
@@ -108,7 +118,13 @@ fn consumers_of_the_old_crate_fail_to_compile_exactly_when_the_verdict_is_major(
     let output = Command::new(env!("CARGO"))
         .current_dir(&ws)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["check", "--workspace", "--keep-going", "--offline", "--message-format=short"])
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--offline",
+            "--message-format=short",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -116,7 +132,10 @@ fn consumers_of_the_old_crate_fail_to_compile_exactly_when_the_verdict_is_major(
     for (package, compiles) in &expected {
         let failed = stderr.contains(&format!("could not compile `{package}`"));
         if failed == *compiles {
-            failures.push(format!("{package}: expected it to {}compile", if *compiles { "" } else { "fail to " }));
+            failures.push(format!(
+                "{package}: expected it to {}compile",
+                if *compiles { "" } else { "fail to " }
+            ));
         }
     }
     // Generated crates must always compile; only consumers may fail.
