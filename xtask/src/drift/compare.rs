@@ -91,11 +91,18 @@ pub fn position(file: &str, origin: &str) -> Position {
 impl<'a> Comparer<'a> {
     /// Prepares the comparison of `old` with `new`.
     pub fn new(old: &'a Api, new: &'a Api) -> Self {
-        let mut usage = usages(old);
-        for (name, u) in usages(new) {
+        // The revision's users name the operation; the base adds where a type used to travel.
+        let mut usage = usages(new);
+        for (name, u) in usages(old) {
             let e = usage.entry(name).or_default();
             e.request |= u.request;
             e.response |= u.response;
+            if e.senders.first.is_none() {
+                e.senders = u.senders;
+            }
+            if e.receivers.first.is_none() {
+                e.receivers = u.receivers;
+            }
         }
         Comparer {
             old,
@@ -111,17 +118,39 @@ impl<'a> Comparer<'a> {
     /// vendor publishing a schema means.
     pub(super) fn usage_of(&self, name: &str) -> Usage {
         match self.usage.get(name) {
-            Some(u) if u.request || u.response => *u,
+            Some(u) if u.request || u.response => u.clone(),
             _ => Usage {
                 request: true,
                 response: true,
+                ..Usage::default()
             },
+        }
+    }
+
+    /// ` (sent by POST /v1/clients; received by GET /v1/clients and 2 more)` for a change to type
+    /// `name`, so a service owner sees which calls a type-level change reaches.
+    fn users_note(&self, name: &str) -> String {
+        let Some(u) = self.usage.get(name) else {
+            return String::new();
+        };
+        let parts: Vec<String> = [("sent by", &u.senders), ("received by", &u.receivers)]
+            .into_iter()
+            .filter_map(|(verb, users)| users.describe().map(|d| format!("{verb} {d}")))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join("; "))
         }
     }
 
     /// Records a change under rule `id`, with the rule's Rust verdict unless `rust` narrows it.
     pub(super) fn push(&mut self, id: &'static str, at: &At, rust: Option<Rust>, message: String) {
         let rule = rule_for(id);
+        let message = match at.label.strip_prefix("type ") {
+            Some(name) => format!("{message}{}", self.users_note(name)),
+            None => message,
+        };
         let file = |api: &Api| api.sources.first().cloned().unwrap_or_default();
         let (old_file, new_file) = (file(self.old), file(self.new));
         self.changes.push(Change {

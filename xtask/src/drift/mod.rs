@@ -10,6 +10,7 @@
 //! verdicts live in one table, `rules::RULES`.
 
 pub mod compare;
+mod lines;
 pub mod load;
 pub mod model;
 pub mod report;
@@ -22,7 +23,7 @@ use crate::codegen::load::SpecInput;
 use crate::codegen::{lower_inputs, source_map::SourceMap};
 use crate::diagnostics::Diagnostics;
 use model::{Change, Locations, Position, Report, Wire};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Output formats.
@@ -57,7 +58,7 @@ pub enum FailOn {
 pub struct DriftArgs {
     /// Two OpenAPI documents (YAML or JSON, 3.0 or 3.1) or two release-notes directories, OLD
     /// then NEW. Without them, `specs/` at `--base` is compared with the working tree.
-    #[arg(value_name = "OLD NEW", num_args = 0..=2)]
+    #[arg(value_names = ["OLD", "NEW"], num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
     /// The git revision whose `specs/` is the base (ignored when OLD and NEW are given).
     #[arg(long, value_name = "REV", default_value = "HEAD")]
@@ -68,6 +69,17 @@ pub struct DriftArgs {
     /// Exit with status 1 when a change at or above this wire level is found.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
+}
+
+/// The `--help` text of `cargo xtask drift`, for the README and its test.
+pub fn help() -> String {
+    use clap::Args;
+    let command = clap::Command::new("drift")
+        .bin_name("cargo xtask drift")
+        .about("Classify every change between two versions of the specs, for the wire and for the generated Rust API");
+    DriftArgs::augment_args(command)
+        .render_long_help()
+        .to_string()
 }
 
 /// Loads, lowers and compares the two versions `args` names.
@@ -98,9 +110,18 @@ pub fn compare_versions(versions: &load::Versions) -> Result<Report, Diagnostics
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    // `SPECGEN_TIMINGS=1` prints the comparison's own stages, as codegen prints its own.
+    let started = std::time::Instant::now();
     let mut changes = compare_apis(&base, &revision);
+    let compared = started.elapsed();
     resolve_lines(&mut changes, &versions.base, |l| &mut l.base);
     resolve_lines(&mut changes, &versions.revision, |l| &mut l.revision);
+    if std::env::var_os("SPECGEN_TIMINGS").is_some() {
+        eprintln!(
+            "drift: compare {compared:?}, lines {:?}",
+            started.elapsed() - compared
+        );
+    }
     Ok(Report::new(changes))
 }
 
@@ -162,7 +183,37 @@ fn resolve_lines(
             SpecInput::ReleaseNotes { .. } => None,
         })
         .collect();
-    let mut maps: HashMap<String, SourceMap> = HashMap::new();
+    // Every pointer wanted per file, with its ancestors (the fallbacks).
+    let mut wanted: HashMap<String, HashSet<String>> = HashMap::new();
+    for change in changes.iter_mut() {
+        let Some(pos) = side(&mut change.location).as_ref() else {
+            continue;
+        };
+        if let (Some(pointer), None) = (&pos.pointer, pos.line) {
+            let set = wanted.entry(pos.file.clone()).or_default();
+            let mut p = pointer.trim_start_matches('#');
+            while !p.is_empty() {
+                set.insert(p.to_owned());
+                p = &p[..p.rfind('/').unwrap_or(0)];
+            }
+        }
+    }
+    let mut lines: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for (file, pointers) in wanted {
+        let Some(text) = texts.get(file.as_str()) else {
+            continue;
+        };
+        let found = if file.ends_with(".json") {
+            lines::json_lines(text, &pointers)
+        } else {
+            let map = SourceMap::new(text);
+            pointers
+                .into_iter()
+                .filter_map(|p| map.locate(&p).map(|(line, _)| (p, line)))
+                .collect()
+        };
+        lines.insert(file, found);
+    }
     for change in changes {
         let Some(pos) = side(&mut change.location).as_mut() else {
             continue;
@@ -170,22 +221,16 @@ fn resolve_lines(
         let (Some(pointer), None) = (&pos.pointer, pos.line) else {
             continue;
         };
-        let Some(text) = texts.get(pos.file.as_str()) else {
+        let Some(found) = lines.get(&pos.file) else {
             continue;
         };
-        let map = maps
-            .entry(pos.file.clone())
-            .or_insert_with(|| SourceMap::new(text));
-        let mut p = pointer.as_str();
-        loop {
-            if let Some((line, _)) = map.locate(p) {
-                pos.line = Some(line);
+        let mut p = pointer.trim_start_matches('#');
+        while !p.is_empty() {
+            if let Some(line) = found.get(p) {
+                pos.line = Some(*line);
                 break;
             }
-            match p.rsplit_once('/') {
-                Some((parent, _)) if !parent.is_empty() => p = parent,
-                _ => break,
-            }
+            p = &p[..p.rfind('/').unwrap_or(0)];
         }
     }
 }

@@ -579,4 +579,27 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn every_id_the_comparers_use_is_in_the_table() {
+        // A typo would panic in `rule_for` on someone's spec; catch it here instead.
+        let sources = [
+            include_str!("compare.rs"),
+            include_str!("types.rs"),
+            include_str!("mod.rs"),
+        ];
+        let ids = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).unwrap();
+        let mut used = 0;
+        for source in sources {
+            for cap in ids.captures_iter(source) {
+                let id = &cap[1];
+                assert!(
+                    RULES.iter().any(|r| r.id == id),
+                    "`{id}` is used but not in RULES"
+                );
+                used += 1;
+            }
+        }
+        assert!(used > RULES.len(), "the scan sees the ids ({used})");
+    }
 }

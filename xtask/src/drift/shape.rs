@@ -203,58 +203,86 @@ fn same_shape(
     }
 }
 
-/// Whether a named type is sent, received, or both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Whether a named type is sent, received, or both, and by which operations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Usage {
     /// Reachable from a parameter or a request body.
     pub request: bool,
     /// Reachable from a response body or header.
     pub response: bool,
+    /// The first operation (in the IR's order) that sends the type, and how many do.
+    pub senders: Users,
+    /// The first operation that receives the type, and how many do.
+    pub receivers: Users,
 }
 
-/// Where every named type of `api` is used, following references transitively.
+/// Which operations use a type in one direction: the first (as `METHOD /path`) and a count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Users {
+    /// The first operation in the IR's order.
+    pub first: Option<String>,
+    /// How many operations.
+    pub count: usize,
+}
+
+impl Users {
+    /// `POST /v1/clients`, or `POST /v1/clients and 2 more`.
+    pub fn describe(&self) -> Option<String> {
+        let first = self.first.as_ref()?;
+        Some(match self.count {
+            0 | 1 => first.clone(),
+            n => format!("{first} and {} more", n - 1),
+        })
+    }
+}
+
+/// The references an operation sends (`true`) and receives (`false`).
+fn roots(op: &crate::codegen::ir::Operation) -> Vec<(TypeRef, bool)> {
+    let mut out: Vec<(TypeRef, bool)> = op.params.iter().map(|p| (p.ty.clone(), true)).collect();
+    match op.body.as_ref().map(|b| &b.content) {
+        Some(BodyContent::Json { ty, .. }) | Some(BodyContent::Form { ty }) => {
+            out.push((ty.clone(), true))
+        }
+        // A multipart body names its struct directly rather than through a reference.
+        Some(BodyContent::Multipart { ty, .. }) => out.push((TypeRef::Named(ty.clone()), true)),
+        _ => {}
+    }
+    for r in &op.responses {
+        if let Some(ResponseBody::Json { ty, .. }) = &r.body {
+            out.push((ty.clone(), false));
+        }
+        out.extend(r.headers.iter().map(|h| (h.ty.clone(), false)));
+    }
+    out
+}
+
+/// Where every named type of `api` is used, following references transitively from each
+/// operation.
 pub fn usages(api: &Api) -> HashMap<String, Usage> {
     let types = Types::new(api);
-    let mut requests = Vec::new();
-    let mut responses = Vec::new();
-    let mut multipart = Vec::new();
-    for op in &api.operations {
-        requests.extend(op.params.iter().map(|p| &p.ty));
-        match op.body.as_ref().map(|b| &b.content) {
-            Some(BodyContent::Json { ty, .. }) | Some(BodyContent::Form { ty }) => {
-                requests.push(ty)
-            }
-            Some(BodyContent::Multipart { ty, .. }) => multipart.push(ty.clone()),
-            _ => {}
-        }
-        for r in &op.responses {
-            if let Some(ResponseBody::Json { ty, .. }) = &r.body {
-                responses.push(ty);
-            }
-            responses.extend(r.headers.iter().map(|h| &h.ty));
-        }
-    }
-    // A multipart body names its struct directly rather than through a reference.
-    let multipart_refs: Vec<TypeRef> = multipart.into_iter().map(TypeRef::Named).collect();
-    requests.extend(multipart_refs.iter());
     let mut out: HashMap<String, Usage> = HashMap::new();
-    for (roots, request) in [(requests, true), (responses, false)] {
-        let mut stack: Vec<&TypeRef> = roots;
-        let mut seen: HashSet<&str> = HashSet::new();
-        while let Some(t) = stack.pop() {
+    for op in &api.operations {
+        let label = format!("{} {}", op.method.as_str(), op.path);
+        let mut seen: HashSet<(&str, bool)> = HashSet::new();
+        let roots = roots(op);
+        let mut stack: Vec<(&TypeRef, bool)> = roots.iter().map(|(t, r)| (t, *r)).collect();
+        while let Some((t, request)) = stack.pop() {
             let Some(name) = named(t) else { continue };
-            if !seen.insert(name) {
+            let Some(def) = types.get(name) else { continue };
+            if !seen.insert((def.name.as_str(), request)) {
                 continue;
             }
-            let usage = out.entry(name.to_owned()).or_default();
-            if request {
+            let usage = out.entry(def.name.clone()).or_default();
+            let users = if request {
                 usage.request = true;
+                &mut usage.senders
             } else {
                 usage.response = true;
-            }
-            if let Some(def) = types.get(name) {
-                stack.extend(referenced(def));
-            }
+                &mut usage.receivers
+            };
+            users.count += 1;
+            users.first.get_or_insert_with(|| label.clone());
+            stack.extend(referenced(def).into_iter().map(|t| (t, request)));
         }
     }
     out
