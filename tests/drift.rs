@@ -34,7 +34,10 @@ fn found(report: &Report) -> Vec<(&'static str, Wire, Rust)> {
 
 /// Each entry: a revision in `fixtures/drift/rules/` (against `base.yaml`, or against
 /// `NAME.base.yaml` when present) and every change it must produce.
-const TABLE: &[(&str, &[(&str, Wire, Rust)])] = &[
+/// A change as the table states it: rule id and both verdicts.
+type Expected = (&'static str, Wire, Rust);
+
+const TABLE: &[(&str, &[Expected])] = &[
     ("server-added", &[("server-added", Info, Minor)]),
     (
         "server-removed",
