@@ -586,7 +586,7 @@ mod tests {
         let sources = [
             include_str!("compare.rs"),
             include_str!("types.rs"),
-            include_str!("mod.rs"),
+            include_str!("lib.rs"),
         ];
         let ids = regex::Regex::new(r#""([a-z]+(?:-[a-z]+)+)""#).unwrap();
         let mut used = 0;
