@@ -145,6 +145,7 @@ pub fn mock(args: &[String], usage: &str) -> ExitCode {
         faults: Vec::new(),
         check_answers: false,
         signing_secret,
+        ..MockOptions::default()
     };
     let summary: Vec<String> = apis
         .iter()

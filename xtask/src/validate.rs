@@ -475,6 +475,12 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
             }
         }
         Primitive::I32 | Primitive::I64 | Primitive::U64 => match as_integer(value) {
+            // An integral number too large even for i128 is an integer out of range, not a
+            // fraction: say so, as for any other out-of-range integer.
+            None if value.as_f64().is_some_and(|f| f.fract() == 0.0) => fail(format!(
+                "{value} is out of range for {}",
+                integer_name(p)
+            )),
             None => fail(format!("expected an integer, found {}", kind(value))),
             Some(i) => {
                 let (lo, hi, name) = match p {
@@ -512,6 +518,48 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
             Some(s) => fail(format!("`{s}` is not a full-date YYYY-MM-DD (format date)")),
             None => fail(format!("expected a date string, found {}", kind(value))),
         },
+    }
+}
+
+fn integer_name(p: Primitive) -> &'static str {
+    match p {
+        Primitive::I32 => "int32",
+        Primitive::I64 => "int64",
+        _ => "uint64",
+    }
+}
+
+/// For parameter text that is an integer literal (`-?[0-9]+`) but beyond what the parameter's
+/// integer type holds, the message that says so; `None` for anything else. Text is checked as
+/// text because no JSON number holds such a value exactly.
+pub fn integer_out_of_range(validator: &Validator, ty: &TypeRef, text: &str) -> Option<String> {
+    let p = match ty {
+        TypeRef::Primitive(p) => *p,
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+            return integer_out_of_range(validator, inner, text);
+        }
+        TypeRef::Named(name) => match validator.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(n)) => n.inner,
+            Some(TypeKind::Alias(inner)) => return integer_out_of_range(validator, inner, text),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !matches!(p, Primitive::I32 | Primitive::I64 | Primitive::U64) {
+        return None;
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (lo, hi) = match p {
+        Primitive::I32 => (i32::MIN as i128, i32::MAX as i128),
+        Primitive::I64 => (i64::MIN as i128, i64::MAX as i128),
+        _ => (0, u64::MAX as i128),
+    };
+    match text.parse::<i128>() {
+        Ok(i) if (lo..=hi).contains(&i) => None,
+        _ => Some(format!("{text} is out of range for {}", integer_name(p))),
     }
 }
 
