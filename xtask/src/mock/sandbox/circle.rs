@@ -7,7 +7,7 @@
 //! application advances the review one step, `SUBMITTED` → `IN_REVIEW` → a decision. The
 //! decision is chosen by the client name, the way sandboxes use magic values: a name containing
 //! `deny` is `DENIED`, one containing `rfi` is `PENDING_CUSTOMER_INFORMATION` with an RFI bundle
-//! listed in `pendingRfis` (answering it and resubmitting then leads to `APPROVED`), any other is
+//! listed in `pendingRfis` (answering it, through the RFI or by saving its section, and resubmitting then leads to `APPROVED`), any other is
 //! `APPROVED`. An application is mutable only in `DRAFT` and `PENDING_CUSTOMER_INFORMATION`
 //! (→ 409 otherwise); only a `DRAFT` can be cancelled.
 
@@ -77,6 +77,13 @@ struct Application {
 impl Application {
     fn mutable(&self) -> bool {
         matches!(self.status, "DRAFT" | "PENDING_CUSTOMER_INFORMATION")
+    }
+
+    /// Saving the section an RFI asks about answers it.
+    fn resolve_rfis(&mut self, section: &str) {
+        for r in self.rfis.iter_mut().filter(|r| r.section == section) {
+            r.resolved = true;
+        }
     }
 
     fn touch(&mut self) {
@@ -358,6 +365,7 @@ fn section(app: &mut Application, rule: Rule, call: &Call<'_>) -> Outcome {
     let sections_changed = entry.status != "complete";
     entry.data = Some(data.clone());
     entry.status = "complete";
+    app.resolve_rfis(&name);
     app.touch();
     Outcome::Body(json!({
         "data": data,
@@ -388,6 +396,7 @@ fn bulk_save(app: &mut Application, call: &Call<'_>) -> Outcome {
             s.data = Some(data.clone());
             s.status = "complete";
         }
+        app.resolve_rfis(name);
     }
     app.touch();
     Outcome::Body(json!({

@@ -25,6 +25,7 @@ pub mod store;
 
 pub use faults::{corrupt_enum, drop_required};
 pub use partner::decimal;
+pub use circle::DEFAULT_SECTIONS;
 pub use store::Limits;
 
 use super::MockResponse;
