@@ -20,6 +20,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
 
+/// The largest request head accepted (hyper answers 431 beyond it); bodies stream through and
+/// are bounded by the body limit instead.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// The connection timeouts.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -172,6 +176,7 @@ async fn serve_connection(
     });
     let connection = http1::Builder::new()
         .keep_alive(true)
+        .max_buf_size(MAX_HEAD_BYTES)
         .serve_connection(io, service);
     tokio::pin!(connection);
     let period = limits

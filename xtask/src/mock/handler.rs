@@ -192,15 +192,8 @@ fn check_auth(
     if !op.security.is_empty() {
         let tokens = &shared.options.tokens;
         if let Err(why) = credentials(&entry.api, op, &parts.headers, parts.uri.query(), tokens) {
-            let v = [RequestViolation::new("auth", Some("Authorization"), why)];
-            return Some(error_response(
-                entry,
-                op,
-                op_entry,
-                401,
-                "missing or malformed credentials",
-                &v,
-            ));
+            let v = [RequestViolation::new("auth", Some("Authorization"), why.clone())];
+            return Some(error_response(entry, op, op_entry, 401, &why, &v));
         }
     }
     let (Some(scheme), Some(secret)) = (&entry.api.signature, &shared.options.signing_secret)
