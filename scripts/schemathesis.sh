@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Checks the mock against an independent tool: schemathesis (PyPI) fuzzes every operation of each
-# OpenAPI spec in specs/ against `cargo xtask mock` and checks that no answer is a server error or
-# breaks its schema, content type or documented headers. Stateless, one mock per spec, loopback.
+# OpenAPI spec in specs/ against `cargo xtask mock --stateful` with every check schemathesis has
+# (`--checks all`: server errors, schema, content type, headers, negative data rejected, positive
+# data accepted, missing and ignored auth, use after free, ...) in all four phases, the stateful
+# one included (it chains operations through their links and inferred ids). One mock per spec,
+# loopback.
 #
 # usage: scripts/schemathesis.sh [SPEC ...]        (default: every OpenAPI document in specs/)
-# env:   MAX_EXAMPLES (default 50) test cases per operation; PORT (default 4099)
+# env:   MAX_EXAMPLES (default 30) test cases per operation; PORT (default 4099);
+#        CHECKS (default all); PHASES (default examples,coverage,fuzzing,stateful)
 #
 # It installs schemathesis into .cache/schemathesis-venv on first use. A release-notes spec (a
 # directory) has no OpenAPI document of its own; `cargo xtask openapi` writes one from the IR, so
@@ -14,8 +18,12 @@ cd "$(dirname "$0")/.."
 
 venv=.cache/schemathesis-venv
 port="${PORT:-4099}"
-max_examples="${MAX_EXAMPLES:-50}"
-checks=not_a_server_error,response_schema_conformance,content_type_conformance,response_headers_conformance
+max_examples="${MAX_EXAMPLES:-30}"
+checks="${CHECKS:-all}"
+phases="${PHASES:-examples,coverage,fuzzing,stateful}"
+# The token schemathesis sends; the mock accepts only it, so `ignored_auth` can tell a wrong
+# token from a right one.
+token=schemathesis
 
 if [ ! -x "$venv/bin/st" ]; then
   echo "installing schemathesis into $venv"
@@ -49,13 +57,16 @@ stop_mock() {
 trap stop_mock EXIT
 
 mkdir -p .cache/schemathesis
+# Fresh idempotency keys per request (see the hooks module for why).
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"
+export SCHEMATHESIS_HOOKS=schemathesis_hooks
 failed=0
 for spec in "${specs[@]}"; do
   name=$(basename "$spec"); name=${name%.*}
   document=.cache/schemathesis/$name.json
   # schemathesis reads the document the mock serves: the vendor's file with its overlay applied.
   "$xtask" openapi --spec "$spec" --out "$document"
-  "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" >/dev/null &
+  "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" --stateful --token "$token" >/dev/null &
   mock_pid=$!
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
@@ -65,9 +76,9 @@ for spec in "${specs[@]}"; do
   if ! "$venv/bin/st" run "$document" \
       --url "http://127.0.0.1:$port" \
       --checks "$checks" \
-      --header "Authorization: Bearer schemathesis" \
+      --header "Authorization: Bearer $token" \
       --max-examples "$max_examples" \
-      --phases examples,coverage,fuzzing \
+      --phases "$phases" \
       --request-timeout 5 \
       --suppress-health-check data_too_large \
       --seed 1 \

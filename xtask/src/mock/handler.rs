@@ -90,13 +90,16 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     let entry = &shared.apis[ai];
     let op = &entry.api.operations[oi];
     let op_entry = &entry.ops[oi];
+    // Credentials first, before the body is read: an unauthenticated request learns nothing
+    // about its body's validity and cannot hold the server waiting for a body.
+    if let Some(r) = check_credentials(&shared, entry, op, op_entry, &parts) {
+        return r.into_response();
+    }
     let bytes = match read_body(&parts.headers, body, shared.options.body_limit).await {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
-
-    // Credentials first: an unauthenticated request learns nothing about its body's validity.
-    if let Some(r) = check_auth(&shared, entry, op, op_entry, &parts, &bytes) {
+    if let Some(r) = check_signature(&shared, entry, op, op_entry, &parts, &bytes) {
         return r.into_response();
     }
 
@@ -114,7 +117,14 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
         }
     };
     if !violations.is_empty() {
-        let code = client_error(op, &[400, 422]);
+        // A path that names no resource (a malformed id) is 404 where the operation documents
+        // 404 but neither 400 nor 422: no resource has that id, which is what 404 says.
+        let only_path = violations.iter().all(|v| v.location == "path");
+        let code = if only_path && !documents_any(op, &[400, 422]) && documents_any(op, &[404]) {
+            404
+        } else {
+            client_error(op, &[400, 422])
+        };
         let summary = format!(
             "the request breaks the spec in {} place{}",
             violations.len(),
@@ -139,6 +149,13 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     } else {
         response.into_response()
     }
+}
+
+/// Whether the operation documents any of `codes` by exact code.
+fn documents_any(op: &Operation, codes: &[u16]) -> bool {
+    codes
+        .iter()
+        .any(|c| op.responses.iter().any(|r| r.status == Status::Code(*c)))
 }
 
 /// The first of `codes` the operation documents by exact code, else the first of them.
@@ -179,9 +196,25 @@ async fn read_body(
     }
 }
 
-/// The documented 401 when credentials are missing, not among `--token`s, or the request
-/// signature does not match.
-fn check_auth(
+/// The documented 401 when credentials are missing or not among `--token`s.
+fn check_credentials(
+    shared: &Shared,
+    entry: &ApiEntry,
+    op: &Operation,
+    op_entry: &OpEntry,
+    parts: &axum::http::request::Parts,
+) -> Option<MockResponse> {
+    if op.security.is_empty() {
+        return None;
+    }
+    let tokens = &shared.options.tokens;
+    let why = credentials(&entry.api, op, &parts.headers, parts.uri.query(), tokens).err()?;
+    let v = [RequestViolation::new("auth", Some("Authorization"), why.clone())];
+    Some(error_response(entry, op, op_entry, 401, &why, &v))
+}
+
+/// The documented 401 when the request signature does not match (with a signing secret).
+fn check_signature(
     shared: &Shared,
     entry: &ApiEntry,
     op: &Operation,
@@ -189,13 +222,6 @@ fn check_auth(
     parts: &axum::http::request::Parts,
     bytes: &Bytes,
 ) -> Option<MockResponse> {
-    if !op.security.is_empty() {
-        let tokens = &shared.options.tokens;
-        if let Err(why) = credentials(&entry.api, op, &parts.headers, parts.uri.query(), tokens) {
-            let v = [RequestViolation::new("auth", Some("Authorization"), why.clone())];
-            return Some(error_response(entry, op, op_entry, 401, &why, &v));
-        }
-    }
     let (Some(scheme), Some(secret)) = (&entry.api.signature, &shared.options.signing_secret)
     else {
         return None;
@@ -305,7 +331,7 @@ fn credentials(
             continue;
         };
         presented = true;
-        if tokens.is_empty() || tokens.iter().any(|t| *t == value) {
+        if tokens.is_empty() || tokens.contains(&value) {
             return Ok(());
         }
     }

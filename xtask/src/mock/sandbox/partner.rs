@@ -49,16 +49,16 @@ struct Preauth {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rule {
-    CreatePreauth,
-    GetPreauth,
-    SettlePreauth,
+    Create,
+    Get,
+    Settle,
 }
 
 fn rule_for(method: Method, shape: &str) -> Option<Rule> {
     Some(match (method, shape) {
-        (Method::Post, "/onchain-preauth") => Rule::CreatePreauth,
-        (Method::Get, "/onchain-preauth/{}") => Rule::GetPreauth,
-        (Method::Post, "/onchain-preauth/{}/settle") => Rule::SettlePreauth,
+        (Method::Post, "/onchain-preauth") => Rule::Create,
+        (Method::Get, "/onchain-preauth/{}") => Rule::Get,
+        (Method::Post, "/onchain-preauth/{}/settle") => Rule::Settle,
         _ => return None,
     })
 }
@@ -71,7 +71,7 @@ pub fn apply(state: &mut Partner, call: &Call<'_>, shape: &str) -> Option<Outcom
         out.insert(k.to_owned(), v);
     };
     match rule {
-        Rule::CreatePreauth => {
+        Rule::Create => {
             let invoice = call.text("invoiceId").unwrap_or_default();
             let amount = call.text("amount").unwrap_or_default();
             let sender = call.text("sender").unwrap_or_default();
@@ -110,7 +110,7 @@ pub fn apply(state: &mut Partner, call: &Call<'_>, shape: &str) -> Option<Outcom
             preauth_fields(&p, &mut set);
             state.preauths.insert(invoice, p);
         }
-        Rule::GetPreauth | Rule::SettlePreauth => {
+        Rule::Get | Rule::Settle => {
             let invoice = call.param(0);
             let Some(p) = state.preauths.get_mut(&invoice) else {
                 return err(404, "Preauthorization not found".to_owned());
@@ -119,7 +119,7 @@ pub fn apply(state: &mut Partner, call: &Call<'_>, shape: &str) -> Option<Outcom
                 p.status = "EXPIRED";
                 p.updated_at = timestamp(now());
             }
-            if rule == Rule::SettlePreauth {
+            if rule == Rule::Settle {
                 if p.status == "EXPIRED" {
                     return err(409, "Pre-authorization expired".to_owned());
                 }
@@ -219,7 +219,7 @@ mod tests {
     fn rules_key_on_method_and_path_shape() {
         assert_eq!(
             rule_for(Method::Post, &super::super::shape("/onchain-preauth/{id}/settle")),
-            Some(Rule::SettlePreauth)
+            Some(Rule::Settle)
         );
         assert_eq!(rule_for(Method::Get, "/onchain-preauth"), None);
     }
