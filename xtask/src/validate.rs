@@ -265,84 +265,98 @@ impl Validator {
                     }
                 }
             }
-            TypeKind::Union(u) => {
-                if let Some(property) = &u.discriminator {
-                    let tag = value.get(property).and_then(Value::as_str);
-                    let Some(tag) = tag else {
-                        Self::push(
-                            out,
-                            pointer,
-                            format!(
-                                "discriminator property `{property}` of {} is missing or not a string",
-                                def.name
-                            ),
-                        );
-                        return;
-                    };
-                    match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
-                        Some(variant) => {
-                            self.check(&variant.ty, value, direction, pointer, depth + 1, out)
-                        }
-                        None => {
-                            let tags: Vec<&str> = u
-                                .variants
-                                .iter()
-                                .flat_map(|v| v.tags.iter().map(String::as_str))
-                                .collect();
-                            let len = pointer.len();
-                            pointer.push('/');
-                            pointer.push_str(&escape_token(property));
-                            Self::push(
-                                out,
-                                pointer,
-                                format!(
-                                    "`{tag}` selects no variant of {}: {}",
-                                    def.name,
-                                    abbreviate(&tags)
-                                ),
-                            );
-                            pointer.truncate(len);
-                        }
-                    }
-                    return;
-                }
-                // Untagged: the value must match at least one variant. When none matches, the
-                // closest one (fewest violations) explains why.
-                let mut best: Option<(String, Vec<Violation>)> = None;
-                for variant in &u.variants {
-                    let mut found = Vec::new();
-                    self.check(
-                        &variant.ty,
-                        value,
-                        direction,
-                        &mut pointer.clone(),
-                        depth + 1,
-                        &mut found,
-                    );
-                    if found.is_empty() {
-                        return;
-                    }
-                    if best.as_ref().is_none_or(|(_, b)| found.len() < b.len()) {
-                        best = Some((variant.name.clone(), found));
-                    }
-                }
-                let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+            TypeKind::Union(_) => self.check_union(def, value, direction, pointer, depth, out),
+        }
+    }
+
+    /// A tagged union by its discriminator; an untagged one by its closest variant.
+    fn check_union(
+        &self,
+        def: &TypeDef,
+        value: &Value,
+        direction: Direction,
+        pointer: &mut String,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        let TypeKind::Union(u) = &def.kind else {
+            return;
+        };
+        if let Some(property) = &u.discriminator {
+            let tag = value.get(property).and_then(Value::as_str);
+            let Some(tag) = tag else {
                 Self::push(
                     out,
                     pointer,
                     format!(
-                        "matches none of the variants of {} ({}){}",
-                        def.name,
-                        names.join(", "),
-                        best.as_ref()
-                            .map(|(n, _)| format!("; closest is {n}:"))
-                            .unwrap_or_default()
+                        "discriminator property `{property}` of {} is missing or not a string",
+                        def.name
                     ),
                 );
-                if let Some((_, found)) = best {
-                    out.extend(found);
+                return;
+            };
+            match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
+                Some(variant) => {
+                    self.check(&variant.ty, value, direction, pointer, depth + 1, out)
+                }
+                None => {
+                    let tags: Vec<&str> = u
+                        .variants
+                        .iter()
+                        .flat_map(|v| v.tags.iter().map(String::as_str))
+                        .collect();
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(property));
+                    Self::push(
+                        out,
+                        pointer,
+                        format!(
+                            "`{tag}` selects no variant of {}: {}",
+                            def.name,
+                            abbreviate(&tags)
+                        ),
+                    );
+                    pointer.truncate(len);
                 }
             }
+            return;
+        }
+        // Untagged: the value must match at least one variant. When none matches, the
+        // closest one (fewest violations) explains why.
+        let mut best: Option<(String, Vec<Violation>)> = None;
+        for variant in &u.variants {
+            let mut found = Vec::new();
+            self.check(
+                &variant.ty,
+                value,
+                direction,
+                &mut pointer.clone(),
+                depth + 1,
+                &mut found,
+            );
+            if found.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|(_, b)| found.len() < b.len()) {
+                best = Some((variant.name.clone(), found));
+            }
+        }
+        let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+        Self::push(
+            out,
+            pointer,
+            format!(
+                "matches none of the variants of {} ({}){}",
+                def.name,
+                names.join(", "),
+                best.as_ref()
+                    .map(|(n, _)| format!("; closest is {n}:"))
+                    .unwrap_or_default()
+            ),
+        );
+        if let Some((_, found)) = best {
+            out.extend(found);
         }
     }
 
