@@ -745,4 +745,24 @@ mod tests {
         assert_eq!(parameter_value(&v, &int, "x"), json!("x"));
         assert!(!v.is_valid(&int, &parameter_value(&v, &int, "x"), Direction::Request));
     }
+
+    #[test]
+    fn integers_beyond_their_type_say_out_of_range() {
+        let api = api();
+        let v = Validator::new(&api);
+        let i64t = TypeRef::Primitive(Primitive::I64);
+        assert_eq!(
+            integer_out_of_range(&v, &i64t, "99999999999999999999").as_deref(),
+            Some("99999999999999999999 is out of range for int64")
+        );
+        assert_eq!(integer_out_of_range(&v, &i64t, "42"), None);
+        assert_eq!(integer_out_of_range(&v, &i64t, "4x"), None);
+        assert_eq!(
+            integer_out_of_range(&v, &TypeRef::Primitive(Primitive::I32), "-2147483649").as_deref(),
+            Some("-2147483649 is out of range for int32")
+        );
+        let big: Value = serde_json::from_str("1e300").unwrap();
+        let found = v.validate(&i64t, &big, Direction::Request);
+        assert!(found[0].message.contains("out of range for int64"), "{found:?}");
+    }
 }
