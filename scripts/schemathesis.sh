@@ -66,6 +66,17 @@ for spec in "${specs[@]}"; do
   document=.cache/schemathesis/$name.json
   # schemathesis reads the document the mock serves: the vendor's file with its overlay applied.
   "$xtask" openapi --spec "$spec" --out "$document"
+  # The mock's address is given with --url. Jiko's servers use a `{partner}` variable the spec
+  # never declares, on which schemathesis 4.32 crashes while collecting warnings; drop them.
+  "$venv/bin/python" - "$document" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    document = json.load(f)
+document.pop("servers", None)
+with open(path, "w") as f:
+    json.dump(document, f)
+PY
   "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" --stateful --token "$token" >/dev/null &
   mock_pid=$!
   for _ in $(seq 1 100); do

@@ -273,7 +273,9 @@ fn on_application(app: &mut Application, rule: Rule, call: &Call<'_>) -> Outcome
             }
             app.status = "CANCELLED";
             app.touch();
-            Outcome::Body(json!({"data": {"applicationId": app.id, "status": app.status}}))
+            // The whole application: specs that answer with only its id and status allow
+            // the other properties, and specs that answer with the application need them.
+            Outcome::Body(json!({ "data": app.json() }))
         }
         Rule::ListSections => {
             let with_data = call.query("includeData") == Some("true");

@@ -284,6 +284,26 @@ pub fn overlay(body: &mut Value, fields: &Map<String, Value>) {
     }
 }
 
+/// Merges `patch` into `body`: objects key by key at every depth, anything else replaced (an
+/// array of objects rebuilt on the documented element, as in [`overlay`]). Keys the body lacks
+/// are added.
+pub fn deep_merge(body: &mut Value, patch: &Value) {
+    match (body, patch) {
+        (Value::Object(target), Value::Object(fields)) => {
+            for (key, value) in fields {
+                match target.get_mut(key) {
+                    Some(slot) if slot.is_object() && value.is_object() => deep_merge(slot, value),
+                    Some(slot) => *slot = merge_like(slot, value),
+                    None => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = merge_like(slot, value),
+    }
+}
+
 fn merge_like(template: &Value, value: &Value) -> Value {
     match (template, value) {
         (Value::Array(t), Value::Array(items)) => match t.first() {
@@ -343,6 +363,16 @@ mod tests {
         assert_ne!(a, c);
         assert!(a.difference(&c).contains("different body"));
         assert!(d.difference(&a).contains("GET /y"), "{}", d.difference(&a));
+    }
+
+    #[test]
+    fn deep_merge_keeps_what_the_patch_does_not_name() {
+        let mut body = json!({"data": {"id": "x", "status": "DRAFT", "sections": [{"n": 1, "extra": true}]}});
+        deep_merge(&mut body, &json!({"data": {"status": "CANCELLED", "sections": [{"n": 2}], "new": 1}}));
+        assert_eq!(
+            body,
+            json!({"data": {"id": "x", "status": "CANCELLED", "sections": [{"n": 2, "extra": true}], "new": 1}})
+        );
     }
 
     #[test]
