@@ -25,8 +25,12 @@ async fn stateful(modules: &[&str]) -> MockServer {
     .expect("the mock starts")
 }
 
-fn jiko_request(identification_number: &str, email: &str) -> types::InternationalApplicationRequest {
-    let origin = "#/paths/~1api~1v1~1applications/post/requestBody/content/application~1json/example";
+fn jiko_request(
+    identification_number: &str,
+    email: &str,
+) -> types::InternationalApplicationRequest {
+    let origin =
+        "#/paths/~1api~1v1~1applications/post/requestBody/content/application~1json/example";
     let (_, text) = EXAMPLES.iter().find(|(o, _)| *o == origin).unwrap();
     let mut body: Value = serde_json::from_str(text).unwrap();
     body["identification_number"] = json!(identification_number);
@@ -39,7 +43,11 @@ fn document(kind: &str) -> types::DocumentType {
 }
 
 fn status(app: &types::InternationalApplication) -> String {
-    serde_json::to_value(&app.status).unwrap().as_str().unwrap().to_owned()
+    serde_json::to_value(&app.status)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn flags(app: &types::InternationalApplication) -> [bool; 3] {
@@ -78,15 +86,74 @@ struct Row {
 }
 
 const TABLE: &[Row] = &[
-    Row { number: "211000000", after_apply: "DOCUMENTS_NEEDED", flags: [true, false, false], uploads: &["ID_FRONT", "ID_BACK", "SELFIE"], after_reapply: Some("MANUAL_REVIEW") },
-    Row { number: "220000000", after_apply: "DOCUMENTS_NEEDED", flags: [false, true, false], uploads: &["IDENTIFICATION_NUMBER_VERIFICATION"], after_reapply: Some("APPROVED") },
-    Row { number: "231000000", after_apply: "DOCUMENTS_NEEDED", flags: [false, false, true], uploads: &["ADDRESS_VERIFICATION"], after_reapply: Some("MANUAL_REVIEW") },
-    Row { number: "240000000", after_apply: "DOCUMENTS_NEEDED", flags: [true, true, false], uploads: &["ID_FRONT", "ID_BACK", "PASSPORT", "IDENTIFICATION_NUMBER_VERIFICATION"], after_reapply: Some("APPROVED") },
-    Row { number: "300000000", after_apply: "MANUAL_REVIEW", flags: [false; 3], uploads: &[], after_reapply: None },
-    Row { number: "400000000", after_apply: "APPROVED", flags: [false; 3], uploads: &[], after_reapply: None },
-    Row { number: "500000000", after_apply: "REJECTED", flags: [false; 3], uploads: &[], after_reapply: None },
-    Row { number: "999999999", after_apply: "MANUAL_REVIEW", flags: [false; 3], uploads: &[], after_reapply: None },
-    Row { number: "123456789", after_apply: "MANUAL_REVIEW", flags: [false; 3], uploads: &[], after_reapply: None },
+    Row {
+        number: "211000000",
+        after_apply: "DOCUMENTS_NEEDED",
+        flags: [true, false, false],
+        uploads: &["ID_FRONT", "ID_BACK", "SELFIE"],
+        after_reapply: Some("MANUAL_REVIEW"),
+    },
+    Row {
+        number: "220000000",
+        after_apply: "DOCUMENTS_NEEDED",
+        flags: [false, true, false],
+        uploads: &["IDENTIFICATION_NUMBER_VERIFICATION"],
+        after_reapply: Some("APPROVED"),
+    },
+    Row {
+        number: "231000000",
+        after_apply: "DOCUMENTS_NEEDED",
+        flags: [false, false, true],
+        uploads: &["ADDRESS_VERIFICATION"],
+        after_reapply: Some("MANUAL_REVIEW"),
+    },
+    Row {
+        number: "240000000",
+        after_apply: "DOCUMENTS_NEEDED",
+        flags: [true, true, false],
+        uploads: &[
+            "ID_FRONT",
+            "ID_BACK",
+            "PASSPORT",
+            "IDENTIFICATION_NUMBER_VERIFICATION",
+        ],
+        after_reapply: Some("APPROVED"),
+    },
+    Row {
+        number: "300000000",
+        after_apply: "MANUAL_REVIEW",
+        flags: [false; 3],
+        uploads: &[],
+        after_reapply: None,
+    },
+    Row {
+        number: "400000000",
+        after_apply: "APPROVED",
+        flags: [false; 3],
+        uploads: &[],
+        after_reapply: None,
+    },
+    Row {
+        number: "500000000",
+        after_apply: "REJECTED",
+        flags: [false; 3],
+        uploads: &[],
+        after_reapply: None,
+    },
+    Row {
+        number: "999999999",
+        after_apply: "MANUAL_REVIEW",
+        flags: [false; 3],
+        uploads: &[],
+        after_reapply: None,
+    },
+    Row {
+        number: "123456789",
+        after_apply: "MANUAL_REVIEW",
+        flags: [false; 3],
+        uploads: &[],
+        after_reapply: None,
+    },
 ];
 
 #[tokio::test]
@@ -109,7 +176,10 @@ async fn jiko_sandbox_walks_the_whole_prefix_table() {
         assert_eq!(status(&created), "CREATED");
         assert_eq!(created.email, email);
         assert_eq!(created.phone_number, "+14155550100");
-        assert_eq!(serde_json::to_value(&created.address).unwrap()["country"], "USA");
+        assert_eq!(
+            serde_json::to_value(&created.address).unwrap()["country"],
+            "USA"
+        );
         assert!(created.customer_id.is_none(), "customer_id while CREATED");
 
         let applied = client
@@ -126,7 +196,11 @@ async fn jiko_sandbox_walks_the_whole_prefix_table() {
             .collect();
         for upload in row.uploads {
             if *upload != "SELFIE" && *upload != "PASSPORT" {
-                assert!(pending.contains(&upload.to_string()), "{}: {pending:?}", row.number);
+                assert!(
+                    pending.contains(&upload.to_string()),
+                    "{}: {pending:?}",
+                    row.number
+                );
             }
         }
         assert_eq!(
@@ -216,63 +290,118 @@ async fn circle_onboarding_keeps_what_the_partner_saved() {
     let draft = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(draft["data"]["status"], "DRAFT");
     assert_eq!(draft["data"]["submitDate"], Value::Null);
-    let created_at = chrono::DateTime::parse_from_rfc3339(draft["data"]["createDate"].as_str().unwrap()).unwrap();
-    assert!(created_at > before, "createDate {created_at} is not the creation time");
+    let created_at =
+        chrono::DateTime::parse_from_rfc3339(draft["data"]["createDate"].as_str().unwrap())
+            .unwrap();
+    assert!(
+        created_at > before,
+        "createDate {created_at} is not the creation time"
+    );
 
     // Step 3: what is saved is what is read back, not the spec's example.
     let saved = json!({"legalName": "Saved State Trust", "websiteUrl": "https://saved.example"});
-    let section: onboarding::types::SectionData = serde_json::from_value(json!({"data": saved})).unwrap();
-    client.save_section(&app, "basicBusinessInfo", &section).await.unwrap();
-    let read = serde_json::to_value(client.get_section(&app, "basicBusinessInfo").await.unwrap().body).unwrap();
+    let section: onboarding::types::SectionData =
+        serde_json::from_value(json!({"data": saved})).unwrap();
+    client
+        .save_section(&app, "basicBusinessInfo", &section)
+        .await
+        .unwrap();
+    let read = serde_json::to_value(
+        client
+            .get_section(&app, "basicBusinessInfo")
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
     assert_eq!(read["data"], saved);
     assert_eq!(read["status"], "complete");
     let params = onboarding::types::ListSectionsParams {
         include_data: Some(true),
     };
-    let listed = serde_json::to_value(client.list_sections(&app, &params).await.unwrap().body).unwrap();
+    let listed =
+        serde_json::to_value(client.list_sections(&app, &params).await.unwrap().body).unwrap();
     assert_eq!(listed["data"][0]["data"], saved, "{listed}");
     let owners = json!({"owners": [{"name": "A. Owner"}]});
-    let section: onboarding::types::SectionData = serde_json::from_value(json!({"data": owners})).unwrap();
-    client.save_section(&app, "beneficial_owners", &section).await.unwrap();
+    let section: onboarding::types::SectionData =
+        serde_json::from_value(json!({"data": owners})).unwrap();
+    client
+        .save_section(&app, "beneficial_owners", &section)
+        .await
+        .unwrap();
     let all = serde_json::to_value(client.get_all_data(&app).await.unwrap().body).unwrap();
-    assert_eq!(all["data"], json!({"basicBusinessInfo": saved, "beneficial_owners": owners}));
+    assert_eq!(
+        all["data"],
+        json!({"basicBusinessInfo": saved, "beneficial_owners": owners})
+    );
 
     // Step 4: the uploaded document is listed as sent.
-    let upload: onboarding::types::UploadDocumentRequest = onboarding::types::UploadDocumentRequest {
-        datum_name: "passport_document".into(),
-        file_content: FilePart::new("passport.pdf", "application/pdf", b"%PDF-1.4".to_vec()),
-        file_name: "passport.pdf".into(),
-        document_type: Some(serde_json::from_value(json!("passport")).unwrap()),
-        issued_country: None,
-        ref_id: None,
-    };
-    let uploaded = client.upload_document(&app, None, &upload).await.unwrap().body;
+    let upload: onboarding::types::UploadDocumentRequest =
+        onboarding::types::UploadDocumentRequest {
+            datum_name: "passport_document".into(),
+            file_content: FilePart::new("passport.pdf", "application/pdf", b"%PDF-1.4".to_vec()),
+            file_name: "passport.pdf".into(),
+            document_type: Some(serde_json::from_value(json!("passport")).unwrap()),
+            issued_country: None,
+            ref_id: None,
+        };
+    let uploaded = client
+        .upload_document(&app, None, &upload)
+        .await
+        .unwrap()
+        .body;
     let docs = serde_json::to_value(client.list_documents(&app).await.unwrap().body).unwrap();
     assert_eq!(docs["data"].as_array().unwrap().len(), 1, "{docs}");
-    assert_eq!(docs["data"][0]["documentId"], json!(uploaded.document_id.to_string()));
+    assert_eq!(
+        docs["data"][0]["documentId"],
+        json!(uploaded.document_id.to_string())
+    );
     assert_eq!(docs["data"][0]["datumName"], "passport_document");
     assert_eq!(docs["data"][0]["fileName"], "passport.pdf");
     assert_eq!(docs["data"][0]["documentType"], "passport");
 
     // The partner's own applications are listed.
     let apps = serde_json::to_value(client.list_applications().await.unwrap().body).unwrap();
-    assert!(apps["data"].as_array().unwrap().iter().any(|a| a["applicationId"] == json!(app.to_string())), "{apps}");
+    assert!(
+        apps["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["applicationId"] == json!(app.to_string())),
+        "{apps}"
+    );
 
     // Steps 5 and 6: submitted with a real submitDate, then reviewed.
     let submission: onboarding::types::SubmitApplicationRequest = serde_json::from_value(json!({
         "endUserAgreesToTermsOfService": true, "endUserIpAddress": "203.0.113.7"
     }))
     .unwrap();
-    let submitted = serde_json::to_value(client.submit_application(&app, None, &submission).await.unwrap().body).unwrap();
+    let submitted = serde_json::to_value(
+        client
+            .submit_application(&app, None, &submission)
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
     assert_eq!(submitted["status"], "SUBMITTED");
     let reviewing = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(reviewing["data"]["status"], "IN_REVIEW");
-    let submit_date = chrono::DateTime::parse_from_rfc3339(reviewing["data"]["submitDate"].as_str().unwrap()).unwrap();
+    let submit_date =
+        chrono::DateTime::parse_from_rfc3339(reviewing["data"]["submitDate"].as_str().unwrap())
+            .unwrap();
     assert!(submit_date >= created_at);
     let decided = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(decided["data"]["status"], "APPROVED");
     // Section data survives the review.
-    let read = serde_json::to_value(client.get_section(&app, "basicBusinessInfo").await.unwrap().body).unwrap();
+    let read = serde_json::to_value(
+        client
+            .get_section(&app, "basicBusinessInfo")
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
     assert_eq!(read["data"], saved);
     server.shutdown().await.unwrap();
 }
@@ -287,11 +416,16 @@ async fn circle_rfi_magic_value_publishes_an_rfi_that_can_be_answered() {
         "businessDetails": {"natureOfBusiness": "trust", "institutionType": "trust"}
     }))
     .unwrap();
-    let created = orchestration.create_partner_client(None, &request).await.unwrap().body;
+    let created = orchestration
+        .create_partner_client(None, &request)
+        .await
+        .unwrap()
+        .body;
     let data = serde_json::to_value(created.data.unwrap()).unwrap();
     let app: uuid::Uuid = data["applicationId"].as_str().unwrap().parse().unwrap();
     for name in onboarding_sections() {
-        let section: onboarding::types::SectionData = serde_json::from_value(json!({"data": {"x": name}})).unwrap();
+        let section: onboarding::types::SectionData =
+            serde_json::from_value(json!({"data": {"x": name}})).unwrap();
         client.save_section(&app, name, &section).await.unwrap();
     }
     let upload = onboarding::types::UploadDocumentRequest {
@@ -307,20 +441,35 @@ async fn circle_rfi_magic_value_publishes_an_rfi_that_can_be_answered() {
         "endUserAgreesToTermsOfService": true, "endUserIpAddress": "203.0.113.7"
     }))
     .unwrap();
-    client.submit_application(&app, None, &submission).await.unwrap();
+    client
+        .submit_application(&app, None, &submission)
+        .await
+        .unwrap();
     client.get_application(&app).await.unwrap();
     let pending = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(pending["data"]["status"], "PENDING_CUSTOMER_INFORMATION");
     let bundles = serde_json::to_value(client.list_rfis(&app).await.unwrap().body).unwrap();
     let bundle = &bundles["data"]["bundles"][0];
-    assert_eq!(pending["data"]["pendingRfis"], json!([bundle["bundleId"]]), "{bundles}");
+    assert_eq!(
+        pending["data"]["pendingRfis"],
+        json!([bundle["bundleId"]]),
+        "{bundles}"
+    );
     assert_eq!(bundle["status"], "PUBLISHED");
-    let rfi: uuid::Uuid = bundle["rfis"][0]["rfiId"].as_str().unwrap().parse().unwrap();
-    let answer: onboarding::types::SectionData = serde_json::from_value(json!({"data": {"owners": []}})).unwrap();
+    let rfi: uuid::Uuid = bundle["rfis"][0]["rfiId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let answer: onboarding::types::SectionData =
+        serde_json::from_value(json!({"data": {"owners": []}})).unwrap();
     client.update_rfi_data(&app, &rfi, &answer).await.unwrap();
     let after = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(after["data"]["pendingRfis"], json!([]));
-    client.submit_application(&app, None, &submission).await.unwrap();
+    client
+        .submit_application(&app, None, &submission)
+        .await
+        .unwrap();
     client.get_application(&app).await.unwrap();
     let decided = serde_json::to_value(client.get_application(&app).await.unwrap().body).unwrap();
     assert_eq!(decided["data"]["status"], "APPROVED");

@@ -14,7 +14,10 @@ use xtask::mock::{Handler, MockOptions};
 
 fn handler(options: MockOptions) -> Handler {
     Handler::new(
-        vec![spec_api("customer_orchestration"), spec_api("circle_partner_onboarding")],
+        vec![
+            spec_api("customer_orchestration"),
+            spec_api("circle_partner_onboarding"),
+        ],
         MockOptions {
             stateful: true,
             ..options

@@ -296,9 +296,7 @@ impl Validator {
                 return;
             };
             match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
-                Some(variant) => {
-                    self.check(&variant.ty, value, direction, pointer, depth + 1, out)
-                }
+                Some(variant) => self.check(&variant.ty, value, direction, pointer, depth + 1, out),
                 None => {
                     let tags: Vec<&str> = u
                         .variants
@@ -491,10 +489,9 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
         Primitive::I32 | Primitive::I64 | Primitive::U64 => match as_integer(value) {
             // An integral number too large even for i128 is an integer out of range, not a
             // fraction: say so, as for any other out-of-range integer.
-            None if value.as_f64().is_some_and(|f| f.fract() == 0.0) => fail(format!(
-                "{value} is out of range for {}",
-                integer_name(p)
-            )),
+            None if value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                fail(format!("{value} is out of range for {}", integer_name(p)))
+            }
             None => fail(format!("expected an integer, found {}", kind(value))),
             Some(i) => {
                 let (lo, hi, name) = match p {
@@ -763,6 +760,9 @@ mod tests {
         );
         let big: Value = serde_json::from_str("1e300").unwrap();
         let found = v.validate(&i64t, &big, Direction::Request);
-        assert!(found[0].message.contains("out of range for int64"), "{found:?}");
+        assert!(
+            found[0].message.contains("out of range for int64"),
+            "{found:?}"
+        );
     }
 }

@@ -156,24 +156,25 @@ async fn serve_connection(
         activity: activity.clone(),
     });
     let in_service = activity.clone();
-    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-        let handler = handler.clone();
-        let activity = in_service.clone();
-        async move {
-            {
-                let mut a = lock(&activity);
-                a.in_flight += 1;
-                a.head_started = None;
+    let service =
+        hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let handler = handler.clone();
+            let activity = in_service.clone();
+            async move {
+                {
+                    let mut a = lock(&activity);
+                    a.in_flight += 1;
+                    a.head_started = None;
+                }
+                let response = handler.call(request.map(axum::body::Body::new)).await;
+                {
+                    let mut a = lock(&activity);
+                    a.in_flight -= 1;
+                    a.last = Instant::now();
+                }
+                Ok::<_, Infallible>(response)
             }
-            let response = handler.call(request.map(axum::body::Body::new)).await;
-            {
-                let mut a = lock(&activity);
-                a.in_flight -= 1;
-                a.last = Instant::now();
-            }
-            Ok::<_, Infallible>(response)
-        }
-    });
+        });
     let connection = http1::Builder::new()
         .keep_alive(true)
         .max_buf_size(MAX_HEAD_BYTES)

@@ -105,7 +105,14 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
 
     let query = query_pairs(parts.uri.query());
     let mut violations = Vec::new();
-    check_parameters(entry, op, &path_params, &query, &parts.headers, &mut violations);
+    check_parameters(
+        entry,
+        op,
+        &path_params,
+        &query,
+        &parts.headers,
+        &mut violations,
+    );
     let body = match check_body(entry, op, &parts.headers, &bytes, &mut violations).await {
         Ok(body) => body,
         Err(message) => {
@@ -209,7 +216,11 @@ fn check_credentials(
     }
     let tokens = &shared.options.tokens;
     let why = credentials(&entry.api, op, &parts.headers, parts.uri.query(), tokens).err()?;
-    let v = [RequestViolation::new("auth", Some("Authorization"), why.clone())];
+    let v = [RequestViolation::new(
+        "auth",
+        Some("Authorization"),
+        why.clone(),
+    )];
     Some(error_response(entry, op, op_entry, 401, &why, &v))
 }
 
@@ -249,7 +260,11 @@ fn check_signature(
             "the `{}` signature does not match the request",
             scheme.header
         );
-        let v = [RequestViolation::new("header", Some(&scheme.header), message.clone())];
+        let v = [RequestViolation::new(
+            "header",
+            Some(&scheme.header),
+            message.clone(),
+        )];
         return Some(error_response(entry, op, op_entry, 401, &message, &v));
     }
     None
@@ -320,7 +335,11 @@ fn credentials(
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                     .flat_map(|c| {
                         c.split(';')
-                            .filter_map(|p| p.trim().strip_prefix(&format!("{name}=")).map(str::to_owned))
+                            .filter_map(|p| {
+                                p.trim()
+                                    .strip_prefix(&format!("{name}="))
+                                    .map(str::to_owned)
+                            })
                             .collect::<Vec<_>>()
                     })
                     .next(),
@@ -412,7 +431,11 @@ fn check_parameters(
             .iter()
             .find_map(|v| integer_out_of_range(validator, &param.ty, v))
         {
-            out.push(RequestViolation::new(location, Some(&param.wire_name), message));
+            out.push(RequestViolation::new(
+                location,
+                Some(&param.wire_name),
+                message,
+            ));
             continue;
         }
         for v in validator.validate(&param.ty, &value, Direction::Request) {

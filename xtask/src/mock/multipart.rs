@@ -44,7 +44,9 @@ pub async fn parse(content_type: &str, body: Bytes) -> Result<Vec<Part>, String>
             break;
         };
         if parts.len() == MAX_PARTS {
-            return Err(format!("the multipart body has more than {MAX_PARTS} parts"));
+            return Err(format!(
+                "the multipart body has more than {MAX_PARTS} parts"
+            ));
         }
         let name = field.name().unwrap_or("").to_owned();
         let file_name = field.file_name().map(str::to_owned);

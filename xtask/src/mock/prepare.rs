@@ -2,13 +2,13 @@
 //! (the first valid documented example, else one synthesised), its headers and its examples, so
 //! a request costs a lookup rather than a synthesis.
 
+use super::router::Router;
 use super::sandbox;
 use super::{FaultKind, MockOptions};
-use crate::codegen::ir::{Api, Operation, Primitive, Response, ResponseBody, Status, TypeKind};
 use crate::codegen::ir::TypeRef;
+use crate::codegen::ir::{Api, Operation, Primitive, Response, ResponseBody, Status, TypeKind};
 use crate::synth::Synth;
 use crate::validate::{Direction, Validator};
-use super::router::Router;
 use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -93,9 +93,12 @@ impl Shared {
             entries.push(ApiEntry { api, synth, ops });
         }
         for fault in &options.faults {
-            let known = entries
-                .iter()
-                .any(|e| e.api.operations.iter().any(|op| names(op, &fault.operation)));
+            let known = entries.iter().any(|e| {
+                e.api
+                    .operations
+                    .iter()
+                    .any(|op| names(op, &fault.operation))
+            });
             if !known {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
@@ -117,7 +120,10 @@ impl Shared {
 
     /// How many records the sandbox holds.
     pub(super) fn records(&self) -> usize {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).records()
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .records()
     }
 }
 
@@ -282,4 +288,3 @@ pub(super) fn documents(op: &Operation, code: u16) -> bool {
         Status::Default => true,
     })
 }
-

@@ -4,8 +4,8 @@
 
 use super::FaultKind;
 use super::handler::{Incoming, RequestViolation};
-use super::prepare::{ApiEntry, Canned, HeaderSource, OpEntry, Shared, documents, find_canned};
 use super::prepare::status_code;
+use super::prepare::{ApiEntry, Canned, HeaderSource, OpEntry, Shared, documents, find_canned};
 use super::sandbox;
 use crate::codegen::ir::{Operation, ParamLocation, Status};
 use crate::validate::Direction;
@@ -206,7 +206,11 @@ fn replace_details(
         .map(|(k, _)| k.clone())
         .collect();
     let fallback = [RequestViolation::new("request", None, message.to_owned())];
-    let violations = if violations.is_empty() { &fallback[..] } else { violations };
+    let violations = if violations.is_empty() {
+        &fallback[..]
+    } else {
+        violations
+    };
     for key in keys {
         let template = map[&key]
             .as_array()
@@ -278,7 +282,9 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
     let path = incoming
         .path_params
         .iter()
-        .fold(op.path.clone(), |p, (n, v)| p.replace(&format!("{{{n}}}"), v));
+        .fold(op.path.clone(), |p, (n, v)| {
+            p.replace(&format!("{{{n}}}"), v)
+        });
     let fingerprint = sandbox::Fingerprint::new(op.method, path, incoming.body.as_ref());
     // The lock is held from the idempotency check to the stored answer, so two concurrent
     // requests with one key cannot both take effect.
@@ -298,7 +304,11 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
                 .into_iter()
                 .find(|c| op.responses.iter().any(|r| r.status == Status::Code(*c)))
                 .unwrap_or(422);
-            let v = [RequestViolation::new("header", Some(header_name), why.clone())];
+            let v = [RequestViolation::new(
+                "header",
+                Some(header_name),
+                why.clone(),
+            )];
             return error_response(incoming.entry, op, incoming.op_entry, code, &why, &v);
         }
     }

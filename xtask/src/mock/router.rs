@@ -190,7 +190,17 @@ mod tests {
 
     #[test]
     fn decoding_never_fails_on_hostile_escapes() {
-        for raw in ["%", "%%", "%e2%82", "%\u{e9}", "\u{e9}%", "%zz", "%c3%28", "a%2", "%F0%9F%98%80"] {
+        for raw in [
+            "%",
+            "%%",
+            "%e2%82",
+            "%\u{e9}",
+            "\u{e9}%",
+            "%zz",
+            "%c3%28",
+            "a%2",
+            "%F0%9F%98%80",
+        ] {
             let _ = decode(raw);
         }
         assert_eq!(decode("%e2%82%ac"), "\u{20ac}");

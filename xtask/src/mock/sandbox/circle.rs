@@ -199,7 +199,12 @@ pub fn apply(state: &mut Circle, call: &Call<'_>, shape: &str) -> Option<Outcome
         Rule::CreateClient => create_client(state, call),
         Rule::ListApplications => {
             // Newest first, as the operation documents.
-            let apps: Vec<Value> = state.applications.values().rev().map(|a| a.json()).collect();
+            let apps: Vec<Value> = state
+                .applications
+                .values()
+                .rev()
+                .map(|a| a.json())
+                .collect();
             Outcome::Body(json!({ "data": apps }))
         }
         _ => {
@@ -526,7 +531,9 @@ mod tests {
         assert_eq!(
             rule_for(
                 Method::Put,
-                &shape("/v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}")
+                &shape(
+                    "/v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}"
+                )
             ),
             Some(Rule::SaveSection)
         );

@@ -72,4 +72,3 @@ pub fn corrupt_enum(validator: &Validator, ty: &TypeRef, value: &mut Value) -> b
         _ => false,
     }
 }
-

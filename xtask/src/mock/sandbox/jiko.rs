@@ -315,10 +315,22 @@ mod tests {
 
     #[test]
     fn the_prefix_table_and_the_third_digit_rule() {
-        assert_eq!(first_decision("211000000"), ("DOCUMENTS_NEEDED", [true, false, false]));
-        assert_eq!(first_decision("220000000"), ("DOCUMENTS_NEEDED", [false, true, false]));
-        assert_eq!(first_decision("230000000"), ("DOCUMENTS_NEEDED", [false, false, true]));
-        assert_eq!(first_decision("240000000"), ("DOCUMENTS_NEEDED", [true, true, false]));
+        assert_eq!(
+            first_decision("211000000"),
+            ("DOCUMENTS_NEEDED", [true, false, false])
+        );
+        assert_eq!(
+            first_decision("220000000"),
+            ("DOCUMENTS_NEEDED", [false, true, false])
+        );
+        assert_eq!(
+            first_decision("230000000"),
+            ("DOCUMENTS_NEEDED", [false, false, true])
+        );
+        assert_eq!(
+            first_decision("240000000"),
+            ("DOCUMENTS_NEEDED", [true, true, false])
+        );
         assert_eq!(first_decision("290000000").0, "DOCUMENTS_NEEDED");
         assert_eq!(first_decision("300000000").0, "MANUAL_REVIEW");
         assert_eq!(first_decision("400000000").0, "APPROVED");

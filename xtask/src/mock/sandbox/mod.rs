@@ -23,9 +23,9 @@ pub mod jiko;
 pub mod partner;
 pub mod store;
 
+pub use circle::DEFAULT_SECTIONS;
 pub use faults::{corrupt_enum, drop_required};
 pub use partner::decimal;
-pub use circle::DEFAULT_SECTIONS;
 pub use store::Limits;
 
 use super::MockResponse;
@@ -135,7 +135,10 @@ impl State {
 
     /// How many records the stores hold in all.
     pub fn records(&self) -> usize {
-        self.idempotency.len() + self.circle.records() + self.jiko.records() + self.partner.records()
+        self.idempotency.len()
+            + self.circle.records()
+            + self.jiko.records()
+            + self.partner.records()
     }
 }
 
@@ -367,8 +370,12 @@ mod tests {
 
     #[test]
     fn deep_merge_keeps_what_the_patch_does_not_name() {
-        let mut body = json!({"data": {"id": "x", "status": "DRAFT", "sections": [{"n": 1, "extra": true}]}});
-        deep_merge(&mut body, &json!({"data": {"status": "CANCELLED", "sections": [{"n": 2}], "new": 1}}));
+        let mut body =
+            json!({"data": {"id": "x", "status": "DRAFT", "sections": [{"n": 1, "extra": true}]}});
+        deep_merge(
+            &mut body,
+            &json!({"data": {"status": "CANCELLED", "sections": [{"n": 2}], "new": 1}}),
+        );
         assert_eq!(
             body,
             json!({"data": {"id": "x", "status": "CANCELLED", "sections": [{"n": 2, "extra": true}], "new": 1}})

@@ -197,7 +197,6 @@ pub fn decimal(text: &str) -> Option<i128> {
     Some(if negative { -units } else { units })
 }
 
-
 fn err(code: u16, message: impl Into<String>) -> Option<Outcome> {
     Some(Outcome::Error(code, message.into()))
 }
@@ -218,7 +217,10 @@ mod tests {
     #[test]
     fn rules_key_on_method_and_path_shape() {
         assert_eq!(
-            rule_for(Method::Post, &super::super::shape("/onchain-preauth/{id}/settle")),
+            rule_for(
+                Method::Post,
+                &super::super::shape("/onchain-preauth/{id}/settle")
+            ),
             Some(Rule::Settle)
         );
         assert_eq!(rule_for(Method::Get, "/onchain-preauth"), None);

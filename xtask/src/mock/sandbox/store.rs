@@ -106,7 +106,10 @@ mod tests {
         assert_eq!(store.len(), 3);
         assert_eq!(store.get(&0), None);
         assert_eq!(store.get(&1), None);
-        assert_eq!(store.values().copied().collect::<Vec<_>>(), vec![20, 30, 40]);
+        assert_eq!(
+            store.values().copied().collect::<Vec<_>>(),
+            vec![20, 30, 40]
+        );
         // Rewriting a key makes it the newest, so it outlives older ones.
         store.insert(2, 21);
         store.insert(5, 50);
