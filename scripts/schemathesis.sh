@@ -66,16 +66,30 @@ for spec in "${specs[@]}"; do
   document=.cache/schemathesis/$name.json
   # schemathesis reads the document the mock serves: the vendor's file with its overlay applied.
   "$xtask" openapi --spec "$spec" --out "$document"
+  config=.cache/schemathesis/$name.toml
   # The mock's address is given with --url. Jiko's servers use a `{partner}` variable the spec
   # never declares, on which schemathesis 4.32 crashes while collecting warnings; drop them.
-  "$venv/bin/python" - "$document" <<'PY'
+  # Credentials go in a config per security scheme rather than a global --header, so the
+  # missing- and ignored-auth checks can leave them out and send wrong ones.
+  "$venv/bin/python" - "$document" "$config" "$token" <<'PY'
 import json, sys
-path = sys.argv[1]
+path, config, token = sys.argv[1:4]
 with open(path) as f:
     document = json.load(f)
 document.pop("servers", None)
 with open(path, "w") as f:
     json.dump(document, f)
+lines = []
+for name, scheme in document.get("components", {}).get("securitySchemes", {}).items():
+    kind, http = scheme.get("type"), scheme.get("scheme", "").lower()
+    if kind == "http" and http == "bearer":
+        lines += [f'[auth.openapi."{name}"]', f'bearer = "{token}"']
+    elif kind == "http" and http == "basic":
+        lines += [f'[auth.openapi."{name}"]', f'username = "{token}"', 'password = ""']
+    elif kind == "apiKey":
+        lines += [f'[auth.openapi."{name}"]', f'api_key = "{token}"']
+with open(config, "w") as f:
+    f.write("\n".join(lines) + "\n")
 PY
   "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" --stateful --token "$token" >/dev/null &
   mock_pid=$!
@@ -84,10 +98,9 @@ PY
     sleep 0.1
   done
   echo "==> schemathesis: $spec"
-  if ! "$venv/bin/st" run "$document" \
+  if ! "$venv/bin/st" --config-file "$config" run "$document" \
       --url "http://127.0.0.1:$port" \
       --checks "$checks" \
-      --header "Authorization: Bearer $token" \
       --max-examples "$max_examples" \
       --phases "$phases" \
       --request-timeout 5 \

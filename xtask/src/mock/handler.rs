@@ -295,8 +295,8 @@ fn check_answer(entry: &ApiEntry, op_entry: &OpEntry, response: MockResponse) ->
 }
 
 /// `Ok` when one of the operation's security schemes is satisfied. A credential must be present
-/// and, when `tokens` is not empty, be one of them (the bearer token, the whole basic
-/// credential, or the API key's value); `Err` says what is wrong.
+/// and, when `tokens` is not empty, be one of them (the bearer token, the API key's value, or a
+/// basic credential's `user:password` or user name); `Err` says what is wrong.
 fn credentials(
     api: &Api,
     op: &Operation,
@@ -350,7 +350,21 @@ fn credentials(
             continue;
         };
         presented = true;
-        if tokens.is_empty() || tokens.contains(&value) {
+        // A basic credential matches a token as its decoded `user:password` or its user name.
+        let decoded = matches!(scheme.kind, AuthKind::Basic)
+            .then(|| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(value.as_bytes())
+                    .ok()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
+            .flatten();
+        let user = decoded
+            .as_deref()
+            .map(|d| d.split(':').next().unwrap_or("").to_owned());
+        let candidates = [Some(value), decoded, user];
+        if tokens.is_empty() || candidates.iter().flatten().any(|c| tokens.contains(c)) {
             return Ok(());
         }
     }
