@@ -91,7 +91,9 @@ for name, scheme in document.get("components", {}).get("securitySchemes", {}).it
 with open(config, "w") as f:
     f.write("\n".join(lines) + "\n")
 PY
-  "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" --stateful --token "$token" >/dev/null &
+  # Jiko documents uploads of up to 50 MB, above the mock's default body limit.
+  "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" --stateful --token "$token" \
+    --body-limit 67108864 >/dev/null &
   mock_pid=$!
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break

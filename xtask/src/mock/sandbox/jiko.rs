@@ -25,8 +25,9 @@
 //! address: `ADDRESS_VERIFICATION`). An upload marks its document `PENDING_REVIEW` and clears a
 //! flag once everything it asks for is uploaded; with every flag clear the application is
 //! `PENDING`. Applying again then gives `MANUAL_REVIEW` when the number starts with `2*1` (the
-//! third digit is `1`) and `APPROVED` otherwise. `APPROVED` is the only status with a
-//! `customer_id`. Unknown application ids are 404.
+//! third digit is `1`) and `APPROVED` otherwise. Apply in any other status changes nothing and
+//! answers the application as it is. `APPROVED` is the only status with a `customer_id`.
+//! Unknown application ids are 404.
 
 use super::store::{Limits, Store};
 use super::{Call, Outcome, fresh_id, now, timestamp};
@@ -265,17 +266,9 @@ fn submit(app: &mut Application) -> Outcome {
             app.clear_flags();
         }
         "PENDING" => app.status = second_decision(&app.identification_number),
-        other => {
-            let why = match other {
-                "DOCUMENTS_NEEDED" => "upload the documents its flags ask for first",
-                "REJECTED" => "a rejected application cannot be revived",
-                _ => "it has already been decided or is under review",
-            };
-            return Outcome::Error(
-                409,
-                format!("The application is {other} and cannot be applied again: {why}."),
-            );
-        }
+        // Apply decides nothing in any other status: the application is answered as it is
+        // (a REJECTED one "cannot be revived", a DOCUMENTS_NEEDED one waits for its uploads).
+        _ => return Outcome::Body(app.json()),
     }
     if app.status == "APPROVED" {
         app.customer_id.get_or_insert_with(fresh_id);
