@@ -43,7 +43,7 @@ fn document(kind: &str) -> types::DocumentType {
 }
 
 fn status(app: &types::InternationalApplication) -> String {
-    serde_json::to_value(&app.status)
+    serde_json::to_value(app.status)
         .unwrap()
         .as_str()
         .unwrap()
