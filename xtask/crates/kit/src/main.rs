@@ -56,6 +56,22 @@ struct MockArgs {
     /// Verify request signatures with the shared secret in this environment variable.
     #[arg(long, value_name = "VAR")]
     signing_secret_env: Option<String>,
+    /// Accept only this bearer token, API key or basic user (repeatable); without it any value
+    /// is accepted.
+    #[arg(long = "token", value_name = "VALUE")]
+    tokens: Vec<String>,
+    /// Records kept per sandbox store (and idempotency records); the oldest is evicted first.
+    #[arg(long, value_name = "N", default_value_t = MockOptions::default().store_cap)]
+    store_cap: usize,
+    /// How long a sandbox or idempotency record lives, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = MockOptions::default().store_max_age.as_secs())]
+    store_max_age_secs: u64,
+    /// Time allowed to send a complete request head, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = MockOptions::default().head_timeout.as_secs())]
+    head_timeout_secs: u64,
+    /// Close keep-alive connections idle this long, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = MockOptions::default().idle_timeout.as_secs())]
+    idle_timeout_secs: u64,
 }
 
 #[derive(Args)]
@@ -173,6 +189,11 @@ fn mock(args: MockArgs) -> ExitCode {
         faults: Vec::new(),
         check_answers: false,
         signing_secret,
+        tokens: args.tokens,
+        store_cap: args.store_cap,
+        store_max_age: Duration::from_secs(args.store_max_age_secs),
+        head_timeout: Duration::from_secs(args.head_timeout_secs),
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs),
     };
     let summary: Vec<String> = apis
         .iter()

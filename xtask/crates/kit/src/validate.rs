@@ -265,84 +265,96 @@ impl Validator {
                     }
                 }
             }
-            TypeKind::Union(u) => {
-                if let Some(property) = &u.discriminator {
-                    let tag = value.get(property).and_then(Value::as_str);
-                    let Some(tag) = tag else {
-                        Self::push(
-                            out,
-                            pointer,
-                            format!(
-                                "discriminator property `{property}` of {} is missing or not a string",
-                                def.name
-                            ),
-                        );
-                        return;
-                    };
-                    match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
-                        Some(variant) => {
-                            self.check(&variant.ty, value, direction, pointer, depth + 1, out)
-                        }
-                        None => {
-                            let tags: Vec<&str> = u
-                                .variants
-                                .iter()
-                                .flat_map(|v| v.tags.iter().map(String::as_str))
-                                .collect();
-                            let len = pointer.len();
-                            pointer.push('/');
-                            pointer.push_str(&escape_token(property));
-                            Self::push(
-                                out,
-                                pointer,
-                                format!(
-                                    "`{tag}` selects no variant of {}: {}",
-                                    def.name,
-                                    abbreviate(&tags)
-                                ),
-                            );
-                            pointer.truncate(len);
-                        }
-                    }
-                    return;
-                }
-                // Untagged: the value must match at least one variant. When none matches, the
-                // closest one (fewest violations) explains why.
-                let mut best: Option<(String, Vec<Violation>)> = None;
-                for variant in &u.variants {
-                    let mut found = Vec::new();
-                    self.check(
-                        &variant.ty,
-                        value,
-                        direction,
-                        &mut pointer.clone(),
-                        depth + 1,
-                        &mut found,
-                    );
-                    if found.is_empty() {
-                        return;
-                    }
-                    if best.as_ref().is_none_or(|(_, b)| found.len() < b.len()) {
-                        best = Some((variant.name.clone(), found));
-                    }
-                }
-                let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+            TypeKind::Union(_) => self.check_union(def, value, direction, pointer, depth, out),
+        }
+    }
+
+    /// A tagged union by its discriminator; an untagged one by its closest variant.
+    fn check_union(
+        &self,
+        def: &TypeDef,
+        value: &Value,
+        direction: Direction,
+        pointer: &mut String,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        let TypeKind::Union(u) = &def.kind else {
+            return;
+        };
+        if let Some(property) = &u.discriminator {
+            let tag = value.get(property).and_then(Value::as_str);
+            let Some(tag) = tag else {
                 Self::push(
                     out,
                     pointer,
                     format!(
-                        "matches none of the variants of {} ({}){}",
-                        def.name,
-                        names.join(", "),
-                        best.as_ref()
-                            .map(|(n, _)| format!("; closest is {n}:"))
-                            .unwrap_or_default()
+                        "discriminator property `{property}` of {} is missing or not a string",
+                        def.name
                     ),
                 );
-                if let Some((_, found)) = best {
-                    out.extend(found);
+                return;
+            };
+            match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
+                Some(variant) => self.check(&variant.ty, value, direction, pointer, depth + 1, out),
+                None => {
+                    let tags: Vec<&str> = u
+                        .variants
+                        .iter()
+                        .flat_map(|v| v.tags.iter().map(String::as_str))
+                        .collect();
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(property));
+                    Self::push(
+                        out,
+                        pointer,
+                        format!(
+                            "`{tag}` selects no variant of {}: {}",
+                            def.name,
+                            abbreviate(&tags)
+                        ),
+                    );
+                    pointer.truncate(len);
                 }
             }
+            return;
+        }
+        // Untagged: the value must match at least one variant. When none matches, the
+        // closest one (fewest violations) explains why.
+        let mut best: Option<(String, Vec<Violation>)> = None;
+        for variant in &u.variants {
+            let mut found = Vec::new();
+            self.check(
+                &variant.ty,
+                value,
+                direction,
+                &mut pointer.clone(),
+                depth + 1,
+                &mut found,
+            );
+            if found.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|(_, b)| found.len() < b.len()) {
+                best = Some((variant.name.clone(), found));
+            }
+        }
+        let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+        Self::push(
+            out,
+            pointer,
+            format!(
+                "matches none of the variants of {} ({}){}",
+                def.name,
+                names.join(", "),
+                best.as_ref()
+                    .map(|(n, _)| format!("; closest is {n}:"))
+                    .unwrap_or_default()
+            ),
+        );
+        if let Some((_, found)) = best {
+            out.extend(found);
         }
     }
 
@@ -475,6 +487,11 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
             }
         }
         Primitive::I32 | Primitive::I64 | Primitive::U64 => match as_integer(value) {
+            // An integral number too large even for i128 is an integer out of range, not a
+            // fraction: say so, as for any other out-of-range integer.
+            None if value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                fail(format!("{value} is out of range for {}", integer_name(p)))
+            }
             None => fail(format!("expected an integer, found {}", kind(value))),
             Some(i) => {
                 let (lo, hi, name) = match p {
@@ -512,6 +529,48 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
             Some(s) => fail(format!("`{s}` is not a full-date YYYY-MM-DD (format date)")),
             None => fail(format!("expected a date string, found {}", kind(value))),
         },
+    }
+}
+
+fn integer_name(p: Primitive) -> &'static str {
+    match p {
+        Primitive::I32 => "int32",
+        Primitive::I64 => "int64",
+        _ => "uint64",
+    }
+}
+
+/// For parameter text that is an integer literal (`-?[0-9]+`) but beyond what the parameter's
+/// integer type holds, the message that says so; `None` for anything else. Text is checked as
+/// text because no JSON number holds such a value exactly.
+pub fn integer_out_of_range(validator: &Validator, ty: &TypeRef, text: &str) -> Option<String> {
+    let p = match ty {
+        TypeRef::Primitive(p) => *p,
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+            return integer_out_of_range(validator, inner, text);
+        }
+        TypeRef::Named(name) => match validator.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(n)) => n.inner,
+            Some(TypeKind::Alias(inner)) => return integer_out_of_range(validator, inner, text),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !matches!(p, Primitive::I32 | Primitive::I64 | Primitive::U64) {
+        return None;
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (lo, hi) = match p {
+        Primitive::I32 => (i32::MIN as i128, i32::MAX as i128),
+        Primitive::I64 => (i64::MIN as i128, i64::MAX as i128),
+        _ => (0, u64::MAX as i128),
+    };
+    match text.parse::<i128>() {
+        Ok(i) if (lo..=hi).contains(&i) => None,
+        _ => Some(format!("{text} is out of range for {}", integer_name(p))),
     }
 }
 
@@ -683,5 +742,28 @@ mod tests {
         assert_eq!(parameter_value(&v, &int, "42"), json!(42));
         assert_eq!(parameter_value(&v, &int, "x"), json!("x"));
         assert!(!v.is_valid(&int, &parameter_value(&v, &int, "x"), Direction::Request));
+    }
+
+    #[test]
+    fn integers_beyond_their_type_say_out_of_range() {
+        let api = api();
+        let v = Validator::new(&api);
+        let i64t = TypeRef::Primitive(Primitive::I64);
+        assert_eq!(
+            integer_out_of_range(&v, &i64t, "99999999999999999999").as_deref(),
+            Some("99999999999999999999 is out of range for int64")
+        );
+        assert_eq!(integer_out_of_range(&v, &i64t, "42"), None);
+        assert_eq!(integer_out_of_range(&v, &i64t, "4x"), None);
+        assert_eq!(
+            integer_out_of_range(&v, &TypeRef::Primitive(Primitive::I32), "-2147483649").as_deref(),
+            Some("-2147483649 is out of range for int32")
+        );
+        let big: Value = serde_json::from_str("1e300").unwrap();
+        let found = v.validate(&i64t, &big, Direction::Request);
+        assert!(
+            found[0].message.contains("out of range for int64"),
+            "{found:?}"
+        );
     }
 }

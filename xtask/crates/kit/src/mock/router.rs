@@ -60,23 +60,13 @@ fn parse_template(path: &str) -> Vec<Segment> {
         .collect()
 }
 
-/// Percent-decodes one path segment; invalid escapes are kept as written.
+/// Percent-decodes one path segment with the `percent-encoding` crate, which works on bytes:
+/// invalid escapes are kept as written and bytes that are not UTF-8 become U+FFFD, so no input
+/// can make decoding fail.
 fn decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&segment[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 impl Router {
@@ -89,11 +79,14 @@ impl Router {
         });
     }
 
-    /// Matches `method` and `path` (without the query string).
+    /// Matches `method` and `path` (without the query string). The path templates that match
+    /// with the most literal segments decide: `/a/static` wins over `/a/{id}` even when only
+    /// `/a/{id}` has the method asked for, which is then 405, because the request names the
+    /// literal resource.
     pub fn find(&self, method: &str, path: &str) -> Found {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        // The best match has the most literal segments, so `/a/static` wins over `/a/{id}`.
         let mut best: Option<Candidate<'_>> = None;
+        let mut most = None;
         let mut allowed = Vec::new();
         for route in &self.routes {
             let Some(params) = matches(&route.segments, &parts) else {
@@ -104,8 +97,15 @@ impl Router {
                 .iter()
                 .filter(|s| matches!(s, Segment::Literal(_)))
                 .count();
+            if most.is_none_or(|m| literals > m) {
+                most = Some(literals);
+                allowed.clear();
+                best = None;
+            } else if most != Some(literals) {
+                continue;
+            }
             if route.method.as_str().eq_ignore_ascii_case(method) {
-                if best.as_ref().is_none_or(|(l, ..)| literals > *l) {
+                if best.is_none() {
                     best = Some((literals, route, params));
                 }
             } else if !allowed.contains(&route.method) {
@@ -175,5 +175,36 @@ mod tests {
             Found::MethodNotAllowed(vec![Method::Post])
         );
         assert_eq!(router.find("GET", "/b"), Found::NotFound);
+        // A literal path with another method is 405, not the parameter route.
+        router.add((0, 3), Method::Post, "/c/plaid");
+        router.add((0, 4), Method::Get, "/c/{id}");
+        assert_eq!(
+            router.find("GET", "/c/plaid"),
+            Found::MethodNotAllowed(vec![Method::Post])
+        );
+        assert_eq!(
+            router.find("GET", "/c/x"),
+            Found::Operation((0, 4), vec![("id".into(), "x".into())])
+        );
+    }
+
+    #[test]
+    fn decoding_never_fails_on_hostile_escapes() {
+        for raw in [
+            "%",
+            "%%",
+            "%e2%82",
+            "%\u{e9}",
+            "\u{e9}%",
+            "%zz",
+            "%c3%28",
+            "a%2",
+            "%F0%9F%98%80",
+        ] {
+            let _ = decode(raw);
+        }
+        assert_eq!(decode("%e2%82%ac"), "\u{20ac}");
+        assert_eq!(decode("%c3%28"), "\u{fffd}(");
+        assert_eq!(decode("%zz"), "%zz");
     }
 }
