@@ -11,6 +11,7 @@ pub mod contract;
 pub mod corpus;
 pub mod diagnostics;
 pub mod mock;
+pub mod proxy;
 pub mod signature;
 pub mod spec;
 pub mod synth;

@@ -82,7 +82,7 @@ pub fn order(ops: &[Operation]) -> Vec<&Operation> {
 }
 
 /// The message a refusal's body carries (`message`, `detail`, `error`, `title`, looked for at
-/// the top and one level down), shortened to one line.
+/// the top, one level down, and in the first item of a list), shortened to one line.
 pub fn message_of(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let pick = |v: &Value| {
@@ -90,13 +90,13 @@ pub fn message_of(body: &[u8]) -> Option<String> {
             .iter()
             .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_owned))
     };
-    let text = pick(&value).or_else(|| {
-        value
-            .as_object()?
-            .values()
-            .filter(|v| v.is_object())
-            .find_map(pick)
-    })?;
+    // One level down covers `{"error": {"message": …}}` and `{"errors": [{"message": …}]}`.
+    let nested = |v: &Value| match v {
+        Value::Object(_) => pick(v),
+        Value::Array(items) => items.first().and_then(pick),
+        _ => None,
+    };
+    let text = pick(&value).or_else(|| value.as_object()?.values().find_map(nested))?;
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(excerpt(&line, 160))
 }
