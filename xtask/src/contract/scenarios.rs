@@ -82,15 +82,28 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-/// The id of a created resource: `id` at the top, else under one wrapping object (`data`).
-fn created_id(body: &Value) -> Option<String> {
-    if let Some(id) = body.get("id").and_then(scalar) {
-        return Some(id);
-    }
-    body.as_object()?
-        .values()
-        .filter(|v| v.is_object())
-        .find_map(|v| v.get("id").and_then(scalar))
+/// The id of a created resource: a property named like the parameter its read takes
+/// (`accountId` for `{accountId}`), else `id`; at the top, else under one wrapping object
+/// (`data`).
+fn created_id(body: &Value, param: Option<&str>) -> Option<String> {
+    let wanted = param.map(normalise);
+    let pick = |v: &Value| -> Option<String> {
+        let map = v.as_object()?;
+        wanted
+            .as_ref()
+            .and_then(|w| {
+                map.iter()
+                    .find(|(k, _)| normalise(k) == *w)
+                    .and_then(|(_, v)| scalar(v))
+            })
+            .or_else(|| map.get("id").and_then(scalar))
+    };
+    pick(body).or_else(|| {
+        body.as_object()?
+            .values()
+            .filter(|v| v.is_object())
+            .find_map(pick)
+    })
 }
 
 impl Scenario {
@@ -185,7 +198,9 @@ pub(crate) async fn after_success(run: &mut Run<'_>, op: &Operation, case: &Case
     }
     match op.method {
         Method::Post => {
-            if let Some(id) = body.as_ref().and_then(created_id) {
+            let read = item_read(&run.api.operations, &op.path);
+            let param = read.as_ref().map(|(_, p)| p.as_str());
+            if let Some(id) = body.as_ref().and_then(|b| created_id(b, param)) {
                 run.scenario
                     .created
                     .insert(shape(&op.path), (id.clone(), name.clone()));
