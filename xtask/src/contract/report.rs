@@ -98,12 +98,18 @@ pub(crate) fn coverage(
                 .filter(|c| c.operation == name && c.failed())
                 .map(|c| format!("{} [{}]", c.name, c.case))
                 .collect();
+            let reasons = tally.map(|t| t.reasons.join("; ")).unwrap_or_default();
             let (outcome, reason) = if !failing.is_empty() {
-                (Outcome::Failed, format!("failing: {}", failing.join(", ")))
+                // The refusals are named too: an undocumented 401 fails the status check, and
+                // the fix is still to pass a credential.
+                let mut reason = format!("failing: {}", failing.join(", "));
+                if !reasons.is_empty() {
+                    reason = format!("{reason}; answered {reasons}");
+                }
+                (Outcome::Failed, reason)
             } else if tally.is_some_and(|t| t.reached) {
                 (Outcome::Reached, String::new())
             } else {
-                let reasons = tally.map(|t| t.reasons.join("; ")).unwrap_or_default();
                 let reason = if reasons.is_empty() {
                     "no conforming request got an answer".to_owned()
                 } else {
