@@ -52,11 +52,17 @@ fn failing(report: &Report) -> Vec<(String, String, Vec<String>)> {
 #[tokio::test]
 async fn a_wrong_content_type_is_named_once_for_its_operation() {
     let api = spec_api("circle_accounts");
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), |seen, a| {
-        if seen.method == "GET" && seen.path == "/v1/accounts" {
-            a.headers.insert("content-type", "text/plain".parse().unwrap());
-        }
-    })
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |seen, a| {
+            if seen.method == "GET" && seen.path == "/v1/accounts" {
+                a.headers
+                    .insert("content-type", "text/plain".parse().unwrap());
+            }
+        },
+    )
     .await;
     assert_eq!(
         failing(&report),
@@ -75,41 +81,67 @@ async fn a_wrong_content_type_is_named_once_for_its_operation() {
 #[tokio::test]
 async fn a_malformed_header_fails_and_an_absent_optional_one_is_never_claimed() {
     let api = spec_api("customer_orchestration");
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), |_, a| {
-        a.headers.insert("x-request-id", "not-a-uuid".parse().unwrap());
-    })
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |_, a| {
+            a.headers
+                .insert("x-request-id", "not-a-uuid".parse().unwrap());
+        },
+    )
     .await;
     let failures = failing(&report);
     assert!(!failures.is_empty(), "{}", report.render());
     for (operation, check, problems) in &failures {
-        assert_eq!((operation.as_str(), check.as_str()), ("createPartnerClient", "headers"));
+        assert_eq!(
+            (operation.as_str(), check.as_str()),
+            ("createPartnerClient", "headers")
+        );
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("header `X-Request-Id`: "), "{problems:?}");
+        assert!(
+            problems[0].starts_with("header `X-Request-Id`: "),
+            "{problems:?}"
+        );
     }
 
     // The same answers without the header: the optional header's absence passes, and the
     // report says it was absent rather than listing it as if it had been checked.
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), |_, a| {
-        a.headers.remove("x-request-id");
-    })
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |_, a| {
+            a.headers.remove("x-request-id");
+        },
+    )
     .await;
     let text = report.render();
     assert_eq!(report.failed(), 0, "{text}");
     let headers: Vec<&str> = text.lines().filter(|l| l.contains("] headers: ")).collect();
     assert!(!headers.is_empty(), "{text}");
     for line in headers {
-        assert!(line.ends_with("headers: documented: X-Request-Id absent (optional)"), "{line}");
+        assert!(
+            line.ends_with("headers: documented: X-Request-Id absent (optional)"),
+            "{line}"
+        );
     }
 }
 
 /// A subscriptions server that answers 404 for ids it never issued and, when `frees`, for ids
 /// it deleted; without `frees` a deleted subscription stays readable.
 fn subscriptions(frees: bool) -> impl Fn(&Seen, &mut Answer) + Send + Sync + 'static {
-    let state = Arc::new(Mutex::new((HashSet::<String>::new(), HashSet::<String>::new())));
+    let state = Arc::new(Mutex::new((
+        HashSet::<String>::new(),
+        HashSet::<String>::new(),
+    )));
     move |seen, answer| {
         let mut state = state.lock().unwrap();
         let (issued, deleted) = &mut *state;
-        let id = seen.path.strip_prefix("/api/v1/subscriptions/").map(str::to_owned);
+        let id = seen
+            .path
+            .strip_prefix("/api/v1/subscriptions/")
+            .map(str::to_owned);
         let ok = (200..300).contains(&answer.status);
         match (seen.method.as_str(), id) {
             ("POST", None) if ok && seen.path == "/api/v1/subscriptions" => {
@@ -133,7 +165,13 @@ fn subscriptions(frees: bool) -> impl Fn(&Seen, &mut Answer) + Send + Sync + 'st
 #[tokio::test]
 async fn a_resource_still_readable_after_its_delete_is_a_use_after_free() {
     let api = spec_api("jiko_partner_api");
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), subscriptions(false)).await;
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        subscriptions(false),
+    )
+    .await;
     assert_eq!(
         failing(&report),
         vec![(
@@ -145,7 +183,13 @@ async fn a_resource_still_readable_after_its_delete_is_a_use_after_free() {
         report.render()
     );
 
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), subscriptions(true)).await;
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        subscriptions(true),
+    )
+    .await;
     assert_eq!(report.failed(), 0, "{}", report.render());
     let check = report
         .checks
@@ -153,7 +197,10 @@ async fn a_resource_still_readable_after_its_delete_is_a_use_after_free() {
         .find(|c| c.name == "use-after-free")
         .expect("the delete is followed by a read");
     assert!(check.passed(), "{check:?}");
-    assert_eq!(check.detail, "Subscriptions_getWebhookSubscription of the deleted resource answered 404");
+    assert_eq!(
+        check.detail,
+        "Subscriptions_getWebhookSubscription of the deleted resource answered 404"
+    );
     // The read before the delete used the id the create answered, so it was reached.
     let read = report
         .coverage
@@ -166,17 +213,25 @@ async fn a_resource_still_readable_after_its_delete_is_a_use_after_free() {
 #[tokio::test]
 async fn a_created_resource_that_cannot_be_read_fails_availability() {
     let api = spec_api("circle_accounts");
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), |seen, a| {
-        if seen.method == "GET" && seen.path.starts_with("/v1/accounts/") {
-            a.status = 404;
-            a.body = br#"{"code":404,"message":"Account not found."}"#.to_vec();
-        }
-    })
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |seen, a| {
+            if seen.method == "GET" && seen.path.starts_with("/v1/accounts/") {
+                a.status = 404;
+                a.body = br#"{"code":404,"message":"Account not found."}"#.to_vec();
+            }
+        },
+    )
     .await;
     let failures = failing(&report);
     assert_eq!(failures.len(), 1, "{}", report.render());
     let (operation, check, problems) = &failures[0];
-    assert_eq!((operation.as_str(), check.as_str()), ("getAccount", "availability"));
+    assert_eq!(
+        (operation.as_str(), check.as_str()),
+        ("getAccount", "availability")
+    );
     assert!(
         problems[0].starts_with("createAccount answered a 2xx with id `")
             && problems[0].ends_with("`, but getAccount of it answered 404"),
@@ -184,8 +239,18 @@ async fn a_created_resource_that_cannot_be_read_fails_availability() {
     );
 
     // Unbroken, the read right after the create passes.
-    let report = run_through(&api, MockOptions::default(), RunOptions::default(), |_, _| {}).await;
-    let availability: Vec<_> = report.checks.iter().filter(|c| c.name == "availability").collect();
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |_, _| {},
+    )
+    .await;
+    let availability: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.name == "availability")
+        .collect();
     assert_eq!(availability.len(), 1, "{}", report.render());
     assert!(availability[0].passed(), "{:?}", availability[0]);
 }
@@ -198,17 +263,25 @@ async fn a_server_that_accepts_bodies_breaking_the_schema_fails_the_negative_cas
         ..RunOptions::default()
     };
     let report = run_through(&api, MockOptions::default(), negative(), |_, _| {}).await;
-    let cases: Vec<_> = report.checks.iter().filter(|c| c.name == "negative").collect();
+    let cases: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.name == "negative")
+        .collect();
     let labels: Vec<&str> = cases.iter().map(|c| c.case.as_str()).collect();
     assert!(
-        labels.iter().any(|l| l.starts_with("negative: missing required /"))
+        labels
+            .iter()
+            .any(|l| l.starts_with("negative: missing required /"))
             && labels.iter().any(|l| l.starts_with("negative: wrong type")),
         "{labels:?}"
     );
     assert!(cases.iter().all(|c| c.passed()), "{}", report.render());
 
     // A lenient server: every refusal is replaced by the last success of the same route.
-    let last = Arc::new(Mutex::new(std::collections::HashMap::<String, Answer>::new()));
+    let last = Arc::new(Mutex::new(
+        std::collections::HashMap::<String, Answer>::new(),
+    ));
     let report = run_through(&api, MockOptions::default(), negative(), move |seen, a| {
         let key = format!("{} {}", seen.method, seen.path);
         let mut last = last.lock().unwrap();

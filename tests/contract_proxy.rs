@@ -20,7 +20,10 @@ async fn faulty_mock() -> MockServer {
         kind,
     };
     mock::serve(
-        vec![spec_api("circle_accounts"), spec_api("customer_orchestration")],
+        vec![
+            spec_api("circle_accounts"),
+            spec_api("customer_orchestration"),
+        ],
         MockOptions {
             faults: vec![
                 fault("createAccount", FaultKind::UndocumentedStatus),
@@ -62,8 +65,16 @@ fn outcome<T, E: specgen_apis::runtime::ApiErrorStatus + std::fmt::Debug>(
 async fn calls(client: &Client) -> Vec<(Option<u16>, Vec<u8>)> {
     vec![
         outcome(client.create_account(&request()).await),
-        outcome(client.get_account("b2c3d4e5-0000-4000-8000-000000000001").await),
-        outcome(client.list_accounts(&types::ListAccountsParams::default()).await),
+        outcome(
+            client
+                .get_account("b2c3d4e5-0000-4000-8000-000000000001")
+                .await,
+        ),
+        outcome(
+            client
+                .list_accounts(&types::ListAccountsParams::default())
+                .await,
+        ),
     ]
 }
 
@@ -72,7 +83,10 @@ async fn the_proxy_reports_each_fault_once_while_the_client_gets_its_answers() {
     let upstream = faulty_mock().await;
     let dir = specgen_tests::scratch_dir("contract-proxy");
     let proxy = proxy::serve(
-        vec![spec_api("circle_accounts"), spec_api("customer_orchestration")],
+        vec![
+            spec_api("circle_accounts"),
+            spec_api("customer_orchestration"),
+        ],
         &upstream.base_url(),
         loopback(),
         ProxyOptions {
@@ -140,7 +154,10 @@ async fn the_proxy_reports_each_fault_once_while_the_client_gets_its_answers() {
         failures("createAccount", "status"),
         vec!["status 418 is not documented (documented: 201, 400, 401, 409)"]
     );
-    for (op, needle) in [("getAccount", ": required property `"), ("listAccounts", ": `NOT_A_DOCUMENTED_VALUE` is not one of")] {
+    for (op, needle) in [
+        ("getAccount", ": required property `"),
+        ("listAccounts", ": `NOT_A_DOCUMENTED_VALUE` is not one of"),
+    ] {
         let f = failures(op, "body");
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].starts_with('/') && f[0].contains(needle), "{f:?}");
@@ -154,7 +171,10 @@ async fn the_proxy_reports_each_fault_once_while_the_client_gets_its_answers() {
         ]
     );
     // Every conforming request is recorded too, once per operation and check.
-    assert!(report.checks.iter().any(|c| c.operation == "createAccount" && c.name == "request" && c.passed() && c.occurrences == 2));
+    assert!(report.checks.iter().any(|c| c.operation == "createAccount"
+        && c.name == "request"
+        && c.passed()
+        && c.occurrences == 2));
 
     // The credential is shown by its variable, never its value, in every form of the report.
     let json = std::fs::read_to_string(dir.join("proxy.json")).unwrap();
@@ -162,7 +182,10 @@ async fn the_proxy_reports_each_fault_once_while_the_client_gets_its_answers() {
     for form in [&text, &json, &junit] {
         assert!(!form.contains("s3cret"), "{form}");
     }
-    assert!(text.contains(r#"-H "authorization: Bearer $SANDBOX_TOKEN""#), "{text}");
+    assert!(
+        text.contains(r#"-H "authorization: Bearer $SANDBOX_TOKEN""#),
+        "{text}"
+    );
     assert!(junit.contains("failures=\"5\""), "{junit}");
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed["summary"]["failed"], 5);
@@ -182,9 +205,17 @@ async fn signatures_and_credentials_pass_through_untouched() {
     )
     .await
     .unwrap();
-    let proxy = proxy::serve(vec![api.clone()], &upstream.base_url(), loopback(), ProxyOptions { log: false, ..ProxyOptions::default() })
-        .await
-        .unwrap();
+    let proxy = proxy::serve(
+        vec![api.clone()],
+        &upstream.base_url(),
+        loopback(),
+        ProxyOptions {
+            log: false,
+            ..ProxyOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     // The generated client signs; the mock checks the signature against what arrives.
     use specgen_apis::jiko_partner_api::Client as Jiko;
     let list = |secret: &'static [u8]| {
@@ -192,7 +223,10 @@ async fn signatures_and_credentials_pass_through_untouched() {
             .with_bearer_token("t")
             .with_signing_secret(secret);
         async move {
-            match client.events_list_event_types(Some(uuid::Uuid::new_v4())).await {
+            match client
+                .events_list_event_types(Some(uuid::Uuid::new_v4()))
+                .await
+            {
                 Ok(r) => r.status,
                 Err(e) => e.status().unwrap_or(0),
             }
@@ -205,7 +239,10 @@ async fn signatures_and_credentials_pass_through_untouched() {
     // The forged request's 401 is not documented by Jiko's spec, and the proxy says so.
     let failing: Vec<_> = report.checks.iter().filter(|c| c.failed()).collect();
     assert_eq!(failing.len(), 1, "{}", report.render());
-    assert_eq!(failing[0].failures[0], "status 401 is not documented (documented: 200, 422)");
+    assert_eq!(
+        failing[0].failures[0],
+        "status 401 is not documented (documented: 200, 422)"
+    );
 }
 
 /// An upstream that is not there: the client gets a 502 naming it, and the report a failing
@@ -215,9 +252,17 @@ async fn an_unreachable_upstream_is_a_502_and_a_transport_failure() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let proxy = proxy::serve(vec![spec_api("circle_accounts")], &dead, loopback(), ProxyOptions { log: false, ..ProxyOptions::default() })
-        .await
-        .unwrap();
+    let proxy = proxy::serve(
+        vec![spec_api("circle_accounts")],
+        &dead,
+        loopback(),
+        ProxyOptions {
+            log: false,
+            ..ProxyOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     let client = Client::new(proxy.base_url()).with_bearer_token("t");
     for _ in 0..2 {
         let (status, body) = outcome(client.get_account("x").await);
@@ -225,9 +270,26 @@ async fn an_unreachable_upstream_is_a_502_and_a_transport_failure() {
         assert!(String::from_utf8_lossy(&body).contains("the upstream did not answer"));
     }
     let report = proxy.shutdown().await.unwrap();
-    let transport: Vec<_> = report.checks.iter().filter(|c| c.name == "transport").collect();
+    let transport: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.name == "transport")
+        .collect();
     assert_eq!(transport.len(), 1, "{}", report.render());
     assert_eq!(transport[0].occurrences, 2);
-    assert!(proxy::serve(vec![], "ftp://example", loopback(), ProxyOptions::default()).await.is_err());
-    assert!(proxy::serve(vec![], "http://127.0.0.1:1", "0.0.0.0:0".parse().unwrap(), ProxyOptions::default()).await.is_err());
+    assert!(
+        proxy::serve(vec![], "ftp://example", loopback(), ProxyOptions::default())
+            .await
+            .is_err()
+    );
+    assert!(
+        proxy::serve(
+            vec![],
+            "http://127.0.0.1:1",
+            "0.0.0.0:0".parse().unwrap(),
+            ProxyOptions::default()
+        )
+        .await
+        .is_err()
+    );
 }

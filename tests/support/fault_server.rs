@@ -98,7 +98,11 @@ async fn handle(State(front): State<Arc<Front>>, request: Request) -> Response {
     let url = format!(
         "{}{}",
         front.upstream,
-        parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
     );
     let mut request = front.http.request(parts.method.clone(), &url).body(body);
     for (k, v) in parts.headers.iter() {

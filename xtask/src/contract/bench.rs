@@ -33,7 +33,10 @@ pub struct BenchRow {
     pub max_examples: usize,
     /// Wall time of schemathesis, and its exit status; `None` when it did not run.
     pub schemathesis: Option<(Duration, Option<i32>)>,
-    /// The last line schemathesis printed (its own summary), or why it did not run.
+    /// The test cases schemathesis generated (its `Test cases: N generated` line).
+    pub schemathesis_cases: Option<usize>,
+    /// What schemathesis reported: its failure kinds with counts (`ST401 API accepts invalid
+    /// authentication: 3`), else its last line, or why it did not run.
     pub schemathesis_summary: String,
 }
 
@@ -63,11 +66,13 @@ pub async fn compare(
         server.shutdown().await?;
         let operations = api.operations.len();
         let max_examples = report.exchanges.len().div_ceil(operations.max(1)).max(1);
-        let (schemathesis, summary) = match schemathesis {
-            None => (None, "not run (no schemathesis given)".to_owned()),
+        let (schemathesis, cases, summary) = match schemathesis {
+            None => (None, None, "not run (no schemathesis given)".to_owned()),
             Some(st) => {
-                let (elapsed, code, summary) = run_schemathesis(api, st, scratch, max_examples).await?;
-                (Some((elapsed, code)), summary)
+                let (elapsed, code, stdout) =
+                    run_schemathesis(api, st, scratch, max_examples).await?;
+                let (cases, summary) = summarise(&stdout);
+                (Some((elapsed, code)), cases, summary)
             }
         };
         rows.push(BenchRow {
@@ -83,6 +88,7 @@ pub async fn compare(
             runner,
             max_examples,
             schemathesis,
+            schemathesis_cases: cases,
             schemathesis_summary: summary,
         });
     }
@@ -96,6 +102,8 @@ fn stateful() -> MockOptions {
     }
 }
 
+/// Runs schemathesis on `api` against a fresh stateful mock; its wall time, exit code and
+/// output (also saved as `MODULE.schemathesis.txt` in `scratch`).
 async fn run_schemathesis(
     api: &Api,
     st: &Path,
@@ -124,21 +132,48 @@ async fn run_schemathesis(
         .map_err(std::io::Error::other)??;
     let elapsed = started.elapsed();
     server.shutdown().await?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let summary = stdout
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.chars().all(|c| c == '=' || c == '_'))
-        .unwrap_or("")
-        .to_owned();
-    Ok((elapsed, output.status.code(), summary))
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    std::fs::write(
+        scratch.join(format!("{}.schemathesis.txt", api.module)),
+        &stdout,
+    )?;
+    Ok((elapsed, output.status.code(), stdout))
+}
+
+/// The case count and the failure kinds from schemathesis' summary.
+fn summarise(stdout: &str) -> (Option<usize>, String) {
+    let lines: Vec<&str> = stdout.lines().map(str::trim).collect();
+    let cases = lines
+        .iter()
+        .position(|l| *l == "Test cases:")
+        .and_then(|i| lines.get(i + 1))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok());
+    let kinds: Vec<&str> = match lines.iter().position(|l| *l == "Failures:") {
+        Some(start) => lines[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with('❌'))
+            .map(|l| l.trim_start_matches('❌').trim())
+            .collect(),
+        None => Vec::new(),
+    };
+    let summary = if kinds.is_empty() {
+        lines
+            .iter()
+            .rev()
+            .find(|l| !l.is_empty())
+            .map(|l| l.trim_matches(|c| c == '=' || c == ' ').to_owned())
+            .unwrap_or_default()
+    } else {
+        kinds.join("; ")
+    };
+    (cases, summary)
 }
 
 /// The rows as a Markdown table for BENCHMARKS.md.
 pub fn markdown(rows: &[BenchRow]) -> String {
     let mut out = String::from(
-        "| spec | operations | runner requests | runner checks (failed) | reached / rejected / failed | runner | schemathesis `-n` | schemathesis | schemathesis says |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| spec | operations | runner requests | runner checks (failed) | reached / rejected / failed | runner | schemathesis `-n` | schemathesis cases | schemathesis | schemathesis found |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let st = match r.schemathesis {
@@ -150,7 +185,7 @@ pub fn markdown(rows: &[BenchRow]) -> String {
             None => "-".into(),
         };
         out.push_str(&format!(
-            "| {} | {} | {} | {} ({}) | {} / {} / {} | {:.3} s | {} | {} | {} |\n",
+            "| {} | {} | {} | {} ({}) | {} / {} / {} | {:.3} s | {} | {} | {} | {} |\n",
             r.module,
             r.operations,
             r.requests,
@@ -161,6 +196,7 @@ pub fn markdown(rows: &[BenchRow]) -> String {
             r.coverage.2,
             r.runner.as_secs_f64(),
             r.max_examples,
+            r.schemathesis_cases.map_or("-".into(), |n| n.to_string()),
             st,
             r.schemathesis_summary.replace('|', "/"),
         ));

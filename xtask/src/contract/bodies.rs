@@ -10,8 +10,8 @@
 
 use super::send::param_text;
 use crate::codegen::ir::{BodyContent, MultipartPart, Operation, PartKind, TypeRef};
-use crate::validate::Direction;
 use crate::synth::Synth;
+use crate::validate::Direction;
 use serde_json::Value;
 use std::fmt::Write as _;
 

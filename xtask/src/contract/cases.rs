@@ -21,7 +21,8 @@ pub struct Case {
     /// The body value, for JSON, form and multipart bodies; `None` sends no body for those and
     /// the raw placeholder for binary and text bodies.
     pub body: Option<Value>,
-    /// The request breaks the schema on purpose: its answer is not evidence of coverage.
+    /// Its answer is not evidence of coverage: the request breaks the schema on purpose, or it
+    /// is a read expected to fail (of an id never issued, of a deleted resource).
     pub negative: bool,
     /// Path parameter values that win over what the scenario would choose (the read right
     /// after a create names the created id).

@@ -305,11 +305,7 @@ impl Run<'_> {
 
     fn finish(self) -> Report {
         let mut report = self.report;
-        report.coverage = report::coverage(
-            &self.api.operations,
-            &self.tallies,
-            &report.checks,
-        );
+        report.coverage = report::coverage(&self.api.operations, &self.tallies, &report.checks);
         report.require_success = self.run.require_success;
         if self.run.require_success {
             for c in report

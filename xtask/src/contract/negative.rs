@@ -47,11 +47,19 @@ enum Kind {
 
 /// The broken value for `kind` at a property of type `ty` holding `value`, if that kind of
 /// breach applies there.
-fn broken(validator: &Validator, kind: Kind, ty: &TypeRef, value: &Value) -> Option<(String, Value)> {
+fn broken(
+    validator: &Validator,
+    kind: Kind,
+    ty: &TypeRef,
+    value: &Value,
+) -> Option<(String, Value)> {
     match kind {
         Kind::MissingRequired => None,
         Kind::WrongType => Some(match value {
-            Value::String(_) => ("wrong type (number for a string)".into(), Value::from(12345)),
+            Value::String(_) => (
+                "wrong type (number for a string)".into(),
+                Value::from(12345),
+            ),
             Value::Number(_) | Value::Bool(_) => (
                 "wrong type (string for a scalar)".into(),
                 Value::String("not-a-number".into()),
@@ -72,9 +80,15 @@ fn broken(validator: &Validator, kind: Kind, ty: &TypeRef, value: &Value) -> Opt
         Kind::Bound => match resolve(validator, ty)? {
             TypeKind::Newtype(n) => {
                 if let Some(max) = n.max_length {
-                    Some((format!("longer than maxLength {max}"), Value::String("x".repeat(max + 1))))
+                    Some((
+                        format!("longer than maxLength {max}"),
+                        Value::String("x".repeat(max + 1)),
+                    ))
                 } else if let Some(min) = n.min_length.filter(|m| *m > 0) {
-                    Some((format!("shorter than minLength {min}"), Value::String("x".repeat(min - 1))))
+                    Some((
+                        format!("shorter than minLength {min}"),
+                        Value::String("x".repeat(min - 1)),
+                    ))
                 } else if let Some(max) = n.maximum {
                     Some((format!("above maximum {max}"), Value::from(max + 1.0)))
                 } else {
@@ -109,7 +123,9 @@ fn find(
         };
         let at = format!("{pointer}/{}", escape_token(&field.wire_name));
         let change = if kind == Kind::MissingRequired {
-            field.required.then(|| ("missing required".to_owned(), None))
+            field
+                .required
+                .then(|| ("missing required".to_owned(), None))
         } else {
             broken(validator, kind, &field.ty, current).map(|(l, v)| (l, Some(v)))
         };
@@ -152,11 +168,16 @@ pub fn mutations(validator: &Validator, op: &Operation, base: &Value) -> Vec<Mut
     let Some(BodyContent::Json { ty, .. }) = op.body.as_ref().map(|b| &b.content) else {
         return Vec::new();
     };
-    [Kind::MissingRequired, Kind::WrongType, Kind::BadEnum, Kind::Bound]
-        .into_iter()
-        .filter_map(|kind| find(validator, kind, ty, base, "", 0))
-        .filter(|m| !validator.is_valid(ty, &m.body, Direction::Request))
-        .collect()
+    [
+        Kind::MissingRequired,
+        Kind::WrongType,
+        Kind::BadEnum,
+        Kind::Bound,
+    ]
+    .into_iter()
+    .filter_map(|kind| find(validator, kind, ty, base, "", 0))
+    .filter(|m| !validator.is_valid(ty, &m.body, Direction::Request))
+    .collect()
 }
 
 /// Sends every negative case of `op` and checks each is refused with a documented 4xx.
@@ -177,14 +198,24 @@ pub(crate) async fn run(state: &mut Run<'_>, op: &Operation, name: &str) {
         let key = uuid::Uuid::new_v4().to_string();
         let (exchange, answer) = state.send(op, &case, &key).await;
         let mut check = match &answer {
-            Err(e) => Check::new(name, &case.name, "negative", "the request failed".into(), vec![e.clone()], exchange),
+            Err(e) => Check::new(
+                name,
+                &case.name,
+                "negative",
+                "the request failed".into(),
+                vec![e.clone()],
+                exchange,
+            ),
             Ok(a) => verdict(op, name, &case.name, a.status, exchange),
         };
         if let Ok(a) = &answer {
             if matches!(a.status, 401 | 403) {
                 check.skipped = true;
                 check.failures.clear();
-                check.detail = format!("skipped: refused with {} for its credentials before its body was judged", a.status);
+                check.detail = format!(
+                    "skipped: refused with {} for its credentials before its body was judged",
+                    a.status
+                );
             }
         }
         state.report.checks.push(check);
@@ -194,9 +225,13 @@ pub(crate) async fn run(state: &mut Run<'_>, op: &Operation, name: &str) {
 fn verdict(op: &Operation, name: &str, case: &str, status: u16, exchange: Option<usize>) -> Check {
     let documented = super::checks::documented(op, status).is_some();
     let failures = if (200..300).contains(&status) {
-        vec![format!("a body that breaks the schema was accepted with {status}")]
+        vec![format!(
+            "a body that breaks the schema was accepted with {status}"
+        )]
     } else if !(400..500).contains(&status) {
-        vec![format!("a body that breaks the schema answered {status}, not a 4xx")]
+        vec![format!(
+            "a body that breaks the schema answered {status}, not a 4xx"
+        )]
     } else if !documented {
         vec![format!(
             "refused with {status}, which is not documented (documented: {})",

@@ -214,7 +214,11 @@ impl Report {
                     } else {
                         "rejected"
                     };
-                    let _ = writeln!(out, "  {verdict} {} ({}): {}", c.operation, c.route, c.reason);
+                    let _ = writeln!(
+                        out,
+                        "  {verdict} {} ({}): {}",
+                        c.operation, c.route, c.reason
+                    );
                 }
             }
         }

@@ -157,10 +157,7 @@ impl Scenario {
             .filter(|p| p.location == ParamLocation::Path)
             .map(|p| {
                 let placeholder = format!("/{{{}}}", p.wire_name);
-                let collection = op
-                    .path
-                    .find(&placeholder)
-                    .map(|at| shape(&op.path[..at]));
+                let collection = op.path.find(&placeholder).map(|at| shape(&op.path[..at]));
                 let learned = collection
                     .and_then(|c| self.created.get(&c))
                     .or_else(|| self.values.get(&normalise(&p.wire_name)))
@@ -271,13 +268,16 @@ fn never_issued(run: &Run<'_>, op: &Operation) -> Option<(String, String)> {
         .rfind(|p| p.location == ParamLocation::Path)?;
     let validator = run.synth.validator();
     let fresh = uuid::Uuid::new_v4();
-    [fresh.to_string(), format!("never-issued-{}", fresh.simple())]
-        .into_iter()
-        .find(|candidate| {
-            let value = parameter_value(validator, &p.ty, candidate);
-            validator.is_valid(&p.ty, &value, Direction::Request)
-        })
-        .map(|v| (p.wire_name.clone(), v))
+    [
+        fresh.to_string(),
+        format!("never-issued-{}", fresh.simple()),
+    ]
+    .into_iter()
+    .find(|candidate| {
+        let value = parameter_value(validator, &p.ty, candidate);
+        validator.is_valid(&p.ty, &value, Direction::Request)
+    })
+    .map(|v| (p.wire_name.clone(), v))
 }
 
 async fn use_after_free(run: &mut Run<'_>, delete: &Operation, name: &str) {
@@ -332,6 +332,7 @@ async fn use_after_free(run: &mut Run<'_>, delete: &Operation, name: &str) {
     let probe = Case {
         name: format!("probe before {case_name}"),
         path: probe_path,
+        negative: true,
         ..Case::default()
     };
     let key = uuid::Uuid::new_v4().to_string();
@@ -354,6 +355,7 @@ async fn use_after_free(run: &mut Run<'_>, delete: &Operation, name: &str) {
     let case = Case {
         name: case_name.clone(),
         path,
+        negative: true,
         ..Case::default()
     };
     let (exchange, answer) = run.send(read, &case, &key).await;
@@ -373,7 +375,12 @@ async fn use_after_free(run: &mut Run<'_>, delete: &Operation, name: &str) {
             exchange,
             false,
         ),
-        Err(e) => check("the request failed".into(), vec![e.clone()], exchange, false),
+        Err(e) => check(
+            "the request failed".into(),
+            vec![e.clone()],
+            exchange,
+            false,
+        ),
     };
     run.report.checks.push(c);
     for p in &deleted {

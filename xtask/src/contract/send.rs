@@ -31,9 +31,17 @@ pub struct Answer {
 #[derive(Debug, Clone)]
 enum Credential {
     /// A header (`Authorization: Bearer …`, an API key header, a cookie).
-    Header { name: String, value: String, shown: String },
+    Header {
+        name: String,
+        value: String,
+        shown: String,
+    },
     /// A query parameter.
-    Query { name: String, value: String, shown: String },
+    Query {
+        name: String,
+        value: String,
+        shown: String,
+    },
 }
 
 /// One request, ready to send and to show.
@@ -223,8 +231,8 @@ impl<'a> Sender<'a> {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&pair);
         }
-        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
-            .unwrap_or(reqwest::Method::GET);
+        let method =
+            reqwest::Method::from_bytes(prepared.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut request = self.http.request(method, &url);
         for (k, v) in &prepared.headers {
             request = request.header(k.as_str(), v.as_str());

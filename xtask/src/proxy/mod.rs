@@ -166,7 +166,9 @@ pub async fn serve(
     if !addr.ip().is_loopback() && !options.allow_non_loopback {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            format!("refusing to listen on {addr}: the proxy listens on loopback only unless told otherwise"),
+            format!(
+                "refusing to listen on {addr}: the proxy listens on loopback only unless told otherwise"
+            ),
         ));
     }
     let url = reqwest::Url::parse(upstream).map_err(|e| {
@@ -281,7 +283,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            return plain(413, &format!("the request body could not be read within {limit} bytes: {e}"));
+            return plain(
+                413,
+                &format!("the request body could not be read within {limit} bytes: {e}"),
+            );
         }
     };
     let traffic = Traffic {
@@ -297,7 +302,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let started = Instant::now();
     let answer = forward(&shared, &traffic).await;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    record(&shared, &traffic, parts.uri.path(), parts.uri.query(), &answer, elapsed_ms);
+    record(
+        &shared,
+        &traffic,
+        parts.uri.path(),
+        parts.uri.query(),
+        &answer,
+        elapsed_ms,
+    );
     match answer {
         Err(e) => plain(502, &format!("the upstream did not answer: {e}")),
         Ok(a) => {
@@ -314,7 +326,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 async fn forward(shared: &Shared, traffic: &Traffic) -> Result<Answer, String> {
     let url = format!("{}{}", shared.upstream, traffic.path_and_query);
-    let method = reqwest::Method::from_bytes(traffic.method.as_bytes()).map_err(|e| e.to_string())?;
+    let method =
+        reqwest::Method::from_bytes(traffic.method.as_bytes()).map_err(|e| e.to_string())?;
     let mut request = shared.http.request(method, &url);
     for (name, value) in traffic.headers.iter().filter(|(n, _)| !hop_by_hop(n)) {
         request = request.header(name, value);
@@ -345,7 +358,10 @@ fn secret_headers(api: Option<&Api>) -> Vec<String> {
         "proxy-authorization".to_owned(),
         "cookie".to_owned(),
     ];
-    for scheme in api.map(|a| a.security_schemes.as_slice()).unwrap_or_default() {
+    for scheme in api
+        .map(|a| a.security_schemes.as_slice())
+        .unwrap_or_default()
+    {
         if let AuthKind::ApiKey {
             location: ParamLocation::Header,
             name,
@@ -365,7 +381,10 @@ fn exchange(
     answer: &Result<Answer, String>,
     elapsed_ms: f64,
 ) -> Exchange {
-    let shown = format!("${}", shared.options.token_env.as_deref().unwrap_or("TOKEN"));
+    let shown = format!(
+        "${}",
+        shared.options.token_env.as_deref().unwrap_or("TOKEN")
+    );
     let secrets = secret_headers(api);
     let request_headers: Vec<(String, String)> = traffic
         .headers
@@ -390,7 +409,12 @@ fn exchange(
             Some(a.status),
             a.headers
                 .iter()
-                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect(),
             body_text(&a.body),
             None,
@@ -441,7 +465,9 @@ fn record(
             } else {
                 format!("the request breaks the spec in {} place(s)", problems.len())
             };
-            found.push(Check::new(&name, "proxied", "request", detail, problems, None));
+            found.push(Check::new(
+                &name, "proxied", "request", detail, problems, None,
+            ));
             checks::check_answer(&entry.synth, op, &name, "proxied", answer, None, &mut found);
             (Some(&entry.api), name)
         }
@@ -452,22 +478,34 @@ fn record(
                 "proxied",
                 "request",
                 "no operation of the spec".into(),
-                vec![format!("the spec has no operation {} {path}", traffic.method)],
+                vec![format!(
+                    "the spec has no operation {} {path}",
+                    traffic.method
+                )],
                 None,
             ));
             (None, name)
         }
     };
     let mut log = shared.lock();
+    // The exchange is kept once per request, and only when it shows something new.
+    let mut kept: Option<usize> = None;
     for mut check in found {
-        let key = (check.operation.clone(), check.name.clone(), check.failures.clone());
+        let key = (
+            check.operation.clone(),
+            check.name.clone(),
+            check.failures.clone(),
+        );
         if let Some(&i) = log.seen.get(&key) {
             log.report.checks[i].occurrences += 1;
             continue;
         }
-        let ex = exchange(shared, traffic, api, &operation, answer, elapsed_ms);
-        log.report.exchanges.push(ex);
-        check.exchange = Some(log.report.exchanges.len() - 1);
+        let index = *kept.get_or_insert_with(|| {
+            let ex = exchange(shared, traffic, api, &operation, answer, elapsed_ms);
+            log.report.exchanges.push(ex);
+            log.report.exchanges.len() - 1
+        });
+        check.exchange = Some(index);
         if shared.options.log && check.failed() {
             for f in &check.failures {
                 eprintln!("proxy: FAIL {} {}: {f}", check.operation, check.name);
