@@ -307,3 +307,37 @@ async fn a_server_that_accepts_bodies_breaking_the_schema_fails_the_negative_cas
         );
     }
 }
+
+/// A server answering bytes that are not JSON (nor UTF-8, with control characters): the body
+/// check says so, and every form of the report stays well-formed.
+#[tokio::test]
+async fn a_garbage_body_is_a_body_failure_and_the_reports_stay_well_formed() {
+    let api = spec_api("circle_accounts");
+    let report = run_through(
+        &api,
+        MockOptions::default(),
+        RunOptions::default(),
+        |seen, a| {
+            if seen.method == "GET" && seen.path == "/v1/accounts" {
+                a.body = vec![0xff, 0x00, 0x1b, b'<', b'&', 0x07];
+            }
+        },
+    )
+    .await;
+    let failures = failing(&report);
+    assert_eq!(failures.len(), 1, "{}", report.render());
+    assert_eq!(
+        (failures[0].0.as_str(), failures[0].1.as_str()),
+        ("listAccounts", "body")
+    );
+    assert!(failures[0].2[0].starts_with("cannot parse the body as JSON: "));
+    let junit = report.junit();
+    assert!(
+        !junit
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    );
+    assert!(junit.contains("(6 bytes, not UTF-8)"), "{junit}");
+    let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
+    assert_eq!(json["summary"]["failed"], 1);
+}

@@ -293,3 +293,34 @@ async fn an_unreachable_upstream_is_a_502_and_a_transport_failure() {
         .is_err()
     );
 }
+
+/// An answer larger than the proxy's limit is not buffered without bound: the client gets a
+/// 502 saying why.
+#[tokio::test]
+async fn an_answer_over_the_body_limit_is_a_502() {
+    let upstream = mock::serve(vec![spec_api("circle_accounts")], MockOptions::default())
+        .await
+        .unwrap();
+    let proxy = proxy::serve(
+        vec![spec_api("circle_accounts")],
+        &upstream.base_url(),
+        loopback(),
+        ProxyOptions {
+            log: false,
+            body_limit: 64,
+            ..ProxyOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let client = Client::new(proxy.base_url()).with_bearer_token("t");
+    let (status, body) = outcome(
+        client
+            .list_accounts(&types::ListAccountsParams::default())
+            .await,
+    );
+    assert_eq!(status, Some(502));
+    assert!(String::from_utf8_lossy(&body).contains("larger than 64 bytes"));
+    proxy.shutdown().await.unwrap();
+    upstream.shutdown().await.unwrap();
+}

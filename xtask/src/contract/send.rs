@@ -261,16 +261,34 @@ async fn receive(
         .map_err(|e| format!("{method} {url}: {e}"))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| format!("reading the body: {e}"))?
-        .to_vec();
+    let body = read_limited(response, MAX_ANSWER).await?;
     Ok(Answer {
         status,
         headers,
         body,
     })
+}
+
+/// The largest answer body read, so a hostile or broken server cannot exhaust memory.
+pub const MAX_ANSWER: usize = 16 * 1024 * 1024;
+
+/// Reads a response body of at most `limit` bytes; a longer one is an error that says so.
+pub async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| format!("reading the body: {e}"))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(format!("the answer's body is larger than {limit} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// How much of a body the report keeps.

@@ -17,7 +17,7 @@
 pub mod request;
 
 use crate::codegen::ir::{Api, AuthKind, ParamLocation};
-use crate::contract::send::{Answer, body_text, curl};
+use crate::contract::send::{Answer, body_text, curl, read_limited};
 use crate::contract::{Check, Exchange, Report, checks, operation_name};
 use crate::mock::router::{Found, Router};
 use crate::synth::Synth;
@@ -39,7 +39,8 @@ use tokio::task::JoinHandle;
 pub struct ProxyOptions {
     /// How long to wait for the upstream's answer.
     pub timeout: Duration,
-    /// The largest request body forwarded, in bytes; larger ones get 413.
+    /// The largest body forwarded either way, in bytes: a larger request gets 413, a larger
+    /// answer 502.
     pub body_limit: usize,
     /// Print each new violation to stderr as it is seen.
     pub log: bool,
@@ -339,11 +340,7 @@ async fn forward(shared: &Shared, traffic: &Traffic) -> Result<Answer, String> {
         .map_err(|e| format!("{} {url}: {e}", traffic.method))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| format!("reading the upstream's body: {e}"))?
-        .to_vec();
+    let body = read_limited(response, shared.options.body_limit).await?;
     Ok(Answer {
         status,
         headers,
