@@ -387,3 +387,38 @@ async fn use_after_free(run: &mut Run<'_>, delete: &Operation, name: &str) {
         run.scenario.forget(&p.value);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_paths_are_compared_by_shape() {
+        assert_eq!(normalise("application_id"), normalise("applicationId"));
+        assert_eq!(normalise("Application-Id"), "applicationid");
+        assert_eq!(shape("/a/{id}/b/{x_y}/"), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn learning_keeps_scalars_and_names_nested_ids_by_their_parent() {
+        let mut s = Scenario::default();
+        let body = serde_json::json!({"data": {"application": {"id": "A1"}, "clientId": 7}, "items": [{"card_id": "C1"}, {"card_id": "C2"}]});
+        s.learn(&body, "create");
+        assert_eq!(s.values["applicationid"].0, "A1");
+        assert_eq!(s.values["clientid"].0, "7");
+        assert_eq!(s.values["cardid"].0, "C1");
+        assert_eq!(
+            created_id(
+                &serde_json::json!({"data": {"accountId": "X", "id": "Y"}}),
+                Some("accountId")
+            ),
+            Some("X".into())
+        );
+        assert_eq!(
+            created_id(&serde_json::json!({"id": "Y"}), Some("accountId")),
+            Some("Y".into())
+        );
+        s.forget("A1");
+        assert!(!s.values.contains_key("applicationid"));
+    }
+}

@@ -423,3 +423,41 @@ pub fn curl(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each word, given to `bash -c 'printf %s WORD'`, prints the text back unchanged.
+    #[test]
+    fn shell_words_round_trip_through_bash() {
+        for text in [
+            "plain",
+            "it's",
+            "{\"a\": \"$HOME `x` \\\\ b\"}",
+            "line\r\nnext\ttab\x07",
+        ] {
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_word(text)))
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout), text);
+        }
+    }
+
+    #[test]
+    fn only_the_words_naming_the_secret_expand() {
+        let command = curl(
+            "POST",
+            "http://h/p?q=$HOME",
+            &[("Authorization".into(), "Bearer $SANDBOX_TOKEN".into())],
+            Some(b"{\"k\":\"$HOME\"}"),
+            Some("$SANDBOX_TOKEN"),
+        );
+        assert_eq!(
+            command,
+            "curl -sS -X POST 'http://h/p?q=$HOME' -H \"Authorization: Bearer $SANDBOX_TOKEN\" --data-binary '{\"k\":\"$HOME\"}'"
+        );
+    }
+}
