@@ -23,8 +23,11 @@ if [ ! -x "$venv/bin/st" ]; then
   "$venv/bin/pip" install --quiet schemathesis
 fi
 
-cargo build --quiet --package xtask --bin xtask
+cargo build --quiet --package xtask --bin xtask --package specgen-kit --bin specgen-kit
 xtask=target/debug/xtask
+# The mock runs in the kit's own binary (what `cargo xtask mock` forwards to), started directly
+# so that `kill` below reaches the server and not a cargo process in between.
+kit=target/debug/specgen-kit
 
 specs=("$@")
 if [ ${#specs[@]} -eq 0 ]; then
@@ -55,7 +58,7 @@ for spec in "${specs[@]}"; do
   document=.cache/schemathesis/$name.json
   # schemathesis reads the document the mock serves: the vendor's file with its overlay applied.
   "$xtask" openapi --spec "$spec" --out "$document"
-  "$xtask" mock --spec "$spec" --addr "127.0.0.1:$port" >/dev/null &
+  "$kit" mock --spec "$spec" --addr "127.0.0.1:$port" >/dev/null &
   mock_pid=$!
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break

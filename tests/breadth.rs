@@ -1,11 +1,9 @@
 //! The schema and operation features real specs use, in one fixture: the surface is snapshotted,
 //! the generated module must compile, and the names of every kind of collision are asserted.
 
-use specgen_tests::{repo_root, scratch_dir};
+use specgen_codegen::{self as codegen, ir, load};
+use specgen_tests::{check_generated_crate, repo_root};
 use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
-use xtask::codegen::{self, ir, load};
 
 fn generate() -> codegen::Generated {
     let path = repo_root().join("tests/fixtures/breadth/features.yaml");
@@ -121,38 +119,7 @@ fn recursive_types_are_boxed_and_unions_keep_their_tags() {
 #[test]
 fn the_generated_module_compiles() {
     let generated = generate();
-    let dir = scratch_dir("breadth-crate");
-    fs::create_dir_all(dir.join("src")).unwrap();
-    let manifest = generated.files[&PathBuf::from("Cargo.toml")]
-        .replace("name = \"specgen-apis\"", "name = \"breadth-fixture\"")
-        .replacen("[lib]", "[workspace]\n\n[lib]", 1);
-    fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    for (path, text) in &generated.files {
-        if path.starts_with("src") {
-            fs::write(dir.join(path), text).unwrap();
-        }
+    if let Err(errors) = check_generated_crate("breadth-fixture", &generated.files) {
+        panic!("{errors}");
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "check",
-            "--quiet",
-            "--offline",
-            "--all-features",
-            "--message-format=short",
-        ])
-        .current_dir(&dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            repo_root().join("target/breadth-fixture"),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,8 +2,8 @@
 //! stateful mock, next to schemathesis on the same spec. Ignored by default: it is a measurement,
 //! not a test, and schemathesis is not part of the test environment.
 
+use specgen_kit::contract::bench;
 use specgen_tests::spec_apis;
-use xtask::contract::bench;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement; run it with scripts/bench-contract.sh"]

@@ -192,7 +192,9 @@ async fn maps_401_403_and_409_to_typed_errors_with_request_id() {
 #[tokio::test]
 async fn maps_an_undocumented_500_to_unexpected_response_with_the_raw_body() {
     let server = server_answering(500, json!({"oops": true})).await;
+    // A 500 is retried by default (tests/client_runtime.rs); this test is about the mapping.
     match client(&server)
+        .with_retry_policy(specgen_apis::runtime::RetryPolicy::none())
         .create_partner_client(None, &request_body())
         .await
     {

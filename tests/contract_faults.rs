@@ -7,13 +7,13 @@
 mod fault_server;
 
 use fault_server::{Answer, Seen, front};
+use specgen_ir::ir::Api;
+use specgen_kit::contract::{self, ContractOptions, Outcome, Report, RunOptions};
+use specgen_kit::mock::{self, MockOptions};
 use specgen_tests::{mock_fixture, spec_api};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use xtask::codegen::ir::Api;
-use xtask::contract::{self, ContractOptions, Outcome, Report, RunOptions};
-use xtask::mock::{self, MockOptions};
 
 /// Runs `api` against the mock, through a front server applying `fault`.
 async fn run_through(

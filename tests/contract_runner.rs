@@ -1,11 +1,11 @@
 //! The contract runner against the mock: it passes for every spec (and the mock fixtures), and
 //! against a mock deliberately made to break its spec it names each breach with its pointer.
 
+use specgen_ir::ir::{Api, Status};
+use specgen_kit::contract::{self, ContractOptions, Outcome, Report, RunOptions};
+use specgen_kit::mock::{self, Fault, FaultKind, MockOptions};
 use specgen_tests::{mock_fixture, spec_apis};
 use std::time::Duration;
-use xtask::codegen::ir::{Api, Status};
-use xtask::contract::{self, ContractOptions, Outcome, Report, RunOptions};
-use xtask::mock::{self, Fault, FaultKind, MockOptions};
 
 async fn run_against_mock(api: Api, options: MockOptions) -> Report {
     let server = mock::serve(vec![api.clone()], options).await.unwrap();

@@ -3,8 +3,8 @@
 
 use specgen_apis::customer_orchestration::{Client, types};
 use specgen_apis::runtime::Error;
+use specgen_kit::mock::{self, MockOptions, MockServer};
 use specgen_tests::spec_api;
-use xtask::mock::{self, MockOptions, MockServer};
 
 async fn sandbox() -> MockServer {
     mock::serve(

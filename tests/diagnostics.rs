@@ -1,10 +1,10 @@
 //! Bad input is the user's mistake: located, collected, snapshotted, and nothing is written.
 
+use specgen_codegen::{self as codegen, Mode, Outcome, load};
 use specgen_tests::{repo_root, scratch_repo};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use xtask::codegen::{self, Mode, Outcome, load};
 
 fn diagnostics_for(path: &Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -10,11 +10,11 @@
 //! properties the schemas do not declare) is a snapshot a reviewer reads when the spec changes.
 
 use specgen_apis::runtime::ExampleCheck;
+use specgen_codegen::{self as codegen, load};
 use specgen_tests::{
     equal_modulo_placeholders, raw_example_pointers, release_notes_json_blocks, repo_root,
 };
 use std::fmt::Write;
-use xtask::codegen::{self, load};
 
 /// A value in a documented example that contradicts the schema, and what the schema allows.
 struct Correction {

@@ -3,10 +3,10 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use specgen_kit::mock::{self, MockOptions, MockServer};
 use specgen_tests::{mock_fixture, spec_api};
-use xtask::mock::{self, MockOptions, MockServer};
 
-async fn stateful(apis: Vec<xtask::codegen::ir::Api>) -> MockServer {
+async fn stateful(apis: Vec<specgen_ir::ir::Api>) -> MockServer {
     mock::serve(
         apis,
         MockOptions {
@@ -88,7 +88,7 @@ fn message(body: &Value) -> &str {
 
 /// The rules key on method and path, so they hold for the fixture and for the module the release
 /// notes in `specs/partner-api/` become.
-fn preauth_apis() -> Vec<xtask::codegen::ir::Api> {
+fn preauth_apis() -> Vec<specgen_ir::ir::Api> {
     vec![mock_fixture("preauth.yaml"), spec_api("partner_api")]
 }
 
@@ -99,7 +99,7 @@ async fn preauthorisation_rules_of_v4_3_0() {
     }
 }
 
-async fn preauthorisation_rules(api: xtask::codegen::ir::Api) {
+async fn preauthorisation_rules(api: specgen_ir::ir::Api) {
     let server = stateful(vec![api]).await;
     let http = Http::new(&server);
 
@@ -224,14 +224,14 @@ fn client(name: &str) -> Value {
 }
 
 /// The onboarding fixture and the spec in `specs/`: the rules apply to both unchanged.
-fn onboarding_apis() -> Vec<xtask::codegen::ir::Api> {
+fn onboarding_apis() -> Vec<specgen_ir::ir::Api> {
     vec![
         mock_fixture("circle-onboarding.yaml"),
         spec_api("circle_partner_onboarding"),
     ]
 }
 
-async fn circle(onboarding: xtask::codegen::ir::Api) -> MockServer {
+async fn circle(onboarding: specgen_ir::ir::Api) -> MockServer {
     stateful(vec![spec_api("customer_orchestration"), onboarding]).await
 }
 
@@ -269,7 +269,7 @@ async fn ready_application(http: &Http, name: &str) -> String {
         .as_str()
         .unwrap()
         .to_owned();
-    for section in xtask::mock::sandbox::DEFAULT_SECTIONS {
+    for section in specgen_kit::mock::sandbox::DEFAULT_SECTIONS {
         let (status, saved) = http
             .put(
                 &format!("/v1/onboarding/partner/applications/{app}/sections/{section}"),
@@ -293,7 +293,7 @@ async fn the_quickstart_lifecycle_from_draft_to_approved() {
     }
 }
 
-async fn quickstart_lifecycle(onboarding: xtask::codegen::ir::Api) {
+async fn quickstart_lifecycle(onboarding: specgen_ir::ir::Api) {
     let server = circle(onboarding).await;
     let http = Http::new(&server);
 
@@ -411,7 +411,7 @@ async fn review_outcomes_denied_and_request_for_information() {
     }
 }
 
-async fn review_outcomes(onboarding: xtask::codegen::ir::Api) {
+async fn review_outcomes(onboarding: specgen_ir::ir::Api) {
     let server = circle(onboarding).await;
     let http = Http::new(&server);
     let read = |app: String| {

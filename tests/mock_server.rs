@@ -3,9 +3,9 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use specgen_kit::mock::{self, MockOptions, MockServer};
+use specgen_kit::validate::{Direction, Validator};
 use specgen_tests::spec_api;
-use xtask::mock::{self, MockOptions, MockServer};
-use xtask::validate::{Direction, Validator};
 
 async fn start(options: MockOptions) -> MockServer {
     mock::serve(vec![spec_api("customer_orchestration")], options)
@@ -42,7 +42,7 @@ async fn a_valid_request_gets_the_documented_success_with_headers() {
     let body: Value = response.json().await.unwrap();
     let api = spec_api("customer_orchestration");
     let ty = match &api.operations[0].responses[0].body {
-        Some(xtask::codegen::ir::ResponseBody::Json { ty, .. }) => ty.clone(),
+        Some(specgen_ir::ir::ResponseBody::Json { ty, .. }) => ty.clone(),
         other => panic!("{other:?}"),
     };
     assert_eq!(
@@ -224,12 +224,12 @@ async fn a_fault_for_an_unknown_operation_is_an_error() {
 #[test]
 fn the_document_written_from_the_ir_reads_back_as_the_same_api() {
     let api = specgen_tests::mock_fixture("preauth.yaml");
-    let document = xtask::spec::document_from_ir(&api);
+    let document = specgen_codegen::document::document_from_ir(&api);
     let dir = specgen_tests::scratch_dir("ir-document");
     let path = dir.join("preauth.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&document).unwrap()).unwrap();
-    let back = xtask::spec::load_spec(&path).unwrap().api;
-    let shape = |a: &xtask::codegen::ir::Api| {
+    let back = specgen_codegen::spec::load_spec(&path).unwrap().api;
+    let shape = |a: &specgen_ir::ir::Api| {
         a.operations
             .iter()
             .map(|o| {
@@ -245,7 +245,7 @@ fn the_document_written_from_the_ir_reads_back_as_the_same_api() {
     };
     assert_eq!(shape(&back), shape(&api));
     let names =
-        |a: &xtask::codegen::ir::Api| a.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        |a: &specgen_ir::ir::Api| a.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     assert!(names(&back).contains(&"PreauthStatus".to_owned()));
 }
 

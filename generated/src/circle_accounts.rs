@@ -5,11 +5,13 @@
 //! Create and read Circle Mint (digital asset) accounts for your own entity or for client entities created with the Customer Orchestration API.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
 /// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "1.0.0",
 );
+
 /// Models, response headers and per-operation response enums.
 pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -22,19 +24,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub entity_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "type")]
         pub r#type: AccountType,
-        #[serde(rename = "purpose")]
         pub purpose: AccountPurpose,
-        #[serde(rename = "status")]
         pub status: AccountStatus,
-        #[serde(rename = "description")]
         pub description: ::std::string::String,
-        #[serde(
-            rename = "balances",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub balances: ::std::option::Option<::std::vec::Vec<Balance>>,
         #[serde(
             rename = "clientEntityId",
@@ -67,237 +61,378 @@ pub mod types {
         )]
         pub custody_type: ::std::option::Option<AccountCustodyType>,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AccountCustodyType {
-        #[serde(rename = "omnibus")]
+        /// `omnibus`
         Omnibus,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AccountCustodyType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Omnibus];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Omnibus => "omnibus",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "omnibus" => Self::Omnibus,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountCustodyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountCustodyType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "omnibus" => Ok(Self::Omnibus),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountCustodyType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// `custody` holds stablecoin balances (Mint accounts); `payments` is Managed Payments.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AccountPurpose {
-        #[serde(rename = "custody")]
-        Custody,
-        #[serde(rename = "payments")]
-        Payments,
+
+    impl ::serde::Serialize for AccountCustodyType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountCustodyType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// `custody` holds stablecoin balances (Mint accounts); `payments` is Managed Payments.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountPurpose {
+        /// `custody`
+        Custody,
+        /// `payments`
+        Payments,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AccountPurpose {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Custody, Self::Payments];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Custody => "custody",
                 Self::Payments => "payments",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "custody" => Self::Custody,
+                "payments" => Self::Payments,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountPurpose {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountPurpose {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "custody" => Ok(Self::Custody),
-                "payments" => Ok(Self::Payments),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountPurpose",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AccountPurpose {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountPurpose {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for AccountPurpose {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AccountResponse {
-        #[serde(rename = "data")]
         pub data: Account,
     }
+
     /// Archived accounts refuse most changes.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AccountStatus {
-        #[serde(rename = "active")]
+        /// `active`
         Active,
-        #[serde(rename = "pending")]
+        /// `pending`
         Pending,
-        #[serde(rename = "rejected")]
+        /// `rejected`
         Rejected,
-        #[serde(rename = "archived")]
+        /// `archived`
         Archived,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AccountStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Active,
             Self::Pending,
             Self::Rejected,
             Self::Archived,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Active => "active",
                 Self::Pending => "pending",
                 Self::Rejected => "rejected",
                 Self::Archived => "archived",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "active" => Self::Active,
+                "pending" => Self::Pending,
+                "rejected" => Self::Rejected,
+                "archived" => Self::Archived,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "active" => Ok(Self::Active),
-                "pending" => Ok(Self::Pending),
-                "rejected" => Ok(Self::Rejected),
-                "archived" => Ok(Self::Archived),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// `first_party`: the calling entity owns the account. `third_party`: a sub-entity or end user owns it.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AccountType {
-        #[serde(rename = "first_party")]
-        FirstParty,
-        #[serde(rename = "third_party")]
-        ThirdParty,
+
+    impl ::serde::Serialize for AccountStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for AccountStatus {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
+    /// `first_party`: the calling entity owns the account. `third_party`: a sub-entity or end user owns it.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountType {
+        /// `first_party`
+        FirstParty,
+        /// `third_party`
+        ThirdParty,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AccountType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::FirstParty, Self::ThirdParty];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::FirstParty => "first_party",
                 Self::ThirdParty => "third_party",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "first_party" => Self::FirstParty,
+                "third_party" => Self::ThirdParty,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "first_party" => Ok(Self::FirstParty),
-                "third_party" => Ok(Self::ThirdParty),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AccountType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for AccountType {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Address {
-        #[serde(rename = "line1")]
         pub line1: ::std::string::String,
-        #[serde(
-            rename = "line2",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub line2: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "city")]
         pub city: ::std::string::String,
         /// State, province or region.
-        #[serde(
-            rename = "district",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub district: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "postalCode",
@@ -306,15 +441,16 @@ pub mod types {
         )]
         pub postal_code: ::std::option::Option<::std::string::String>,
         /// ISO 3166-1 alpha-2 country code.
-        #[serde(rename = "country")]
         pub country: AddressCountry,
     }
+
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Checked when built or decoded: at least 2 characters, at most 2 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct AddressCountry(::std::string::String);
+
     impl AddressCountry {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -329,32 +465,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for AddressCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for AddressCountry {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for AddressCountry {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for AddressCountry {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -365,18 +509,15 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Balance {
         /// Decimal amount as a string, to keep it exact.
-        #[serde(rename = "amount")]
         pub amount: ::std::string::String,
-        #[serde(
-            rename = "currency",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessPii {
         #[serde(rename = "businessName")]
@@ -393,20 +534,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub identifier_issuing_country_code: ::std::option::Option<AddressCountry>,
-        #[serde(rename = "address")]
         pub address: Address,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateAccountRequest {
         /// UUID v4 that makes the request safe to retry (exactly-once execution).
         #[serde(rename = "idempotencyKey")]
         pub idempotency_key: ::uuid::Uuid,
         /// Human-readable description, unique among active accounts.
-        #[serde(rename = "description")]
         pub description: CreateAccountRequestDescription,
-        #[serde(rename = "type")]
         pub r#type: AccountType,
-        #[serde(rename = "purpose")]
         pub purpose: AccountPurpose,
         /// The client entity that owns the account (then `type` is `third_party`).
         #[serde(
@@ -434,12 +572,14 @@ pub mod types {
         )]
         pub individual_pii: ::std::option::Option<IndividualPii>,
     }
+
     /// Human-readable description, unique among active accounts.
     ///
     /// Checked when built or decoded: at most 255 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CreateAccountRequestDescription(::std::string::String);
+
     impl CreateAccountRequestDescription {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -454,32 +594,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CreateAccountRequestDescription {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CreateAccountRequestDescription {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateAccountRequestDescription {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestDescription {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -490,116 +638,137 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EndCustomerType {
-        #[serde(rename = "business")]
+        /// `business`
         Business,
-        #[serde(rename = "individual")]
+        /// `individual`
         Individual,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl EndCustomerType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Business, Self::Individual];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Business => "business",
                 Self::Individual => "individual",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "business" => Self::Business,
+                "individual" => Self::Individual,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for EndCustomerType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for EndCustomerType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "business" => Ok(Self::Business),
-                "individual" => Ok(Self::Individual),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "EndCustomerType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for EndCustomerType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for EndCustomerType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Error {
-        #[serde(rename = "code")]
         pub code: i64,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
-        #[serde(
-            rename = "errors",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<::std::vec::Vec<ErrorErrorsItem>>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ErrorErrorsItem {
-        #[serde(rename = "error")]
         pub error: ::std::string::String,
-        #[serde(
-            rename = "location",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndividualPii {
         #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
         #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(
             rename = "dateOfBirth",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub date_of_birth: ::std::option::Option<::chrono::NaiveDate>,
-        #[serde(rename = "address")]
         pub address: Address,
     }
+
+    impl ::std::fmt::Debug for IndividualPii {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IndividualPii")
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("address", &self.address)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListAccountsResponse {
-        #[serde(rename = "data")]
         pub data: ::std::vec::Vec<Account>,
     }
-    impl crate::runtime::ParamValue for AccountPurpose {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for AccountStatus {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for AccountType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
+
     /// Documented error responses of `create_account` (`POST /v1/accounts`).
     #[derive(Debug, Clone)]
     pub enum CreateAccountError {
@@ -616,6 +785,7 @@ pub mod types {
         /// An active account with this description already exists.
         Conflict(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CreateAccountError {
         fn status(&self) -> u16 {
             match self {
@@ -624,7 +794,33 @@ pub mod types {
                 Self::Conflict(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "create_account"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `get_account` (`GET /v1/accounts/{accountId}`).
     #[derive(Debug, Clone)]
     pub enum GetAccountError {
@@ -637,6 +833,7 @@ pub mod types {
         /// No such account.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetAccountError {
         fn status(&self) -> u16 {
             match self {
@@ -644,7 +841,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_account"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `list_accounts` (`GET /v1/accounts`).
     #[derive(Debug, Clone)]
     pub enum ListAccountsError {
@@ -657,6 +876,7 @@ pub mod types {
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ListAccountsError {
         fn status(&self) -> u16 {
             match self {
@@ -664,7 +884,31 @@ pub mod types {
                 Self::Unauthorized(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "list_accounts"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `list_accounts` (`GET /v1/accounts`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAccountsParams {
@@ -700,48 +944,82 @@ pub mod types {
         pub page_size: ::std::option::Option<i64>,
     }
 }
+
 /// A client for the Accounts (Stablecoin) API.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl Client {
     /// The server URLs the spec lists.
     pub const SERVERS: &'static [&'static str] = &[
         "https://api-sandbox.circle.com",
         "https://api.circle.com",
     ];
+
     /// A client for `base_url` (for example a local mock server).
     pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             core: crate::runtime::ClientCore::new(base_url),
         }
     }
+
     /// A client for `https://api-sandbox.circle.com`.
     pub fn sandbox() -> Self {
         Self::new("https://api-sandbox.circle.com")
     }
+
     /// A client for `https://api.circle.com`.
     pub fn production() -> Self {
         Self::new("https://api.circle.com")
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
-    /// Uses `http` for requests (timeouts, proxies, TLS settings).
+
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.http = http;
+        self.core.set_http_client(http);
         self
     }
-    /// Signs every request just before it is sent.
+
+    /// Adds a signer or request hook. Hooks run in the order they were added, just before
+    /// each attempt is sent; signers that write a signature header (such as
+    /// `runtime::HmacSigner`) run after all the others, so they sign the final request.
     pub fn with_signer(
         mut self,
         signer: ::std::sync::Arc<dyn crate::runtime::RequestSigner>,
     ) -> Self {
-        self.core.signer = Some(signer);
+        self.core.add_signer(signer);
         self
     }
+
+    /// Replaces the retry policy (default: `runtime::RetryPolicy::default()`, up to 2
+    /// retries; `RetryPolicy::none()` turns retries off).
+    pub fn with_retry_policy(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.retry = policy;
+        self
+    }
+
+    /// Replaces the connect and per-attempt request timeouts (default 10 s and 30 s).
+    pub fn with_timeouts(mut self, timeouts: crate::runtime::Timeouts) -> Self {
+        self.core.set_timeouts(timeouts);
+        self
+    }
+
+    /// A client whose calls carry `options` (extra headers, a timeout, an idempotency key):
+    /// per-call settings without changing any method's arguments. It shares the connection
+    /// pool with `self`.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
+        }
+    }
+
     /// Sends `Authorization: Bearer <token>` on operations that accept it.
     pub fn with_bearer_token(
         mut self,
@@ -750,6 +1028,7 @@ impl Client {
         self.core.credentials.bearer = Some(token.into());
         self
     }
+
     /// Create an account
     ///
     /// Creates a Mint account. Without `clientEntityId` the caller owns it and `type` must be `first_party`; with it, a client entity owns it and `type` must be `third_party`. A body with `businessPii`, `individualPii` or `endCustomerType` creates a Managed Payments intermediary account instead (`first_party` + `payments`). The idempotency key travels in the body. Descriptions are unique (case-insensitive) among active accounts: a duplicate returns 409.
@@ -762,12 +1041,19 @@ impl Client {
         crate::runtime::ResponseValue<types::AccountResponse, ()>,
         crate::runtime::Error<types::CreateAccountError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "create_account",
+            method: "POST",
+            path: "/v1/accounts",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[201, 400, 401, 409],
+        };
         let path = "/v1/accounts";
         let mut request = self
             .core
             .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             400 => {
@@ -794,6 +1080,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get an account
     ///
     /// `GET /v1/accounts/{accountId}`
@@ -807,6 +1094,13 @@ impl Client {
         crate::runtime::ResponseValue<types::AccountResponse, ()>,
         crate::runtime::Error<types::GetAccountError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_account",
+            method: "GET",
+            path: "/v1/accounts/{accountId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/accounts/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -814,7 +1108,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -834,6 +1128,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List all accounts
     ///
     /// Accounts of the caller and its client entities; archived accounts are excluded unless `status` asks for them.
@@ -858,6 +1153,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListAccountsResponse, ()>,
         crate::runtime::Error<types::ListAccountsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "list_accounts",
+            method: "GET",
+            path: "/v1/accounts",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 400, 401],
+        };
         let path = "/v1/accounts";
         let mut request = self
             .core
@@ -894,7 +1196,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "pageSize", value);
         }
         request = request.query(&query);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             400 => {
@@ -915,77 +1217,11 @@ impl Client {
         }
     }
 }
-/// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+
+/// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
-pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "#/components/responses/BadRequest/content/application~1json/example",
-        "{\"code\":2,\"message\":\"API parameter invalid\",\"errors\":[{\"error\":\"invalid_value\",\"location\":\"description\",\"message\":\"description must be at most 255 characters\"}]}",
-    ),
-    ("#/components/schemas/Balance/properties/amount/example", "\"3.14\""),
-    ("#/components/schemas/Balance/properties/currency/example", "\"USD\""),
-    (
-        "#/components/schemas/CreateAccountRequest/properties/description/example",
-        "\"My account\"",
-    ),
-    (
-        "#/components/schemas/CreateAccountRequest/properties/idempotencyKey/example",
-        "\"ba943ff1-ca16-49b2-ba55-1057e70ca5c7\"",
-    ),
-    (
-        "#/paths/~1v1~1accounts/post/requestBody/content/application~1json/example",
-        "{\"idempotencyKey\":\"ba943ff1-ca16-49b2-ba55-1057e70ca5c7\",\"description\":\"My account\",\"type\":\"first_party\",\"purpose\":\"custody\",\"clientEntityId\":\"a3f1b2c4-d5e6-7890-abcd-ef1234567890\"}",
-    ),
-    (
-        "#/paths/~1v1~1accounts/post/responses/201/content/application~1json/example",
-        "{\"data\":{\"accountId\":\"1000662322\",\"entityId\":\"a49f9b1d-75e0-44a9-b8d2-4293b3f11ebd\",\"type\":\"first_party\",\"purpose\":\"custody\",\"status\":\"active\",\"description\":\"My account\",\"balances\":[{\"amount\":\"3.14\"}],\"clientEntityId\":\"a3f1b2c4-d5e6-7890-abcd-ef1234567890\",\"businessPii\":{\"businessName\":\"Acme Corporation\",\"businessUniqueIdentifier\":\"12-3456789\",\"identifierIssuingCountryCode\":\"US\",\"address\":{\"line1\":\"100 Pine Street\",\"city\":\"San Francisco\",\"postalCode\":\"94111\",\"country\":\"US\",\"line2\":\"Suite 2500\",\"district\":\"CA\"}},\"groupId\":\"9c0f1c0d-6c61-4f3d-9b8a-1a3a4b3c5d6e\"}}",
-    ),
-    (
-        "#/paths/~1v1~1accounts~1{accountId}/get/parameters/0/schema/example",
-        "\"1000565227\"",
-    ),
-];
-/// Round-trips `json` through the type of the example documented at `origin`
-/// (feature `examples`); `None` when no example sits there.
+#[path = "circle_accounts_examples.rs"]
+mod examples;
+
 #[cfg(feature = "examples")]
-pub fn check_example(
-    origin: &str,
-    json: &str,
-) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-    Some(
-        match origin {
-            "#/components/responses/BadRequest/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Error>(origin, json)
-            }
-            "#/components/schemas/Balance/properties/amount/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/schemas/Balance/properties/currency/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/schemas/CreateAccountRequest/properties/description/example" => {
-                crate::runtime::round_trip::<
-                    types::CreateAccountRequestDescription,
-                >(origin, json)
-            }
-            "#/components/schemas/CreateAccountRequest/properties/idempotencyKey/example" => {
-                crate::runtime::round_trip::<::uuid::Uuid>(origin, json)
-            }
-            "#/paths/~1v1~1accounts/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CreateAccountRequest>(origin, json)
-            }
-            "#/paths/~1v1~1accounts/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::AccountResponse>(origin, json)
-            }
-            "#/paths/~1v1~1accounts~1{accountId}/get/parameters/0/schema/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            _ => return None,
-        },
-    )
-}
-/// Round-trips every documented example through its generated type (feature `examples`).
-#[cfg(feature = "examples")]
-pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-    EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-}
+pub use examples::{EXAMPLES, check_example, example_checks};

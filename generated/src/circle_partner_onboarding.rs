@@ -7,11 +7,13 @@
 //! All POST endpoints require an `X-Idempotency-Key` header with a client-generated UUID v4; retrying with the same key returns the original response, and omitting it returns 400.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
 /// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "2026-04-15",
 );
+
 /// Models, response headers and per-operation response enums.
 pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -24,9 +26,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "status")]
         pub status: ApplicationStatus,
-        #[serde(rename = "sections")]
         pub sections: ::std::vec::Vec<SectionSummary>,
         /// RFI bundle ids awaiting an answer (PENDING_CUSTOMER_INFORMATION only).
         #[serde(
@@ -58,42 +58,36 @@ pub mod types {
             ::std::option::Option<crate::runtime::DateTime>,
         >,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ApplicationResponse {
-        #[serde(rename = "data")]
         pub data: Application,
     }
+
     /// DRAFT → SUBMITTED → IN_REVIEW → APPROVED | DENIED, or PENDING_CUSTOMER_INFORMATION when compliance needs more; CANCELLED only from DRAFT. APPROVED, DENIED and CANCELLED are final.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ApplicationStatus {
-        #[serde(rename = "DRAFT")]
+        /// `DRAFT`
         Draft,
-        #[serde(rename = "SUBMITTED")]
+        /// `SUBMITTED`
         Submitted,
-        #[serde(rename = "IN_REVIEW")]
+        /// `IN_REVIEW`
         InReview,
-        #[serde(rename = "PENDING_CUSTOMER_INFORMATION")]
+        /// `PENDING_CUSTOMER_INFORMATION`
         PendingCustomerInformation,
-        #[serde(rename = "APPROVED")]
+        /// `APPROVED`
         Approved,
-        #[serde(rename = "DENIED")]
+        /// `DENIED`
         Denied,
-        #[serde(rename = "CANCELLED")]
+        /// `CANCELLED`
         Cancelled,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl ApplicationStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Draft,
             Self::Submitted,
@@ -103,8 +97,9 @@ pub mod types {
             Self::Denied,
             Self::Cancelled,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Draft => "DRAFT",
                 Self::Submitted => "SUBMITTED",
@@ -113,107 +108,180 @@ pub mod types {
                 Self::Approved => "APPROVED",
                 Self::Denied => "DENIED",
                 Self::Cancelled => "CANCELLED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "DRAFT" => Self::Draft,
+                "SUBMITTED" => Self::Submitted,
+                "IN_REVIEW" => Self::InReview,
+                "PENDING_CUSTOMER_INFORMATION" => Self::PendingCustomerInformation,
+                "APPROVED" => Self::Approved,
+                "DENIED" => Self::Denied,
+                "CANCELLED" => Self::Cancelled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for ApplicationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for ApplicationStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "DRAFT" => Ok(Self::Draft),
-                "SUBMITTED" => Ok(Self::Submitted),
-                "IN_REVIEW" => Ok(Self::InReview),
-                "PENDING_CUSTOMER_INFORMATION" => Ok(Self::PendingCustomerInformation),
-                "APPROVED" => Ok(Self::Approved),
-                "DENIED" => Ok(Self::Denied),
-                "CANCELLED" => Ok(Self::Cancelled),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "ApplicationStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for ApplicationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ApplicationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CancelApplicationResponse {
-        #[serde(rename = "data")]
         pub data: CancelApplicationResponseData,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CancelApplicationResponseData {
         #[serde(rename = "applicationId")]
         pub application_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: CancelApplicationResponseDataStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CancelApplicationResponseDataStatus {
-        #[serde(rename = "CANCELLED")]
+        /// `CANCELLED`
         Cancelled,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CancelApplicationResponseDataStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Cancelled];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Cancelled => "CANCELLED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CANCELLED" => Self::Cancelled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CancelApplicationResponseDataStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CancelApplicationResponseDataStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CANCELLED" => Ok(Self::Cancelled),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CancelApplicationResponseDataStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CancelApplicationResponseDataStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CancelApplicationResponseDataStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Certification {
         #[serde(rename = "certificationId")]
         pub certification_id: ::uuid::Uuid,
-        #[serde(rename = "text")]
         pub text: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateCommentRequest {
-        #[serde(rename = "content")]
         pub content: CreateCommentRequestContent,
     }
+
     /// Checked when built or decoded: at least 1 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CreateCommentRequestContent(::std::string::String);
+
     impl CreateCommentRequestContent {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -228,32 +296,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CreateCommentRequestContent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CreateCommentRequestContent {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateCommentRequestContent {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateCommentRequestContent {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -264,6 +340,7 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Document {
         #[serde(rename = "documentId")]
@@ -286,135 +363,163 @@ pub mod types {
         )]
         pub ref_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     }
+
     /// The identity-document type, required when the schema field asks for one. Circle's documentation shows `passport`; the other values are not published in what we could read.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DocumentType {
-        #[serde(rename = "passport")]
+        /// `passport`
         Passport,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl DocumentType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Passport];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Passport => "passport",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "passport" => Self::Passport,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for DocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for DocumentType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "passport" => Ok(Self::Passport),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "DocumentType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for DocumentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for DocumentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for DocumentType {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Error {
-        #[serde(rename = "code")]
         pub code: i64,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
-        #[serde(
-            rename = "errors",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ErrorDetail {
-        #[serde(rename = "error")]
         pub error: ::std::string::String,
-        #[serde(
-            rename = "location",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetAllDataResponse {
-        #[serde(rename = "data")]
         pub data: ::std::collections::BTreeMap<
             ::std::string::String,
             ::serde_json::Value,
         >,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetCertificationsResponse {
-        #[serde(rename = "data")]
         pub data: ::std::vec::Vec<Certification>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetRfiResponse {
-        #[serde(rename = "data")]
         pub data: RfiDetail,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListApplicationsResponse {
-        #[serde(rename = "data")]
         pub data: ::std::vec::Vec<Application>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListDocumentsResponse {
-        #[serde(rename = "data")]
         pub data: ::std::vec::Vec<Document>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListRfisResponse {
-        #[serde(rename = "data")]
         pub data: ListRfisResponseData,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListRfisResponseData {
-        #[serde(rename = "bundles")]
         pub bundles: ::std::vec::Vec<RfiBundle>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListSectionsResponse {
-        #[serde(rename = "data")]
         pub data: ::std::vec::Vec<Section>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Rfi {
         #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
-        #[serde(rename = "section")]
         pub section: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: RfiType,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RfiBundle {
         #[serde(rename = "bundleId")]
         pub bundle_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: RfiBundleStatus,
         #[serde(
             rename = "createdAt",
@@ -422,63 +527,95 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<crate::runtime::DateTime>,
-        #[serde(rename = "rfis")]
         pub rfis: ::std::vec::Vec<Rfi>,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum RfiBundleStatus {
-        #[serde(rename = "PUBLISHED")]
+        /// `PUBLISHED`
         Published,
-        #[serde(rename = "RESOLVED")]
+        /// `RESOLVED`
         Resolved,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl RfiBundleStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Published, Self::Resolved];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Published => "PUBLISHED",
                 Self::Resolved => "RESOLVED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PUBLISHED" => Self::Published,
+                "RESOLVED" => Self::Resolved,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RfiBundleStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RfiBundleStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PUBLISHED" => Ok(Self::Published),
-                "RESOLVED" => Ok(Self::Resolved),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RfiBundleStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for RfiBundleStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RfiBundleStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RfiComment {
         #[serde(rename = "commentId")]
         pub comment_id: ::uuid::Uuid,
-        #[serde(rename = "content")]
         pub content: ::std::string::String,
         #[serde(
             rename = "createdAt",
@@ -487,74 +624,102 @@ pub mod types {
         )]
         pub created_at: ::std::option::Option<crate::runtime::DateTime>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RfiDetail {
         #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
-        #[serde(rename = "section")]
         pub section: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: RfiType,
-        #[serde(
-            rename = "comments",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub comments: ::std::option::Option<::std::vec::Vec<RfiComment>>,
     }
+
     /// Circle documents `UPDATE_FIELD` and `NEW_FIELD`; other types were not published.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum RfiType {
-        #[serde(rename = "UPDATE_FIELD")]
+        /// `UPDATE_FIELD`
         UpdateField,
-        #[serde(rename = "NEW_FIELD")]
+        /// `NEW_FIELD`
         NewField,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl RfiType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::UpdateField, Self::NewField];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::UpdateField => "UPDATE_FIELD",
                 Self::NewField => "NEW_FIELD",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "UPDATE_FIELD" => Self::UpdateField,
+                "NEW_FIELD" => Self::NewField,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RfiType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RfiType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "UPDATE_FIELD" => Ok(Self::UpdateField),
-                "NEW_FIELD" => Ok(Self::NewField),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RfiType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for RfiType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RfiType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SaveResult {
-        #[serde(rename = "data")]
         pub data: ::serde_json::Value,
         /// Required fields of an already active section changed; fetch the schema again.
         #[serde(
@@ -563,7 +728,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub fields_changed: ::std::option::Option<bool>,
-        #[serde(rename = "sections")]
         pub sections: ::std::vec::Vec<SectionSummary>,
         #[serde(
             rename = "sectionsChanged",
@@ -572,93 +736,123 @@ pub mod types {
         )]
         pub sections_changed: ::std::option::Option<bool>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Section {
         #[serde(rename = "sectionName")]
         pub section_name: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: SectionStatus,
-        #[serde(
-            rename = "data",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SectionData {
-        #[serde(rename = "data")]
         pub data: ::serde_json::Value,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SectionStatus {
-        #[serde(rename = "not_started")]
+        /// `not_started`
         NotStarted,
-        #[serde(rename = "incomplete")]
+        /// `incomplete`
         Incomplete,
-        #[serde(rename = "complete")]
+        /// `complete`
         Complete,
-        #[serde(rename = "action_required")]
+        /// `action_required`
         ActionRequired,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl SectionStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::NotStarted,
             Self::Incomplete,
             Self::Complete,
             Self::ActionRequired,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::NotStarted => "not_started",
                 Self::Incomplete => "incomplete",
                 Self::Complete => "complete",
                 Self::ActionRequired => "action_required",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "not_started" => Self::NotStarted,
+                "incomplete" => Self::Incomplete,
+                "complete" => Self::Complete,
+                "action_required" => Self::ActionRequired,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for SectionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for SectionStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "not_started" => Ok(Self::NotStarted),
-                "incomplete" => Ok(Self::Incomplete),
-                "complete" => Ok(Self::Complete),
-                "action_required" => Ok(Self::ActionRequired),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "SectionStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for SectionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SectionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SectionSummary {
         #[serde(rename = "sectionName")]
         pub section_name: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: SectionStatus,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SubmitApplicationRequest {
         #[serde(rename = "endUserAgreesToTermsOfService")]
@@ -674,12 +868,14 @@ pub mod types {
         )]
         pub certification_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
     }
+
     /// The end user's IPv4 or IPv6 address.
     ///
     /// Checked when built or decoded: at least 7 characters, at most 39 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct SubmitApplicationRequestEndUserIpAddress(::std::string::String);
+
     impl SubmitApplicationRequestEndUserIpAddress {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -694,32 +890,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for SubmitApplicationRequestEndUserIpAddress {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for SubmitApplicationRequestEndUserIpAddress {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for SubmitApplicationRequestEndUserIpAddress {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for SubmitApplicationRequestEndUserIpAddress {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -730,22 +934,22 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SubmitApplicationResponse {
         #[serde(rename = "applicationId")]
         pub application_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: ApplicationStatus,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UpdateRfiDataResponse {
-        #[serde(rename = "data")]
         pub data: ::serde_json::Value,
         #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
-        #[serde(rename = "section")]
         pub section: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq)]
     pub struct UploadDocumentRequest {
         /// The schema field the document satisfies, e.g. `passport_document`.
@@ -760,12 +964,14 @@ pub mod types {
         /// Links the document to an item of an array section.
         pub ref_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     /// ISO 3166-1 alpha-2 code of the issuing country.
     ///
     /// Checked when built or decoded: at least 2 characters, at most 2 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct UploadDocumentRequestIssuedCountry(::std::string::String);
+
     impl UploadDocumentRequestIssuedCountry {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -780,32 +986,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for UploadDocumentRequestIssuedCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for UploadDocumentRequestIssuedCountry {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for UploadDocumentRequestIssuedCountry {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for UploadDocumentRequestIssuedCountry {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -816,21 +1030,19 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct UploadDocumentResponse {
-        #[serde(rename = "documentId")]
-        pub document_id: ::uuid::Uuid,
-    }
-    impl crate::runtime::ParamValue for DocumentType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
+
     impl crate::runtime::ParamValue for UploadDocumentRequestIssuedCountry {
         fn param_string(&self) -> ::std::string::String {
             self.to_string()
         }
     }
+
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct UploadDocumentResponse {
+        #[serde(rename = "documentId")]
+        pub document_id: ::uuid::Uuid,
+    }
+
     /// Documented error responses of `bulk_save` (`PATCH /v1/onboarding/partner/applications/{applicationId}/data`).
     #[derive(Debug, Clone)]
     pub enum BulkSaveError {
@@ -847,6 +1059,7 @@ pub mod types {
         /// The data does not satisfy the application schema.
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BulkSaveError {
         fn status(&self) -> u16 {
             match self {
@@ -855,7 +1068,33 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "bulk_save"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::UnprocessableEntity(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `cancel_application` (`DELETE /v1/onboarding/partner/applications/{applicationId}`).
     #[derive(Debug, Clone)]
     pub enum CancelApplicationError {
@@ -872,6 +1111,7 @@ pub mod types {
         /// The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
         Conflict(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CancelApplicationError {
         fn status(&self) -> u16 {
             match self {
@@ -880,7 +1120,31 @@ pub mod types {
                 Self::Conflict(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "cancel_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `create_comment` (`POST /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}/comments`).
     #[derive(Debug, Clone)]
     pub enum CreateCommentError {
@@ -893,6 +1157,7 @@ pub mod types {
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CreateCommentError {
         fn status(&self) -> u16 {
             match self {
@@ -900,7 +1165,31 @@ pub mod types {
                 Self::Unauthorized(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "create_comment"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `get_all_data` (`GET /v1/onboarding/partner/applications/{applicationId}/data`).
     #[derive(Debug, Clone)]
     pub enum GetAllDataError {
@@ -913,6 +1202,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetAllDataError {
         fn status(&self) -> u16 {
             match self {
@@ -920,7 +1210,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_all_data"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct XRequestIdHeaders {
@@ -929,6 +1241,7 @@ pub mod types {
         /// Unique identifier of the request, for Circle support.
         pub x_request_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     impl crate::runtime::FromHeaders for XRequestIdHeaders {
         fn from_headers(
             headers: &crate::runtime::HeaderMap,
@@ -938,6 +1251,7 @@ pub mod types {
             })
         }
     }
+
     /// Documented error responses of `get_application` (`GET /v1/onboarding/partner/applications/{applicationId}`).
     #[derive(Debug, Clone)]
     pub enum GetApplicationError {
@@ -950,6 +1264,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetApplicationError {
         fn status(&self) -> u16 {
             match self {
@@ -957,7 +1272,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
     #[derive(Debug, Clone)]
     pub enum GetApplicationSchemaError {
@@ -970,6 +1307,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetApplicationSchemaError {
         fn status(&self) -> u16 {
             match self {
@@ -977,13 +1315,36 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_application_schema"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetApplicationSchemaParams {
         /// query `resolved`
         pub resolved: ::std::option::Option<bool>,
     }
+
     /// Documented error responses of `get_certifications` (`GET /v1/onboarding/partner/applications/{applicationId}/certifications`).
     #[derive(Debug, Clone)]
     pub enum GetCertificationsError {
@@ -992,13 +1353,34 @@ pub mod types {
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetCertificationsError {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_certifications"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `get_rfi` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
     #[derive(Debug, Clone)]
     pub enum GetRfiError {
@@ -1011,6 +1393,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetRfiError {
         fn status(&self) -> u16 {
             match self {
@@ -1018,7 +1401,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_rfi"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `get_section` (`GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`).
     #[derive(Debug, Clone)]
     pub enum GetSectionError {
@@ -1031,6 +1436,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetSectionError {
         fn status(&self) -> u16 {
             match self {
@@ -1038,7 +1444,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_section"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`).
     #[derive(Debug, Clone)]
     pub enum ListApplicationsError {
@@ -1047,13 +1475,34 @@ pub mod types {
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ListApplicationsError {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "list_applications"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `list_documents` (`GET /v1/onboarding/partner/applications/{applicationId}/documents`).
     #[derive(Debug, Clone)]
     pub enum ListDocumentsError {
@@ -1066,6 +1515,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ListDocumentsError {
         fn status(&self) -> u16 {
             match self {
@@ -1073,7 +1523,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "list_documents"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Documented error responses of `list_rfis` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis`).
     #[derive(Debug, Clone)]
     pub enum ListRfisError {
@@ -1082,13 +1554,34 @@ pub mod types {
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ListRfisError {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "list_rfis"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
     #[derive(Debug, Clone)]
     pub enum ListSectionsError {
@@ -1101,6 +1594,7 @@ pub mod types {
         /// No such application, section or RFI.
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ListSectionsError {
         fn status(&self) -> u16 {
             match self {
@@ -1108,7 +1602,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "list_sections"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListSectionsParams {
@@ -1117,6 +1633,7 @@ pub mod types {
         /// Include each section's saved data.
         pub include_data: ::std::option::Option<bool>,
     }
+
     /// Documented error responses of `save_section` (`PUT /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`).
     #[derive(Debug, Clone)]
     pub enum SaveSectionError {
@@ -1137,6 +1654,7 @@ pub mod types {
         /// The data does not satisfy the application schema.
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SaveSectionError {
         fn status(&self) -> u16 {
             match self {
@@ -1146,7 +1664,35 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "save_section"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::UnprocessableEntity(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `submit_application` (`POST /v1/onboarding/partner/applications/{applicationId}/submit`).
     #[derive(Debug, Clone)]
     pub enum SubmitApplicationError {
@@ -1167,6 +1713,7 @@ pub mod types {
         /// The data does not satisfy the application schema.
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubmitApplicationError {
         fn status(&self) -> u16 {
             match self {
@@ -1176,7 +1723,37 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "submit_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::UnprocessableEntity(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `update_rfi_data` (`PATCH /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
     #[derive(Debug, Clone)]
     pub enum UpdateRfiDataError {
@@ -1193,6 +1770,7 @@ pub mod types {
         /// The data does not satisfy the application schema.
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for UpdateRfiDataError {
         fn status(&self) -> u16 {
             match self {
@@ -1201,7 +1779,33 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "update_rfi_data"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+                Self::UnprocessableEntity(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+            }
+        }
     }
+
     /// Documented error responses of `upload_document` (`POST /v1/onboarding/partner/applications/{applicationId}/documents`).
     #[derive(Debug, Clone)]
     pub enum UploadDocumentError {
@@ -1218,6 +1822,7 @@ pub mod types {
         /// The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
         Conflict(crate::runtime::ResponseValue<Error, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for UploadDocumentError {
         fn status(&self) -> u16 {
             match self {
@@ -1226,54 +1831,113 @@ pub mod types {
                 Self::Conflict(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "upload_document"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
 }
+
 /// A client for the Circle Partner Onboarding API.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl Client {
     /// The server URLs the spec lists.
     pub const SERVERS: &'static [&'static str] = &[
         "https://api.circle.com",
         "https://api-sandbox.circle.com",
     ];
+
     /// A client for `base_url` (for example a local mock server).
     pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             core: crate::runtime::ClientCore::new(base_url),
         }
     }
+
     /// A client for `https://api.circle.com`.
     ///
     /// Production
     pub fn production() -> Self {
         Self::new("https://api.circle.com")
     }
+
     /// A client for `https://api-sandbox.circle.com`.
     ///
     /// Sandbox
     pub fn sandbox() -> Self {
         Self::new("https://api-sandbox.circle.com")
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
-    /// Uses `http` for requests (timeouts, proxies, TLS settings).
+
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.http = http;
+        self.core.set_http_client(http);
         self
     }
-    /// Signs every request just before it is sent.
+
+    /// Adds a signer or request hook. Hooks run in the order they were added, just before
+    /// each attempt is sent; signers that write a signature header (such as
+    /// `runtime::HmacSigner`) run after all the others, so they sign the final request.
     pub fn with_signer(
         mut self,
         signer: ::std::sync::Arc<dyn crate::runtime::RequestSigner>,
     ) -> Self {
-        self.core.signer = Some(signer);
+        self.core.add_signer(signer);
         self
     }
+
+    /// Replaces the retry policy (default: `runtime::RetryPolicy::default()`, up to 2
+    /// retries; `RetryPolicy::none()` turns retries off).
+    pub fn with_retry_policy(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.retry = policy;
+        self
+    }
+
+    /// Replaces the connect and per-attempt request timeouts (default 10 s and 30 s).
+    pub fn with_timeouts(mut self, timeouts: crate::runtime::Timeouts) -> Self {
+        self.core.set_timeouts(timeouts);
+        self
+    }
+
+    /// A client whose calls carry `options` (extra headers, a timeout, an idempotency key):
+    /// per-call settings without changing any method's arguments. It shares the connection
+    /// pool with `self`.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
+        }
+    }
+
     /// Sends `Authorization: Bearer <token>` on operations that accept it.
     pub fn with_bearer_token(
         mut self,
@@ -1282,6 +1946,7 @@ impl Client {
         self.core.credentials.bearer = Some(token.into());
         self
     }
+
     /// Save several sections
     ///
     /// Saves sections keyed by name, validated atomically and saved in order. Array items with a `refId` update that item; items without one are created.
@@ -1298,6 +1963,13 @@ impl Client {
         crate::runtime::ResponseValue<types::SaveResult, ()>,
         crate::runtime::Error<types::BulkSaveError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "bulk_save",
+            method: "PATCH",
+            path: "/v1/onboarding/partner/applications/{applicationId}/data",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 409, 422],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/data", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -1306,7 +1978,7 @@ impl Client {
             .core
             .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1333,6 +2005,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Cancel an application
     ///
     /// Cancels a `DRAFT` application. Applications in any other status return 409.
@@ -1348,6 +2021,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CancelApplicationResponse, ()>,
         crate::runtime::Error<types::CancelApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "cancel_application",
+            method: "DELETE",
+            path: "/v1/onboarding/partner/applications/{applicationId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404, 409],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -1355,7 +2035,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::DELETE, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1382,6 +2062,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Comment on an RFI
     ///
     /// `POST /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}/comments`
@@ -1389,7 +2070,7 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `rfi_id`: path `rfiId`
-    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`): Client-generated UUID v4; retries with the same key return the original response.
+    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
     pub async fn create_comment(
         &self,
         application_id: &::uuid::Uuid,
@@ -1400,6 +2081,13 @@ impl Client {
         crate::runtime::ResponseValue<types::RfiComment, ()>,
         crate::runtime::Error<types::CreateCommentError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "create_comment",
+            method: "POST",
+            path: "/v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}/comments",
+            idempotency_header: ::std::option::Option::Some("X-Idempotency-Key"),
+            documented: &[201, 400, 401],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/rfis/{}/comments", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1412,10 +2100,10 @@ impl Client {
         request = request
             .header(
                 "X-Idempotency-Key",
-                x_idempotency_key.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
             );
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             400 => {
@@ -1435,6 +2123,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get all data
     ///
     /// Every section's data keyed by section name; the same shape PATCH accepts.
@@ -1450,6 +2139,13 @@ impl Client {
         crate::runtime::ResponseValue<types::GetAllDataResponse, ()>,
         crate::runtime::Error<types::GetAllDataError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_all_data",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/data",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/data", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -1457,7 +2153,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1477,6 +2173,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get an application
     ///
     /// The application's status and sections. `pendingRfis` lists the RFI bundles to answer while the status is `PENDING_CUSTOMER_INFORMATION`.
@@ -1495,6 +2192,13 @@ impl Client {
         >,
         crate::runtime::Error<types::GetApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_application",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -1502,7 +2206,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1522,6 +2226,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get the application schema
     ///
     /// The JSON Schema (draft 2020-12) of the application's sections and fields, which depends on the client's nature of business. With `resolved=true` references are inlined and the document carries `"x-resolved": true`.
@@ -1539,6 +2244,13 @@ impl Client {
         crate::runtime::ResponseValue<::serde_json::Value, ()>,
         crate::runtime::Error<types::GetApplicationSchemaError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_application_schema",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/schema",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/schema", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1552,7 +2264,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "resolved", value);
         }
         request = request.query(&query);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1572,6 +2284,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get certifications
     ///
     /// The certifications the end user must accept; submit their ids with the application.
@@ -1587,6 +2300,13 @@ impl Client {
         crate::runtime::ResponseValue<types::GetCertificationsResponse, ()>,
         crate::runtime::Error<types::GetCertificationsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_certifications",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/certifications",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/certifications", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1595,7 +2315,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1608,6 +2328,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get an RFI
     ///
     /// The RFI with its comment history.
@@ -1625,6 +2346,13 @@ impl Client {
         crate::runtime::ResponseValue<types::GetRfiResponse, ()>,
         crate::runtime::Error<types::GetRfiError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_rfi",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/rfis/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1634,7 +2362,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1654,6 +2382,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get a section
     ///
     /// `GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`
@@ -1669,6 +2398,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Section, ()>,
         crate::runtime::Error<types::GetSectionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_section",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/sections/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1678,7 +2414,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1698,6 +2434,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List applications
     ///
     /// List applications for the authenticated partner, newest first.
@@ -1712,11 +2449,18 @@ impl Client {
         >,
         crate::runtime::Error<types::ListApplicationsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "list_applications",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401],
+        };
         let path = "/v1/onboarding/partner/applications";
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1729,6 +2473,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List documents
     ///
     /// `GET /v1/onboarding/partner/applications/{applicationId}/documents`
@@ -1742,6 +2487,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListDocumentsResponse, ()>,
         crate::runtime::Error<types::ListDocumentsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "list_documents",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/documents",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/documents", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1750,7 +2502,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1770,6 +2522,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List RFI bundles
     ///
     /// `GET /v1/onboarding/partner/applications/{applicationId}/rfis`
@@ -1783,6 +2536,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListRfisResponse, ()>,
         crate::runtime::Error<types::ListRfisError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "list_rfis",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/rfis",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/rfis", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -1790,7 +2550,7 @@ impl Client {
         let request = self
             .core
             .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1803,6 +2563,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List sections
     ///
     /// `GET /v1/onboarding/partner/applications/{applicationId}/sections`
@@ -1818,6 +2579,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListSectionsResponse, ()>,
         crate::runtime::Error<types::ListSectionsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "list_sections",
+            method: "GET",
+            path: "/v1/onboarding/partner/applications/{applicationId}/sections",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/sections", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1831,7 +2599,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "includeData", value);
         }
         request = request.query(&query);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1851,6 +2619,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Save a section
     ///
     /// Replaces the section's data. Array sections (`MULTIPLE`) enforce `maxItems` (422). The application must be `DRAFT` or `PENDING_CUSTOMER_INFORMATION` (409 otherwise).
@@ -1869,6 +2638,13 @@ impl Client {
         crate::runtime::ResponseValue<types::SaveResult, ()>,
         crate::runtime::Error<types::SaveSectionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "save_section",
+            method: "PUT",
+            path: "/v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 404, 409, 422],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/sections/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1879,7 +2655,7 @@ impl Client {
             .core
             .request(::reqwest::Method::PUT, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1913,6 +2689,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Submit an application
     ///
     /// Submits a `DRAFT` application whose sections are all `complete` and whose required documents are uploaded; it moves to `SUBMITTED`. Incomplete sections return 409; `certificationIds` that do not match the active certifications return 422.
@@ -1921,7 +2698,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`): Client-generated UUID v4; retries with the same key return the original response.
+    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
     pub async fn submit_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -1931,6 +2708,13 @@ impl Client {
         crate::runtime::ResponseValue<types::SubmitApplicationResponse, ()>,
         crate::runtime::Error<types::SubmitApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "submit_application",
+            method: "POST",
+            path: "/v1/onboarding/partner/applications/{applicationId}/submit",
+            idempotency_header: ::std::option::Option::Some("X-Idempotency-Key"),
+            documented: &[200, 400, 401, 409, 422],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/submit", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -1942,10 +2726,10 @@ impl Client {
         request = request
             .header(
                 "X-Idempotency-Key",
-                x_idempotency_key.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
             );
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             400 => {
@@ -1981,6 +2765,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Answer an RFI with data
     ///
     /// Supplies the data an `UPDATE_FIELD` or `NEW_FIELD` RFI asks for.
@@ -1999,6 +2784,13 @@ impl Client {
         crate::runtime::ResponseValue<types::UpdateRfiDataResponse, ()>,
         crate::runtime::Error<types::UpdateRfiDataError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "update_rfi_data",
+            method: "PATCH",
+            path: "/v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 409, 422],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/rfis/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -2009,7 +2801,7 @@ impl Client {
             .core
             .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -2036,6 +2828,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Upload a document
     ///
     /// Uploads a supporting document and links it to the schema field it satisfies.
@@ -2044,7 +2837,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`): Client-generated UUID v4; retries with the same key return the original response.
+    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
     pub async fn upload_document(
         &self,
         application_id: &::uuid::Uuid,
@@ -2054,6 +2847,13 @@ impl Client {
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
         crate::runtime::Error<types::UploadDocumentError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "upload_document",
+            method: "POST",
+            path: "/v1/onboarding/partner/applications/{applicationId}/documents",
+            idempotency_header: ::std::option::Option::Some("X-Idempotency-Key"),
+            documented: &[201, 400, 401, 409],
+        };
         let path = &format!(
             "/v1/onboarding/partner/applications/{}/documents", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -2065,7 +2865,7 @@ impl Client {
         request = request
             .header(
                 "X-Idempotency-Key",
-                x_idempotency_key.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
             );
         let mut form = ::reqwest::multipart::Form::new();
         {
@@ -2098,7 +2898,7 @@ impl Client {
             form = form.text("refId", crate::runtime::ParamValue::param_string(value));
         }
         request = request.multipart(form);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             400 => {
@@ -2126,117 +2926,11 @@ impl Client {
         }
     }
 }
-/// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+
+/// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
-pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "#/components/responses/BadRequest/content/application~1json/example",
-        "{\"code\":2,\"message\":\"Invalid request.\",\"errors\":[{\"error\":\"required\",\"location\":\"X-Idempotency-Key\",\"message\":\"X-Idempotency-Key is required on POST requests.\"}]}",
-    ),
-    (
-        "#/components/responses/NotAuthorized/content/application~1json/example",
-        "{\"code\":401,\"message\":\"Malformed authorization.\"}",
-    ),
-    ("#/components/schemas/ErrorDetail/properties/error/example", "\"invalid_value\""),
-    (
-        "#/components/schemas/ErrorDetail/properties/location/example",
-        "\"metadata.email\"",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}/get/responses/200/content/application~1json/example",
-        "{\"data\":{\"applicationId\":\"550e8400-e29b-41d4-a716-446655440000\",\"clientEntityId\":\"880e8400-e29b-41d4-a716-446655440099\",\"status\":\"DRAFT\",\"sections\":[{\"sectionName\":\"basicBusinessInfo\",\"status\":\"not_started\"},{\"sectionName\":\"beneficial_owners\",\"status\":\"not_started\"}],\"pendingRfis\":[],\"createDate\":\"2026-04-15T10:00:00Z\",\"updateDate\":\"2026-04-15T10:00:00Z\",\"submitDate\":null}}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1documents/post/responses/201/content/application~1json/example",
-        "{\"documentId\":\"6a3f2b4c-1d2e-4f5a-8b9c-0d1e2f3a4b5c\"}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1rfis/get/responses/200/content/application~1json/example",
-        "{\"data\":{\"bundles\":[{\"bundleId\":\"2f1c8d4e-5b6a-4c3d-9e8f-7a6b5c4d3e2f\",\"status\":\"PUBLISHED\",\"createdAt\":\"2026-05-02T09:30:00Z\",\"rfis\":[{\"rfiId\":\"9b8a7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d\",\"section\":\"beneficial_owners\",\"type\":\"UPDATE_FIELD\"}]}]}}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1rfis~1{rfiId}~1comments/post/requestBody/content/application~1json/example",
-        "{\"content\":\"The updated ownership chart is attached.\"}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/get/responses/200/content/application~1json/example",
-        "{\"sectionName\":\"basicBusinessInfo\",\"status\":\"complete\",\"data\":{\"legalName\":\"Acme Trust Co.\",\"websiteUrl\":\"https://acme.example\"}}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/put/requestBody/content/application~1json/example",
-        "{\"data\":{\"legalName\":\"Acme Trust Co.\",\"websiteUrl\":\"https://acme.example\"}}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/put/responses/200/content/application~1json/example",
-        "{\"data\":{\"legalName\":\"Acme Trust Co.\",\"websiteUrl\":\"https://acme.example\"},\"fieldsChanged\":false,\"sections\":[{\"sectionName\":\"basicBusinessInfo\",\"status\":\"complete\"}],\"sectionsChanged\":false}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1submit/post/requestBody/content/application~1json/example",
-        "{\"endUserAgreesToTermsOfService\":true,\"endUserIpAddress\":\"203.0.113.7\"}",
-    ),
-    (
-        "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1submit/post/responses/200/content/application~1json/example",
-        "{\"applicationId\":\"550e8400-e29b-41d4-a716-446655440000\",\"status\":\"SUBMITTED\"}",
-    ),
-];
-/// Round-trips `json` through the type of the example documented at `origin`
-/// (feature `examples`); `None` when no example sits there.
+#[path = "circle_partner_onboarding_examples.rs"]
+mod examples;
+
 #[cfg(feature = "examples")]
-pub fn check_example(
-    origin: &str,
-    json: &str,
-) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-    Some(
-        match origin {
-            "#/components/responses/BadRequest/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Error>(origin, json)
-            }
-            "#/components/responses/NotAuthorized/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Error>(origin, json)
-            }
-            "#/components/schemas/ErrorDetail/properties/error/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/schemas/ErrorDetail/properties/location/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::ApplicationResponse>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1documents/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::UploadDocumentResponse>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1rfis/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::ListRfisResponse>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1rfis~1{rfiId}~1comments/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CreateCommentRequest>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Section>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/put/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::SectionData>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1sections~1{sectionName}/put/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::SaveResult>(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1submit/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::SubmitApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1v1~1onboarding~1partner~1applications~1{applicationId}~1submit/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::SubmitApplicationResponse,
-                >(origin, json)
-            }
-            _ => return None,
-        },
-    )
-}
-/// Round-trips every documented example through its generated type (feature `examples`).
-#[cfg(feature = "examples")]
-pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-    EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-}
+pub use examples::{EXAMPLES, check_example, example_checks};

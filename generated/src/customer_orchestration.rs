@@ -8,9 +8,11 @@
 //! All endpoints require a Bearer token obtained via the Circle key exchange. Include the token in the `Authorization: Bearer <token>` header.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
 /// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::None;
+
 /// Models, response headers and per-operation response enums.
 pub mod types {
     /// Business-specific details. On create, required only when `clientType` is `business` — omit this object for non-business client types. On reads, returned for business clients with the values submitted at creation.
@@ -23,41 +25,35 @@ pub mod types {
         #[serde(rename = "institutionType")]
         pub institution_type: BusinessDetailsInstitutionType,
     }
+
     /// Legal entity type of the business.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum BusinessDetailsInstitutionType {
-        #[serde(rename = "associationOrConsortium")]
+        /// `associationOrConsortium`
         AssociationOrConsortium,
-        #[serde(rename = "coop")]
+        /// `coop`
         Coop,
-        #[serde(rename = "foundation")]
+        /// `foundation`
         Foundation,
-        #[serde(rename = "governmentBody")]
+        /// `governmentBody`
         GovernmentBody,
-        #[serde(rename = "partnership")]
+        /// `partnership`
         Partnership,
-        #[serde(rename = "privateCo")]
+        /// `privateCo`
         PrivateCo,
-        #[serde(rename = "publicCo")]
+        /// `publicCo`
         PublicCo,
-        #[serde(rename = "soleTrader")]
+        /// `soleTrader`
         SoleTrader,
-        #[serde(rename = "trust")]
+        /// `trust`
         Trust,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl BusinessDetailsInstitutionType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::AssociationOrConsortium,
             Self::Coop,
@@ -69,8 +65,9 @@ pub mod types {
             Self::SoleTrader,
             Self::Trust,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::AssociationOrConsortium => "associationOrConsortium",
                 Self::Coop => "coop",
@@ -81,153 +78,185 @@ pub mod types {
                 Self::PublicCo => "publicCo",
                 Self::SoleTrader => "soleTrader",
                 Self::Trust => "trust",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "associationOrConsortium" => Self::AssociationOrConsortium,
+                "coop" => Self::Coop,
+                "foundation" => Self::Foundation,
+                "governmentBody" => Self::GovernmentBody,
+                "partnership" => Self::Partnership,
+                "privateCo" => Self::PrivateCo,
+                "publicCo" => Self::PublicCo,
+                "soleTrader" => Self::SoleTrader,
+                "trust" => Self::Trust,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessDetailsInstitutionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessDetailsInstitutionType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "associationOrConsortium" => Ok(Self::AssociationOrConsortium),
-                "coop" => Ok(Self::Coop),
-                "foundation" => Ok(Self::Foundation),
-                "governmentBody" => Ok(Self::GovernmentBody),
-                "partnership" => Ok(Self::Partnership),
-                "privateCo" => Ok(Self::PrivateCo),
-                "publicCo" => Ok(Self::PublicCo),
-                "soleTrader" => Ok(Self::SoleTrader),
-                "trust" => Ok(Self::Trust),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessDetailsInstitutionType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// Industry classification for the business. Determines which sections and fields appear in the onboarding application.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum BusinessDetailsNatureOfBusiness {
-        #[serde(rename = "accommodation")]
-        Accommodation,
-        #[serde(rename = "accounting")]
-        Accounting,
-        #[serde(rename = "agriculture")]
-        Agriculture,
-        #[serde(rename = "art")]
-        Art,
-        #[serde(rename = "assetManager")]
-        AssetManager,
-        #[serde(rename = "banking")]
-        Banking,
-        #[serde(rename = "brokerageOTC")]
-        BrokerageOtc,
-        #[serde(rename = "construction")]
-        Construction,
-        #[serde(rename = "cryptoATM")]
-        CryptoAtm,
-        #[serde(rename = "cryptoCustodian")]
-        CryptoCustodian,
-        #[serde(rename = "cryptoExchange")]
-        CryptoExchange,
-        #[serde(rename = "cryptoInvesting")]
-        CryptoInvesting,
-        #[serde(rename = "cryptoSoftwareProvider")]
-        CryptoSoftwareProvider,
-        #[serde(rename = "daOrg")]
-        DaOrg,
-        #[serde(rename = "dexAdmin")]
-        DexAdmin,
-        #[serde(rename = "eCommercePlatform")]
-        ECommercePlatform,
-        #[serde(rename = "education")]
-        Education,
-        #[serde(rename = "familyOffice")]
-        FamilyOffice,
-        #[serde(rename = "film")]
-        Film,
-        #[serde(rename = "healthCare")]
-        HealthCare,
-        #[serde(rename = "hedgeFund")]
-        HedgeFund,
-        #[serde(rename = "insurance")]
-        Insurance,
-        #[serde(rename = "manufacturingAutomobiles")]
-        ManufacturingAutomobiles,
-        #[serde(rename = "manufacturingElectronics")]
-        ManufacturingElectronics,
-        #[serde(rename = "manufacturingHighValueGoods")]
-        ManufacturingHighValueGoods,
-        #[serde(rename = "manufacturingOther")]
-        ManufacturingOther,
-        #[serde(rename = "marketMaker")]
-        MarketMaker,
-        #[serde(rename = "marketing")]
-        Marketing,
-        #[serde(rename = "mining")]
-        Mining,
-        #[serde(rename = "miningPool")]
-        MiningPool,
-        #[serde(rename = "nftMarketplace")]
-        NftMarketplace,
-        #[serde(rename = "nonProfit")]
-        NonProfit,
-        #[serde(rename = "otherCryptoServices")]
-        OtherCryptoServices,
-        #[serde(rename = "otherOperatingCompanies")]
-        OtherOperatingCompanies,
-        #[serde(rename = "otherPooledInvestmentVehicles")]
-        OtherPooledInvestmentVehicles,
-        #[serde(rename = "p2p")]
-        P2p,
-        #[serde(rename = "paymentProcessorPlatform")]
-        PaymentProcessorPlatform,
-        #[serde(rename = "personalInvestment")]
-        PersonalInvestment,
-        #[serde(rename = "privateEquityFund")]
-        PrivateEquityFund,
-        #[serde(rename = "privateFoundation")]
-        PrivateFoundation,
-        #[serde(rename = "publicCharity")]
-        PublicCharity,
-        #[serde(rename = "realEstate")]
-        RealEstate,
-        #[serde(rename = "stakingServices")]
-        StakingServices,
-        #[serde(rename = "tokenProject")]
-        TokenProject,
-        #[serde(rename = "trading")]
-        Trading,
-        #[serde(rename = "transportation")]
-        Transportation,
-        #[serde(rename = "trust")]
-        Trust,
-        #[serde(rename = "utilities")]
-        Utilities,
-        #[serde(rename = "ventureCapitalFund")]
-        VentureCapitalFund,
-        #[serde(rename = "web3GamingSocial")]
-        Web3GamingSocial,
+
+    impl ::serde::Serialize for BusinessDetailsInstitutionType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessDetailsInstitutionType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// Industry classification for the business. Determines which sections and fields appear in the onboarding application.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BusinessDetailsNatureOfBusiness {
+        /// `accommodation`
+        Accommodation,
+        /// `accounting`
+        Accounting,
+        /// `agriculture`
+        Agriculture,
+        /// `art`
+        Art,
+        /// `assetManager`
+        AssetManager,
+        /// `banking`
+        Banking,
+        /// `brokerageOTC`
+        BrokerageOtc,
+        /// `construction`
+        Construction,
+        /// `cryptoATM`
+        CryptoAtm,
+        /// `cryptoCustodian`
+        CryptoCustodian,
+        /// `cryptoExchange`
+        CryptoExchange,
+        /// `cryptoInvesting`
+        CryptoInvesting,
+        /// `cryptoSoftwareProvider`
+        CryptoSoftwareProvider,
+        /// `daOrg`
+        DaOrg,
+        /// `dexAdmin`
+        DexAdmin,
+        /// `eCommercePlatform`
+        ECommercePlatform,
+        /// `education`
+        Education,
+        /// `familyOffice`
+        FamilyOffice,
+        /// `film`
+        Film,
+        /// `healthCare`
+        HealthCare,
+        /// `hedgeFund`
+        HedgeFund,
+        /// `insurance`
+        Insurance,
+        /// `manufacturingAutomobiles`
+        ManufacturingAutomobiles,
+        /// `manufacturingElectronics`
+        ManufacturingElectronics,
+        /// `manufacturingHighValueGoods`
+        ManufacturingHighValueGoods,
+        /// `manufacturingOther`
+        ManufacturingOther,
+        /// `marketMaker`
+        MarketMaker,
+        /// `marketing`
+        Marketing,
+        /// `mining`
+        Mining,
+        /// `miningPool`
+        MiningPool,
+        /// `nftMarketplace`
+        NftMarketplace,
+        /// `nonProfit`
+        NonProfit,
+        /// `otherCryptoServices`
+        OtherCryptoServices,
+        /// `otherOperatingCompanies`
+        OtherOperatingCompanies,
+        /// `otherPooledInvestmentVehicles`
+        OtherPooledInvestmentVehicles,
+        /// `p2p`
+        P2p,
+        /// `paymentProcessorPlatform`
+        PaymentProcessorPlatform,
+        /// `personalInvestment`
+        PersonalInvestment,
+        /// `privateEquityFund`
+        PrivateEquityFund,
+        /// `privateFoundation`
+        PrivateFoundation,
+        /// `publicCharity`
+        PublicCharity,
+        /// `realEstate`
+        RealEstate,
+        /// `stakingServices`
+        StakingServices,
+        /// `tokenProject`
+        TokenProject,
+        /// `trading`
+        Trading,
+        /// `transportation`
+        Transportation,
+        /// `trust`
+        Trust,
+        /// `utilities`
+        Utilities,
+        /// `ventureCapitalFund`
+        VentureCapitalFund,
+        /// `web3GamingSocial`
+        Web3GamingSocial,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl BusinessDetailsNatureOfBusiness {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Accommodation,
             Self::Accounting,
@@ -280,8 +309,9 @@ pub mod types {
             Self::VentureCapitalFund,
             Self::Web3GamingSocial,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Accommodation => "accommodation",
                 Self::Accounting => "accounting",
@@ -333,93 +363,128 @@ pub mod types {
                 Self::Utilities => "utilities",
                 Self::VentureCapitalFund => "ventureCapitalFund",
                 Self::Web3GamingSocial => "web3GamingSocial",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "accommodation" => Self::Accommodation,
+                "accounting" => Self::Accounting,
+                "agriculture" => Self::Agriculture,
+                "art" => Self::Art,
+                "assetManager" => Self::AssetManager,
+                "banking" => Self::Banking,
+                "brokerageOTC" => Self::BrokerageOtc,
+                "construction" => Self::Construction,
+                "cryptoATM" => Self::CryptoAtm,
+                "cryptoCustodian" => Self::CryptoCustodian,
+                "cryptoExchange" => Self::CryptoExchange,
+                "cryptoInvesting" => Self::CryptoInvesting,
+                "cryptoSoftwareProvider" => Self::CryptoSoftwareProvider,
+                "daOrg" => Self::DaOrg,
+                "dexAdmin" => Self::DexAdmin,
+                "eCommercePlatform" => Self::ECommercePlatform,
+                "education" => Self::Education,
+                "familyOffice" => Self::FamilyOffice,
+                "film" => Self::Film,
+                "healthCare" => Self::HealthCare,
+                "hedgeFund" => Self::HedgeFund,
+                "insurance" => Self::Insurance,
+                "manufacturingAutomobiles" => Self::ManufacturingAutomobiles,
+                "manufacturingElectronics" => Self::ManufacturingElectronics,
+                "manufacturingHighValueGoods" => Self::ManufacturingHighValueGoods,
+                "manufacturingOther" => Self::ManufacturingOther,
+                "marketMaker" => Self::MarketMaker,
+                "marketing" => Self::Marketing,
+                "mining" => Self::Mining,
+                "miningPool" => Self::MiningPool,
+                "nftMarketplace" => Self::NftMarketplace,
+                "nonProfit" => Self::NonProfit,
+                "otherCryptoServices" => Self::OtherCryptoServices,
+                "otherOperatingCompanies" => Self::OtherOperatingCompanies,
+                "otherPooledInvestmentVehicles" => Self::OtherPooledInvestmentVehicles,
+                "p2p" => Self::P2p,
+                "paymentProcessorPlatform" => Self::PaymentProcessorPlatform,
+                "personalInvestment" => Self::PersonalInvestment,
+                "privateEquityFund" => Self::PrivateEquityFund,
+                "privateFoundation" => Self::PrivateFoundation,
+                "publicCharity" => Self::PublicCharity,
+                "realEstate" => Self::RealEstate,
+                "stakingServices" => Self::StakingServices,
+                "tokenProject" => Self::TokenProject,
+                "trading" => Self::Trading,
+                "transportation" => Self::Transportation,
+                "trust" => Self::Trust,
+                "utilities" => Self::Utilities,
+                "ventureCapitalFund" => Self::VentureCapitalFund,
+                "web3GamingSocial" => Self::Web3GamingSocial,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessDetailsNatureOfBusiness {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessDetailsNatureOfBusiness {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "accommodation" => Ok(Self::Accommodation),
-                "accounting" => Ok(Self::Accounting),
-                "agriculture" => Ok(Self::Agriculture),
-                "art" => Ok(Self::Art),
-                "assetManager" => Ok(Self::AssetManager),
-                "banking" => Ok(Self::Banking),
-                "brokerageOTC" => Ok(Self::BrokerageOtc),
-                "construction" => Ok(Self::Construction),
-                "cryptoATM" => Ok(Self::CryptoAtm),
-                "cryptoCustodian" => Ok(Self::CryptoCustodian),
-                "cryptoExchange" => Ok(Self::CryptoExchange),
-                "cryptoInvesting" => Ok(Self::CryptoInvesting),
-                "cryptoSoftwareProvider" => Ok(Self::CryptoSoftwareProvider),
-                "daOrg" => Ok(Self::DaOrg),
-                "dexAdmin" => Ok(Self::DexAdmin),
-                "eCommercePlatform" => Ok(Self::ECommercePlatform),
-                "education" => Ok(Self::Education),
-                "familyOffice" => Ok(Self::FamilyOffice),
-                "film" => Ok(Self::Film),
-                "healthCare" => Ok(Self::HealthCare),
-                "hedgeFund" => Ok(Self::HedgeFund),
-                "insurance" => Ok(Self::Insurance),
-                "manufacturingAutomobiles" => Ok(Self::ManufacturingAutomobiles),
-                "manufacturingElectronics" => Ok(Self::ManufacturingElectronics),
-                "manufacturingHighValueGoods" => Ok(Self::ManufacturingHighValueGoods),
-                "manufacturingOther" => Ok(Self::ManufacturingOther),
-                "marketMaker" => Ok(Self::MarketMaker),
-                "marketing" => Ok(Self::Marketing),
-                "mining" => Ok(Self::Mining),
-                "miningPool" => Ok(Self::MiningPool),
-                "nftMarketplace" => Ok(Self::NftMarketplace),
-                "nonProfit" => Ok(Self::NonProfit),
-                "otherCryptoServices" => Ok(Self::OtherCryptoServices),
-                "otherOperatingCompanies" => Ok(Self::OtherOperatingCompanies),
-                "otherPooledInvestmentVehicles" => {
-                    Ok(Self::OtherPooledInvestmentVehicles)
-                }
-                "p2p" => Ok(Self::P2p),
-                "paymentProcessorPlatform" => Ok(Self::PaymentProcessorPlatform),
-                "personalInvestment" => Ok(Self::PersonalInvestment),
-                "privateEquityFund" => Ok(Self::PrivateEquityFund),
-                "privateFoundation" => Ok(Self::PrivateFoundation),
-                "publicCharity" => Ok(Self::PublicCharity),
-                "realEstate" => Ok(Self::RealEstate),
-                "stakingServices" => Ok(Self::StakingServices),
-                "tokenProject" => Ok(Self::TokenProject),
-                "trading" => Ok(Self::Trading),
-                "transportation" => Ok(Self::Transportation),
-                "trust" => Ok(Self::Trust),
-                "utilities" => Ok(Self::Utilities),
-                "ventureCapitalFund" => Ok(Self::VentureCapitalFund),
-                "web3GamingSocial" => Ok(Self::Web3GamingSocial),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessDetailsNatureOfBusiness",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for BusinessDetailsNatureOfBusiness {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessDetailsNatureOfBusiness {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Conflict {
-        #[serde(rename = "code")]
         pub code: i64,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePartnerClientRequest {
         /// Name for the client entity.
         #[serde(rename = "clientName")]
         pub client_name: ::std::string::String,
         /// ISO 3166-1 alpha-2 country code for the client's primary jurisdiction.
-        #[serde(rename = "country")]
         pub country: CreatePartnerClientRequestCountry,
         /// Type of client. Currently `business` is the only supported value.
         #[serde(rename = "clientType")]
@@ -427,58 +492,93 @@ pub mod types {
         #[serde(rename = "businessDetails")]
         pub business_details: BusinessDetails,
     }
+
     /// Type of client. Currently `business` is the only supported value.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreatePartnerClientRequestClientType {
-        #[serde(rename = "business")]
+        /// `business`
         Business,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CreatePartnerClientRequestClientType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Business];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Business => "business",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "business" => Self::Business,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CreatePartnerClientRequestClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CreatePartnerClientRequestClientType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "business" => Ok(Self::Business),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CreatePartnerClientRequestClientType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CreatePartnerClientRequestClientType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreatePartnerClientRequestClientType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// ISO 3166-1 alpha-2 country code for the client's primary jurisdiction.
     ///
     /// Checked when built or decoded: at least 2 characters, at most 2 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CreatePartnerClientRequestCountry(::std::string::String);
+
     impl CreatePartnerClientRequestCountry {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -493,32 +593,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CreatePartnerClientRequestCountry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CreatePartnerClientRequestCountry {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreatePartnerClientRequestCountry {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreatePartnerClientRequestCountry {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -529,15 +637,13 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePartnerClientResponse {
-        #[serde(
-            rename = "data",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CreatePartnerClientResponseData>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePartnerClientResponseData {
         /// Unique identifier for the newly created client entity.
@@ -555,20 +661,19 @@ pub mod types {
         )]
         pub application_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Forbidden {
-        #[serde(rename = "code")]
         pub code: i64,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct NotAuthorized {
-        #[serde(rename = "code")]
         pub code: i64,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct XRequestIdHeaders {
@@ -577,6 +682,7 @@ pub mod types {
         /// Universally unique identifier (UUID v4) for the request. Helpful for identifying a request when communicating with Circle support.
         pub x_request_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     impl crate::runtime::FromHeaders for XRequestIdHeaders {
         fn from_headers(
             headers: &crate::runtime::HeaderMap,
@@ -586,6 +692,7 @@ pub mod types {
             })
         }
     }
+
     /// Documented error responses of `create_partner_client` (`POST /v1/partner/clients`).
     #[derive(Debug, Clone)]
     pub enum CreatePartnerClientError {
@@ -602,6 +709,7 @@ pub mod types {
         /// A client with the same `clientName` and `country` combination already exists. Use a different `clientName` to create another client in the same country.
         Conflict(crate::runtime::ResponseValue<Conflict, XRequestIdHeaders>),
     }
+
     impl crate::runtime::ApiErrorStatus for CreatePartnerClientError {
         fn status(&self) -> u16 {
             match self {
@@ -610,50 +718,109 @@ pub mod types {
                 Self::Conflict(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "create_partner_client"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::Forbidden(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Forbidden(r) => {
+                    ::std::option::Option::Some(r.body.message.as_str())
+                }
+                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
+            }
+        }
     }
 }
+
 /// A client for the Customer Orchestration API.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl Client {
     /// The server URLs the spec lists.
     pub const SERVERS: &'static [&'static str] = &[
         "https://api-sandbox.circle.com",
         "https://api.circle.com",
     ];
+
     /// A client for `base_url` (for example a local mock server).
     pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             core: crate::runtime::ClientCore::new(base_url),
         }
     }
+
     /// A client for `https://api-sandbox.circle.com`.
     pub fn sandbox() -> Self {
         Self::new("https://api-sandbox.circle.com")
     }
+
     /// A client for `https://api.circle.com`.
     pub fn production() -> Self {
         Self::new("https://api.circle.com")
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
-    /// Uses `http` for requests (timeouts, proxies, TLS settings).
+
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.http = http;
+        self.core.set_http_client(http);
         self
     }
-    /// Signs every request just before it is sent.
+
+    /// Adds a signer or request hook. Hooks run in the order they were added, just before
+    /// each attempt is sent; signers that write a signature header (such as
+    /// `runtime::HmacSigner`) run after all the others, so they sign the final request.
     pub fn with_signer(
         mut self,
         signer: ::std::sync::Arc<dyn crate::runtime::RequestSigner>,
     ) -> Self {
-        self.core.signer = Some(signer);
+        self.core.add_signer(signer);
         self
     }
+
+    /// Replaces the retry policy (default: `runtime::RetryPolicy::default()`, up to 2
+    /// retries; `RetryPolicy::none()` turns retries off).
+    pub fn with_retry_policy(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.retry = policy;
+        self
+    }
+
+    /// Replaces the connect and per-attempt request timeouts (default 10 s and 30 s).
+    pub fn with_timeouts(mut self, timeouts: crate::runtime::Timeouts) -> Self {
+        self.core.set_timeouts(timeouts);
+        self
+    }
+
+    /// A client whose calls carry `options` (extra headers, a timeout, an idempotency key):
+    /// per-call settings without changing any method's arguments. It shares the connection
+    /// pool with `self`.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
+        }
+    }
+
     /// Sends `Authorization: Bearer <token>` on operations that accept it.
     pub fn with_bearer_token(
         mut self,
@@ -662,6 +829,7 @@ impl Client {
         self.core.credentials.bearer = Some(token.into());
         self
     }
+
     /// Create a partner client
     ///
     /// Creates a new client entity and initializes an onboarding application in a single request. The response contains both the `clientEntityId` and the `applicationId` for the newly created draft application.
@@ -671,7 +839,7 @@ impl Client {
     /// `POST /v1/partner/clients`
     ///
     /// Arguments:
-    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`): Client-generated UUID v4 that makes the request safe to retry; the same key returns the original response.
+    /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4 that makes the request safe to retry; the same key returns the original response.
     pub async fn create_partner_client(
         &self,
         x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
@@ -683,6 +851,13 @@ impl Client {
         >,
         crate::runtime::Error<types::CreatePartnerClientError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "create_partner_client",
+            method: "POST",
+            path: "/v1/partner/clients",
+            idempotency_header: ::std::option::Option::Some("X-Idempotency-Key"),
+            documented: &[200, 401, 403, 409],
+        };
         let path = "/v1/partner/clients";
         let mut request = self
             .core
@@ -690,10 +865,10 @@ impl Client {
         request = request
             .header(
                 "X-Idempotency-Key",
-                x_idempotency_key.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
             );
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -721,131 +896,11 @@ impl Client {
         }
     }
 }
-/// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+
+/// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
-pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "#/components/headers/XRequestId/schema/example",
-        "\"2adba88e-9d63-44bc-b975-9b6ae3440dde\"",
-    ),
-    (
-        "#/components/responses/Conflict/content/application~1json/schema/properties/code/example",
-        "409",
-    ),
-    (
-        "#/components/responses/Conflict/content/application~1json/schema/properties/message/example",
-        "\"A client with this name and country already exists.\"",
-    ),
-    (
-        "#/components/responses/Forbidden/content/application~1json/schema/properties/code/example",
-        "403",
-    ),
-    (
-        "#/components/responses/Forbidden/content/application~1json/schema/properties/message/example",
-        "\"Forbidden\"",
-    ),
-    (
-        "#/components/responses/NotAuthorized/content/application~1json/schema/properties/code/example",
-        "401",
-    ),
-    (
-        "#/components/responses/NotAuthorized/content/application~1json/schema/properties/message/example",
-        "\"Malformed authorization.\"",
-    ),
-    (
-        "#/components/schemas/BusinessDetails/properties/institutionType/example",
-        "\"privateCo\"",
-    ),
-    (
-        "#/components/schemas/BusinessDetails/properties/natureOfBusiness/example",
-        "\"paymentProcessorPlatform\"",
-    ),
-    (
-        "#/components/schemas/CreatePartnerClientRequest/properties/clientName/example",
-        "\"Acme Trust Co.\"",
-    ),
-    (
-        "#/components/schemas/CreatePartnerClientRequest/properties/clientType/example",
-        "\"business\"",
-    ),
-    (
-        "#/components/schemas/CreatePartnerClientRequest/properties/country/example",
-        "\"US\"",
-    ),
-    (
-        "#/components/schemas/CreatePartnerClientResponse/properties/data/properties/applicationId/example",
-        "\"550e8400-e29b-41d4-a716-446655440000\"",
-    ),
-    (
-        "#/components/schemas/CreatePartnerClientResponse/properties/data/properties/clientEntityId/example",
-        "\"880e8400-e29b-41d4-a716-446655440099\"",
-    ),
-];
-/// Round-trips `json` through the type of the example documented at `origin`
-/// (feature `examples`); `None` when no example sits there.
+#[path = "customer_orchestration_examples.rs"]
+mod examples;
+
 #[cfg(feature = "examples")]
-pub fn check_example(
-    origin: &str,
-    json: &str,
-) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-    Some(
-        match origin {
-            "#/components/headers/XRequestId/schema/example" => {
-                crate::runtime::round_trip::<::uuid::Uuid>(origin, json)
-            }
-            "#/components/responses/Conflict/content/application~1json/schema/properties/code/example" => {
-                crate::runtime::round_trip::<i64>(origin, json)
-            }
-            "#/components/responses/Conflict/content/application~1json/schema/properties/message/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/responses/Forbidden/content/application~1json/schema/properties/code/example" => {
-                crate::runtime::round_trip::<i64>(origin, json)
-            }
-            "#/components/responses/Forbidden/content/application~1json/schema/properties/message/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/responses/NotAuthorized/content/application~1json/schema/properties/code/example" => {
-                crate::runtime::round_trip::<i64>(origin, json)
-            }
-            "#/components/responses/NotAuthorized/content/application~1json/schema/properties/message/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/schemas/BusinessDetails/properties/institutionType/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessDetailsInstitutionType,
-                >(origin, json)
-            }
-            "#/components/schemas/BusinessDetails/properties/natureOfBusiness/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessDetailsNatureOfBusiness,
-                >(origin, json)
-            }
-            "#/components/schemas/CreatePartnerClientRequest/properties/clientName/example" => {
-                crate::runtime::round_trip::<::std::string::String>(origin, json)
-            }
-            "#/components/schemas/CreatePartnerClientRequest/properties/clientType/example" => {
-                crate::runtime::round_trip::<
-                    types::CreatePartnerClientRequestClientType,
-                >(origin, json)
-            }
-            "#/components/schemas/CreatePartnerClientRequest/properties/country/example" => {
-                crate::runtime::round_trip::<
-                    types::CreatePartnerClientRequestCountry,
-                >(origin, json)
-            }
-            "#/components/schemas/CreatePartnerClientResponse/properties/data/properties/applicationId/example" => {
-                crate::runtime::round_trip::<::uuid::Uuid>(origin, json)
-            }
-            "#/components/schemas/CreatePartnerClientResponse/properties/data/properties/clientEntityId/example" => {
-                crate::runtime::round_trip::<::uuid::Uuid>(origin, json)
-            }
-            _ => return None,
-        },
-    )
-}
-/// Round-trips every documented example through its generated type (feature `examples`).
-#[cfg(feature = "examples")]
-pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-    EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-}
+pub use examples::{EXAMPLES, check_example, example_checks};

@@ -273,293 +273,420 @@
 //! - Added [List ACH Originations](https://docs.jiko.io/reference) API endpoint
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
 /// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "1.29.0",
 );
+
 /// Models, response headers and per-operation response enums.
 pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Account {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
         /// The account name
-        #[serde(rename = "name")]
         pub name: ::std::string::String,
-        #[serde(rename = "total_value")]
         pub total_value: Amount,
-        #[serde(rename = "status")]
         pub status: AccountStatus,
-        #[serde(rename = "portfolio")]
         pub portfolio: Portfolio,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AccountStatus {
-        #[serde(rename = "OPEN")]
+        /// `OPEN`
         Open,
-        #[serde(rename = "CLOSED")]
+        /// `CLOSED`
         Closed,
-        #[serde(rename = "FROZEN")]
+        /// `FROZEN`
         Frozen,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AccountStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Closed, Self::Frozen];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Open => "OPEN",
                 Self::Closed => "CLOSED",
                 Self::Frozen => "FROZEN",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OPEN" => Self::Open,
+                "CLOSED" => Self::Closed,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "CLOSED" => Ok(Self::Closed),
-                "FROZEN" => Ok(Self::Frozen),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AccountUsage {
-        #[serde(rename = "MONEY_STORAGE")]
-        MoneyStorage,
+
+    impl ::serde::Serialize for AccountStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AccountUsage {
+        /// `MONEY_STORAGE`
+        MoneyStorage,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AccountUsage {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::MoneyStorage];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::MoneyStorage => "MONEY_STORAGE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "MONEY_STORAGE" => Self::MoneyStorage,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AccountUsage {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AccountUsage {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "MONEY_STORAGE" => Ok(Self::MoneyStorage),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AccountUsage",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for AccountUsage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AccountUsage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchCounterparty {
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "verification_type")]
         pub verification_type: AchCounterpartyVerificationType,
-        #[serde(rename = "status")]
         pub status: AchCounterpartyVerificationStatus,
-        #[serde(rename = "account_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub account_number: ::std::string::String,
-        #[serde(rename = "routing_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub routing_number: ::std::string::String,
-        #[serde(rename = "name_on_account")]
         pub name_on_account: ::std::string::String,
-        #[serde(rename = "account_type")]
         pub account_type: AchCounterpartyAccountType,
-        #[serde(rename = "institution_name")]
         pub institution_name: ::std::string::String,
-        #[serde(
-            rename = "plaid",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub plaid: ::std::option::Option<CounterpartyPlaid>,
-        #[serde(
-            rename = "micro_deposits",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub micro_deposits: ::std::option::Option<CounterpartyMicroDeposits>,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchCounterpartyAccountType {
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "CHECKING")]
-        Checking,
+
+    impl ::std::fmt::Debug for AchCounterparty {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AchCounterparty")
+                .field("time_created", &self.time_created)
+                .field("verification_type", &self.verification_type)
+                .field("status", &self.status)
+                .field("account_number", &crate::runtime::Redacted)
+                .field("routing_number", &crate::runtime::Redacted)
+                .field("name_on_account", &self.name_on_account)
+                .field("account_type", &self.account_type)
+                .field("institution_name", &self.institution_name)
+                .field("plaid", &self.plaid)
+                .field("micro_deposits", &self.micro_deposits)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchCounterpartyAccountType {
+        /// `SAVINGS`
+        Savings,
+        /// `CHECKING`
+        Checking,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchCounterpartyAccountType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Savings, Self::Checking];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Savings => "SAVINGS",
                 Self::Checking => "CHECKING",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "SAVINGS" => Self::Savings,
+                "CHECKING" => Self::Checking,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchCounterpartyAccountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchCounterpartyAccountType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "SAVINGS" => Ok(Self::Savings),
-                "CHECKING" => Ok(Self::Checking),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchCounterpartyAccountType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchCounterpartyVerificationStatus {
-        #[serde(rename = "IN_PROGRESS")]
-        InProgress,
-        #[serde(rename = "FAILED")]
-        Failed,
-        #[serde(rename = "VERIFIED")]
-        Verified,
+
+    impl ::serde::Serialize for AchCounterpartyAccountType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyAccountType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchCounterpartyVerificationStatus {
+        /// `IN_PROGRESS`
+        InProgress,
+        /// `FAILED`
+        Failed,
+        /// `VERIFIED`
+        Verified,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchCounterpartyVerificationStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::InProgress,
             Self::Failed,
             Self::Verified,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::InProgress => "IN_PROGRESS",
                 Self::Failed => "FAILED",
                 Self::Verified => "VERIFIED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "IN_PROGRESS" => Self::InProgress,
+                "FAILED" => Self::Failed,
+                "VERIFIED" => Self::Verified,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchCounterpartyVerificationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchCounterpartyVerificationStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "IN_PROGRESS" => Ok(Self::InProgress),
-                "FAILED" => Ok(Self::Failed),
-                "VERIFIED" => Ok(Self::Verified),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchCounterpartyVerificationStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchCounterpartyVerificationType {
-        #[serde(rename = "MICRO_DEPOSITS")]
-        MicroDeposits,
-        #[serde(rename = "PLAID")]
-        Plaid,
-        #[serde(rename = "PRE_VERIFIED")]
-        PreVerified,
-        #[serde(rename = "INCOMING_WIRE")]
-        IncomingWire,
-        #[serde(rename = "SUPPORTING_DOCUMENTS")]
-        SupportingDocuments,
+
+    impl ::serde::Serialize for AchCounterpartyVerificationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyVerificationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchCounterpartyVerificationType {
+        /// `MICRO_DEPOSITS`
+        MicroDeposits,
+        /// `PLAID`
+        Plaid,
+        /// `PRE_VERIFIED`
+        PreVerified,
+        /// `INCOMING_WIRE`
+        IncomingWire,
+        /// `SUPPORTING_DOCUMENTS`
+        SupportingDocuments,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchCounterpartyVerificationType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::MicroDeposits,
             Self::Plaid,
@@ -567,90 +694,169 @@ pub mod types {
             Self::IncomingWire,
             Self::SupportingDocuments,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::MicroDeposits => "MICRO_DEPOSITS",
                 Self::Plaid => "PLAID",
                 Self::PreVerified => "PRE_VERIFIED",
                 Self::IncomingWire => "INCOMING_WIRE",
                 Self::SupportingDocuments => "SUPPORTING_DOCUMENTS",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "MICRO_DEPOSITS" => Self::MicroDeposits,
+                "PLAID" => Self::Plaid,
+                "PRE_VERIFIED" => Self::PreVerified,
+                "INCOMING_WIRE" => Self::IncomingWire,
+                "SUPPORTING_DOCUMENTS" => Self::SupportingDocuments,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchCounterpartyVerificationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchCounterpartyVerificationType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "MICRO_DEPOSITS" => Ok(Self::MicroDeposits),
-                "PLAID" => Ok(Self::Plaid),
-                "PRE_VERIFIED" => Ok(Self::PreVerified),
-                "INCOMING_WIRE" => Ok(Self::IncomingWire),
-                "SUPPORTING_DOCUMENTS" => Ok(Self::SupportingDocuments),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchCounterpartyVerificationType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchDirection {
-        #[serde(rename = "DEBIT")]
-        Debit,
-        #[serde(rename = "CREDIT")]
-        Credit,
+
+    impl ::serde::Serialize for AchCounterpartyVerificationType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyVerificationType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchDirection {
+        /// `DEBIT`
+        Debit,
+        /// `CREDIT`
+        Credit,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchDirection {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Debit, Self::Credit];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Debit => "DEBIT",
                 Self::Credit => "CREDIT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "DEBIT" => Self::Debit,
+                "CREDIT" => Self::Credit,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchDirection {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "DEBIT" => Ok(Self::Debit),
-                "CREDIT" => Ok(Self::Credit),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchDirection",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AchDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AchDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for AchDirection {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -659,72 +865,102 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchIncomingEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: AchIncomingPayload,
-        #[serde(rename = "event_type")]
         pub event_type: AchIncomingEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AchIncomingEventEventType {
-        #[serde(rename = "transfers.ach.in.success")]
+        /// `transfers.ach.in.success`
         TransfersAchInSuccess,
-        #[serde(rename = "transfers.ach.in.rejected")]
+        /// `transfers.ach.in.rejected`
         TransfersAchInRejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AchIncomingEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::TransfersAchInSuccess,
             Self::TransfersAchInRejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::TransfersAchInSuccess => "transfers.ach.in.success",
                 Self::TransfersAchInRejected => "transfers.ach.in.rejected",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "transfers.ach.in.success" => Self::TransfersAchInSuccess,
+                "transfers.ach.in.rejected" => Self::TransfersAchInRejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchIncomingEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchIncomingEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "transfers.ach.in.success" => Ok(Self::TransfersAchInSuccess),
-                "transfers.ach.in.rejected" => Ok(Self::TransfersAchInRejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchIncomingEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AchIncomingEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AchIncomingEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchIncomingPayload {
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
     }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -733,122 +969,140 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchOutgoingEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: AchOutgoingPayload,
-        #[serde(rename = "event_type")]
         pub event_type: AchOutgoingEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AchOutgoingEventEventType {
-        #[serde(rename = "transfers.ach.out.success")]
+        /// `transfers.ach.out.success`
         TransfersAchOutSuccess,
-        #[serde(rename = "transfers.ach.out.rejected")]
+        /// `transfers.ach.out.rejected`
         TransfersAchOutRejected,
-        #[serde(rename = "transfers.ach.out.sent")]
+        /// `transfers.ach.out.sent`
         TransfersAchOutSent,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AchOutgoingEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::TransfersAchOutSuccess,
             Self::TransfersAchOutRejected,
             Self::TransfersAchOutSent,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::TransfersAchOutSuccess => "transfers.ach.out.success",
                 Self::TransfersAchOutRejected => "transfers.ach.out.rejected",
                 Self::TransfersAchOutSent => "transfers.ach.out.sent",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "transfers.ach.out.success" => Self::TransfersAchOutSuccess,
+                "transfers.ach.out.rejected" => Self::TransfersAchOutRejected,
+                "transfers.ach.out.sent" => Self::TransfersAchOutSent,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchOutgoingEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchOutgoingEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "transfers.ach.out.success" => Ok(Self::TransfersAchOutSuccess),
-                "transfers.ach.out.rejected" => Ok(Self::TransfersAchOutRejected),
-                "transfers.ach.out.sent" => Ok(Self::TransfersAchOutSent),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchOutgoingEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AchOutgoingEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AchOutgoingEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchOutgoingPayload {
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchRequest {
-        #[serde(rename = "counterparty_id")]
         pub counterparty_id: ::uuid::Uuid,
-        #[serde(rename = "direction")]
         pub direction: AchDirection,
-        #[serde(
-            rename = "sec_code",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sec_code: ::std::option::Option<AchsecCodeInput>,
         /// Defaults to `[]`.
-        #[serde(
-            rename = "payment_related_information",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_related_information: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(rename = "amount_usdc")]
         pub amount_usdc: i64,
         /// Short description of the purpose of the entry (Maximum of 10 characters). Required for sec_code `"CCD"` and `"PPD"`. For sec_code `"WEB"` the default value for DEBIT is "Funding TX" and "Release TX" for CREDIT.
-        #[serde(
-            rename = "company_entry_description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_entry_description: ::std::option::Option<
             AchRequestCompanyEntryDescription,
         >,
     }
+
     /// Short description of the purpose of the entry (Maximum of 10 characters). Required for sec_code `"CCD"` and `"PPD"`. For sec_code `"WEB"` the default value for DEBIT is "Funding TX" and "Release TX" for CREDIT.
     ///
     /// Checked when built or decoded: matches `^[ a-zA-Z0-9]{1,10}$`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct AchRequestCompanyEntryDescription(::std::string::String);
+
     impl AchRequestCompanyEntryDescription {
         /// Checks `value` against the schema's constraints.
         pub fn new(
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
             let value = value.into();
+
             static PATTERN: ::std::sync::OnceLock<::regex::Regex> = ::std::sync::OnceLock::new();
             crate::runtime::check_pattern(
                 "AchRequestCompanyEntryDescription",
@@ -858,32 +1112,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for AchRequestCompanyEntryDescription {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for AchRequestCompanyEntryDescription {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for AchRequestCompanyEntryDescription {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for AchRequestCompanyEntryDescription {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -894,60 +1156,45 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchResponse {
-        #[serde(rename = "counterparty_id")]
         pub counterparty_id: ::uuid::Uuid,
-        #[serde(rename = "direction")]
         pub direction: AchDirection,
-        #[serde(rename = "sec_code")]
         pub sec_code: AchsecCode,
-        #[serde(rename = "payment_related_information")]
         pub payment_related_information: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "amount")]
         pub amount: Amount,
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: AchStatus,
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "company_entry_description")]
         pub company_entry_description: ::std::string::String,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AchStatus {
-        #[serde(rename = "PENDING")]
+        /// `PENDING`
         Pending,
-        #[serde(rename = "FAILED")]
+        /// `FAILED`
         Failed,
-        #[serde(rename = "REJECTED")]
+        /// `REJECTED`
         Rejected,
-        #[serde(rename = "PROCESSED")]
+        /// `PROCESSED`
         Processed,
-        #[serde(rename = "APPROVED")]
+        /// `APPROVED`
         Approved,
-        #[serde(rename = "IN_TRANSIT")]
+        /// `IN_TRANSIT`
         InTransit,
-        #[serde(rename = "CANCELLED")]
+        /// `CANCELLED`
         Cancelled,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AchStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Pending,
             Self::Failed,
@@ -957,8 +1204,9 @@ pub mod types {
             Self::InTransit,
             Self::Cancelled,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Pending => "PENDING",
                 Self::Failed => "FAILED",
@@ -967,196 +1215,297 @@ pub mod types {
                 Self::Approved => "APPROVED",
                 Self::InTransit => "IN_TRANSIT",
                 Self::Cancelled => "CANCELLED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PENDING" => Self::Pending,
+                "FAILED" => Self::Failed,
+                "REJECTED" => Self::Rejected,
+                "PROCESSED" => Self::Processed,
+                "APPROVED" => Self::Approved,
+                "IN_TRANSIT" => Self::InTransit,
+                "CANCELLED" => Self::Cancelled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PENDING" => Ok(Self::Pending),
-                "FAILED" => Ok(Self::Failed),
-                "REJECTED" => Ok(Self::Rejected),
-                "PROCESSED" => Ok(Self::Processed),
-                "APPROVED" => Ok(Self::Approved),
-                "IN_TRANSIT" => Ok(Self::InTransit),
-                "CANCELLED" => Ok(Self::Cancelled),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for AchStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AchStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for AchStatus {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchTransactionDetails {
-        #[serde(rename = "company_name")]
         pub company_name: ::std::string::String,
-        #[serde(
-            rename = "company_entry_description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_entry_description: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "individual_identification_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub individual_identification_number: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(
-            rename = "trace_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub trace_number: ::std::option::Option<::std::string::String>,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchsecCode {
-        #[serde(rename = "CCD")]
-        Ccd,
-        #[serde(rename = "PPD")]
-        Ppd,
-        #[serde(rename = "WEB")]
-        Web,
+
+    impl ::std::fmt::Debug for AchTransactionDetails {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AchTransactionDetails")
+                .field("company_name", &self.company_name)
+                .field("company_entry_description", &self.company_entry_description)
+                .field("individual_identification_number", &crate::runtime::Redacted)
+                .field("trace_number", &self.trace_number)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchsecCode {
+        /// `CCD`
+        Ccd,
+        /// `PPD`
+        Ppd,
+        /// `WEB`
+        Web,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchsecCode {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Ccd, Self::Ppd, Self::Web];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ccd => "CCD",
                 Self::Ppd => "PPD",
                 Self::Web => "WEB",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CCD" => Self::Ccd,
+                "PPD" => Self::Ppd,
+                "WEB" => Self::Web,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchsecCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchsecCode {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CCD" => Ok(Self::Ccd),
-                "PPD" => Ok(Self::Ppd),
-                "WEB" => Ok(Self::Web),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchsecCode",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AchsecCodeInput {
-        #[serde(rename = "CCD")]
-        Ccd,
-        #[serde(rename = "WEB")]
-        Web,
+
+    impl ::serde::Serialize for AchsecCode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AchsecCode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AchsecCodeInput {
+        /// `CCD`
+        Ccd,
+        /// `WEB`
+        Web,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AchsecCodeInput {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Ccd, Self::Web];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ccd => "CCD",
                 Self::Web => "WEB",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CCD" => Self::Ccd,
+                "WEB" => Self::Web,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AchsecCodeInput {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AchsecCodeInput {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CCD" => Ok(Self::Ccd),
-                "WEB" => Ok(Self::Web),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AchsecCodeInput",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AchsecCodeInput {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AchsecCodeInput {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Address {
         /// Street address
-        #[serde(rename = "street_address")]
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(
-            rename = "street_address2",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
-        #[serde(rename = "city")]
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
-        #[serde(rename = "postal_code")]
         pub postal_code: AddressPostalCode,
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<State>,
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
     }
+
     /// Postal code / ZIP code
     ///
     /// Checked when built or decoded: at most 50 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct AddressPostalCode(::std::string::String);
+
     impl AddressPostalCode {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -1171,32 +1520,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for AddressPostalCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for AddressPostalCode {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for AddressPostalCode {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for AddressPostalCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1207,12 +1564,14 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// Street address
     ///
     /// Checked when built or decoded: at most 250 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct AddressStreetAddress(::std::string::String);
+
     impl AddressStreetAddress {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -1227,32 +1586,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for AddressStreetAddress {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for AddressStreetAddress {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for AddressStreetAddress {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for AddressStreetAddress {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1263,102 +1630,131 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Agreement {
-        #[serde(rename = "version")]
         pub version: ::std::string::String,
-        #[serde(rename = "release_date")]
         pub release_date: ::chrono::NaiveDate,
-        #[serde(rename = "documents")]
         pub documents: ::std::vec::Vec<AgreementDocument>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AgreementCategory {
-        #[serde(rename = "BANK")]
+        /// `BANK`
         Bank,
-        #[serde(rename = "BROKERAGE")]
+        /// `BROKERAGE`
         Brokerage,
-        #[serde(rename = "GENERAL")]
+        /// `GENERAL`
         General,
-        #[serde(rename = "E-SIGN")]
+        /// `E-SIGN`
         ESign,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AgreementCategory {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Bank,
             Self::Brokerage,
             Self::General,
             Self::ESign,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Bank => "BANK",
                 Self::Brokerage => "BROKERAGE",
                 Self::General => "GENERAL",
                 Self::ESign => "E-SIGN",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "BANK" => Self::Bank,
+                "BROKERAGE" => Self::Brokerage,
+                "GENERAL" => Self::General,
+                "E-SIGN" => Self::ESign,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AgreementCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AgreementCategory {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "BANK" => Ok(Self::Bank),
-                "BROKERAGE" => Ok(Self::Brokerage),
-                "GENERAL" => Ok(Self::General),
-                "E-SIGN" => Ok(Self::ESign),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AgreementCategory",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AgreementCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AgreementCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AgreementConsent {
         /// Agreement version
-        #[serde(rename = "version")]
         pub version: ::std::string::String,
         /// Timestamp of applicant's acknowledgement of the agreements
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AgreementDocument {
-        #[serde(rename = "title")]
         pub title: ::std::string::String,
-        #[serde(rename = "pdf_download_url")]
         pub pdf_download_url: AgreementDocumentPdfDownloadUrl,
-        #[serde(rename = "type")]
         pub r#type: AgreementType,
-        #[serde(rename = "category")]
         pub category: AgreementCategory,
     }
+
     /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct AgreementDocumentPdfDownloadUrl(::std::string::String);
+
     impl AgreementDocumentPdfDownloadUrl {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -1373,32 +1769,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for AgreementDocumentPdfDownloadUrl {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for AgreementDocumentPdfDownloadUrl {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for AgreementDocumentPdfDownloadUrl {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for AgreementDocumentPdfDownloadUrl {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1409,63 +1813,57 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AgreementType {
-        #[serde(rename = "PRIVACY_POLICY")]
+        /// `PRIVACY_POLICY`
         PrivacyPolicy,
-        #[serde(rename = "PRIVACY_NOTICE")]
+        /// `PRIVACY_NOTICE`
         PrivacyNotice,
-        #[serde(rename = "BUSINESS_CONTINUITY_PLAN")]
+        /// `BUSINESS_CONTINUITY_PLAN`
         BusinessContinuityPlan,
-        #[serde(rename = "FINANCIAL_STATEMENT")]
+        /// `FINANCIAL_STATEMENT`
         FinancialStatement,
-        #[serde(rename = "US_TREASURIES_RISK")]
+        /// `US_TREASURIES_RISK`
         UsTreasuriesRisk,
-        #[serde(rename = "ELECTRONIC_COMMUNICATIONS")]
+        /// `ELECTRONIC_COMMUNICATIONS`
         ElectronicCommunications,
-        #[serde(rename = "TAX_CERTIFICATION_FOR_US_PERSON")]
+        /// `TAX_CERTIFICATION_FOR_US_PERSON`
         TaxCertificationForUsPerson,
-        #[serde(rename = "BANK_ACCOUNT")]
+        /// `BANK_ACCOUNT`
         BankAccount,
-        #[serde(rename = "LIMITATIONS")]
+        /// `LIMITATIONS`
         Limitations,
-        #[serde(rename = "BROKERAGE")]
+        /// `BROKERAGE`
         Brokerage,
-        #[serde(rename = "CARD")]
+        /// `CARD`
         Card,
-        #[serde(rename = "CASHBACK")]
+        /// `CASHBACK`
         Cashback,
-        #[serde(rename = "FORM_CRS")]
+        /// `FORM_CRS`
         FormCrs,
-        #[serde(rename = "AUTHORIZED_REPRESENTATIVE_CERTIFICATION")]
+        /// `AUTHORIZED_REPRESENTATIVE_CERTIFICATION`
         AuthorizedRepresentativeCertification,
-        #[serde(rename = "TERMS_OF_USE")]
+        /// `TERMS_OF_USE`
         TermsOfUse,
-        #[serde(rename = "ELECTRONIC_FUND_TRANSFERS")]
+        /// `ELECTRONIC_FUND_TRANSFERS`
         ElectronicFundTransfers,
-        #[serde(rename = "TRUTH_IN_SAVINGS")]
+        /// `TRUTH_IN_SAVINGS`
         TruthInSavings,
-        #[serde(rename = "FEE_NOTICE")]
+        /// `FEE_NOTICE`
         FeeNotice,
-        #[serde(rename = "FUNDS_AVAILABILITY")]
+        /// `FUNDS_AVAILABILITY`
         FundsAvailability,
-        #[serde(rename = "REGULATION_E")]
+        /// `REGULATION_E`
         RegulationE,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AgreementType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::PrivacyPolicy,
             Self::PrivacyNotice,
@@ -1488,8 +1886,9 @@ pub mod types {
             Self::FundsAvailability,
             Self::RegulationE,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PrivacyPolicy => "PRIVACY_POLICY",
                 Self::PrivacyNotice => "PRIVACY_NOTICE",
@@ -1513,286 +1912,410 @@ pub mod types {
                 Self::FeeNotice => "FEE_NOTICE",
                 Self::FundsAvailability => "FUNDS_AVAILABILITY",
                 Self::RegulationE => "REGULATION_E",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PRIVACY_POLICY" => Self::PrivacyPolicy,
+                "PRIVACY_NOTICE" => Self::PrivacyNotice,
+                "BUSINESS_CONTINUITY_PLAN" => Self::BusinessContinuityPlan,
+                "FINANCIAL_STATEMENT" => Self::FinancialStatement,
+                "US_TREASURIES_RISK" => Self::UsTreasuriesRisk,
+                "ELECTRONIC_COMMUNICATIONS" => Self::ElectronicCommunications,
+                "TAX_CERTIFICATION_FOR_US_PERSON" => Self::TaxCertificationForUsPerson,
+                "BANK_ACCOUNT" => Self::BankAccount,
+                "LIMITATIONS" => Self::Limitations,
+                "BROKERAGE" => Self::Brokerage,
+                "CARD" => Self::Card,
+                "CASHBACK" => Self::Cashback,
+                "FORM_CRS" => Self::FormCrs,
+                "AUTHORIZED_REPRESENTATIVE_CERTIFICATION" => {
+                    Self::AuthorizedRepresentativeCertification
+                }
+                "TERMS_OF_USE" => Self::TermsOfUse,
+                "ELECTRONIC_FUND_TRANSFERS" => Self::ElectronicFundTransfers,
+                "TRUTH_IN_SAVINGS" => Self::TruthInSavings,
+                "FEE_NOTICE" => Self::FeeNotice,
+                "FUNDS_AVAILABILITY" => Self::FundsAvailability,
+                "REGULATION_E" => Self::RegulationE,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AgreementType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AgreementType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PRIVACY_POLICY" => Ok(Self::PrivacyPolicy),
-                "PRIVACY_NOTICE" => Ok(Self::PrivacyNotice),
-                "BUSINESS_CONTINUITY_PLAN" => Ok(Self::BusinessContinuityPlan),
-                "FINANCIAL_STATEMENT" => Ok(Self::FinancialStatement),
-                "US_TREASURIES_RISK" => Ok(Self::UsTreasuriesRisk),
-                "ELECTRONIC_COMMUNICATIONS" => Ok(Self::ElectronicCommunications),
-                "TAX_CERTIFICATION_FOR_US_PERSON" => {
-                    Ok(Self::TaxCertificationForUsPerson)
-                }
-                "BANK_ACCOUNT" => Ok(Self::BankAccount),
-                "LIMITATIONS" => Ok(Self::Limitations),
-                "BROKERAGE" => Ok(Self::Brokerage),
-                "CARD" => Ok(Self::Card),
-                "CASHBACK" => Ok(Self::Cashback),
-                "FORM_CRS" => Ok(Self::FormCrs),
-                "AUTHORIZED_REPRESENTATIVE_CERTIFICATION" => {
-                    Ok(Self::AuthorizedRepresentativeCertification)
-                }
-                "TERMS_OF_USE" => Ok(Self::TermsOfUse),
-                "ELECTRONIC_FUND_TRANSFERS" => Ok(Self::ElectronicFundTransfers),
-                "TRUTH_IN_SAVINGS" => Ok(Self::TruthInSavings),
-                "FEE_NOTICE" => Ok(Self::FeeNotice),
-                "FUNDS_AVAILABILITY" => Ok(Self::FundsAvailability),
-                "REGULATION_E" => Ok(Self::RegulationE),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AgreementType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for AgreementType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AgreementType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Amount {
         /// USD values are always in cents.
-        #[serde(rename = "value")]
         pub value: i64,
-        #[serde(rename = "currency")]
         pub currency: ::std::string::String,
         /// Defaults to `""`.
-        #[serde(
-            rename = "formatted",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formatted: ::std::option::Option<::std::string::String>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AnnualPersonalIncome {
-        #[serde(rename = "BELOW_50K")]
+        /// `BELOW_50K`
         Below50k,
-        #[serde(rename = "BETWEEN_50K_AND_100K")]
+        /// `BETWEEN_50K_AND_100K`
         Between50kAnd100k,
-        #[serde(rename = "BETWEEN_100K_AND_250K")]
+        /// `BETWEEN_100K_AND_250K`
         Between100kAnd250k,
-        #[serde(rename = "OVER_250K")]
+        /// `OVER_250K`
         Over250k,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AnnualPersonalIncome {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Below50k,
             Self::Between50kAnd100k,
             Self::Between100kAnd250k,
             Self::Over250k,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Below50k => "BELOW_50K",
                 Self::Between50kAnd100k => "BETWEEN_50K_AND_100K",
                 Self::Between100kAnd250k => "BETWEEN_100K_AND_250K",
                 Self::Over250k => "OVER_250K",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "BELOW_50K" => Self::Below50k,
+                "BETWEEN_50K_AND_100K" => Self::Between50kAnd100k,
+                "BETWEEN_100K_AND_250K" => Self::Between100kAnd250k,
+                "OVER_250K" => Self::Over250k,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AnnualPersonalIncome {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AnnualPersonalIncome {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "BELOW_50K" => Ok(Self::Below50k),
-                "BETWEEN_50K_AND_100K" => Ok(Self::Between50kAnd100k),
-                "BETWEEN_100K_AND_250K" => Ok(Self::Between100kAnd250k),
-                "OVER_250K" => Ok(Self::Over250k),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AnnualPersonalIncome",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum AnnualRevenue {
-        #[serde(rename = "PRE_REVENUE")]
-        PreRevenue,
-        #[serde(rename = "5M_OR_LESS")]
-        X5mOrLess,
-        #[serde(rename = "BETWEEN_5M_100M")]
-        Between5m100m,
-        #[serde(rename = "100M_OR_MORE")]
-        X100mOrMore,
+
+    impl ::serde::Serialize for AnnualPersonalIncome {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AnnualPersonalIncome {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum AnnualRevenue {
+        /// `PRE_REVENUE`
+        PreRevenue,
+        /// `5M_OR_LESS`
+        X5mOrLess,
+        /// `BETWEEN_5M_100M`
+        Between5m100m,
+        /// `100M_OR_MORE`
+        X100mOrMore,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl AnnualRevenue {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::PreRevenue,
             Self::X5mOrLess,
             Self::Between5m100m,
             Self::X100mOrMore,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PreRevenue => "PRE_REVENUE",
                 Self::X5mOrLess => "5M_OR_LESS",
                 Self::Between5m100m => "BETWEEN_5M_100M",
                 Self::X100mOrMore => "100M_OR_MORE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PRE_REVENUE" => Self::PreRevenue,
+                "5M_OR_LESS" => Self::X5mOrLess,
+                "BETWEEN_5M_100M" => Self::Between5m100m,
+                "100M_OR_MORE" => Self::X100mOrMore,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AnnualRevenue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AnnualRevenue {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PRE_REVENUE" => Ok(Self::PreRevenue),
-                "5M_OR_LESS" => Ok(Self::X5mOrLess),
-                "BETWEEN_5M_100M" => Ok(Self::Between5m100m),
-                "100M_OR_MORE" => Ok(Self::X100mOrMore),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AnnualRevenue",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum ApplicationIdentificationType {
-        #[serde(rename = "SSN")]
-        Ssn,
-        #[serde(rename = "PASSPORT")]
-        Passport,
-        #[serde(rename = "TIN")]
-        Tin,
-        #[serde(rename = "DRIVERS_LICENSE")]
-        DriversLicense,
+
+    impl ::serde::Serialize for AnnualRevenue {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for AnnualRevenue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ApplicationIdentificationType {
+        /// `SSN`
+        Ssn,
+        /// `PASSPORT`
+        Passport,
+        /// `TIN`
+        Tin,
+        /// `DRIVERS_LICENSE`
+        DriversLicense,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl ApplicationIdentificationType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Ssn,
             Self::Passport,
             Self::Tin,
             Self::DriversLicense,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ssn => "SSN",
                 Self::Passport => "PASSPORT",
                 Self::Tin => "TIN",
                 Self::DriversLicense => "DRIVERS_LICENSE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "SSN" => Self::Ssn,
+                "PASSPORT" => Self::Passport,
+                "TIN" => Self::Tin,
+                "DRIVERS_LICENSE" => Self::DriversLicense,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for ApplicationIdentificationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for ApplicationIdentificationType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "SSN" => Ok(Self::Ssn),
-                "PASSPORT" => Ok(Self::Passport),
-                "TIN" => Ok(Self::Tin),
-                "DRIVERS_LICENSE" => Ok(Self::DriversLicense),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "ApplicationIdentificationType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum ApplicationStatus {
-        #[serde(rename = "CREATED")]
-        Created,
-        #[serde(rename = "PENDING")]
-        Pending,
-        #[serde(rename = "SUBMITTED")]
-        Submitted,
-        #[serde(rename = "DOCUMENTS_NEEDED")]
-        DocumentsNeeded,
-        #[serde(rename = "APPROVED")]
-        Approved,
-        #[serde(rename = "REJECTED")]
-        Rejected,
-        #[serde(rename = "MANUAL_REVIEW")]
-        ManualReview,
+
+    impl ::serde::Serialize for ApplicationIdentificationType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for ApplicationIdentificationType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ApplicationStatus {
+        /// `CREATED`
+        Created,
+        /// `PENDING`
+        Pending,
+        /// `SUBMITTED`
+        Submitted,
+        /// `DOCUMENTS_NEEDED`
+        DocumentsNeeded,
+        /// `APPROVED`
+        Approved,
+        /// `REJECTED`
+        Rejected,
+        /// `MANUAL_REVIEW`
+        ManualReview,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl ApplicationStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Created,
             Self::Pending,
@@ -1802,8 +2325,9 @@ pub mod types {
             Self::Rejected,
             Self::ManualReview,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Created => "CREATED",
                 Self::Pending => "PENDING",
@@ -1812,34 +2336,73 @@ pub mod types {
                 Self::Approved => "APPROVED",
                 Self::Rejected => "REJECTED",
                 Self::ManualReview => "MANUAL_REVIEW",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CREATED" => Self::Created,
+                "PENDING" => Self::Pending,
+                "SUBMITTED" => Self::Submitted,
+                "DOCUMENTS_NEEDED" => Self::DocumentsNeeded,
+                "APPROVED" => Self::Approved,
+                "REJECTED" => Self::Rejected,
+                "MANUAL_REVIEW" => Self::ManualReview,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for ApplicationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for ApplicationStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CREATED" => Ok(Self::Created),
-                "PENDING" => Ok(Self::Pending),
-                "SUBMITTED" => Ok(Self::Submitted),
-                "DOCUMENTS_NEEDED" => Ok(Self::DocumentsNeeded),
-                "APPROVED" => Ok(Self::Approved),
-                "REJECTED" => Ok(Self::Rejected),
-                "MANUAL_REVIEW" => Ok(Self::ManualReview),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "ApplicationStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for ApplicationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ApplicationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -1848,109 +2411,132 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ApplicationUpdateEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: ApplicationUpdatePayload,
-        #[serde(rename = "event_type")]
         pub event_type: ApplicationUpdateEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ApplicationUpdateEventEventType {
-        #[serde(rename = "application.approved")]
+        /// `application.approved`
         ApplicationApproved,
-        #[serde(rename = "application.manual_review")]
+        /// `application.manual_review`
         ApplicationManualReview,
-        #[serde(rename = "application.documents_needed")]
+        /// `application.documents_needed`
         ApplicationDocumentsNeeded,
-        #[serde(rename = "application.rejected")]
+        /// `application.rejected`
         ApplicationRejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl ApplicationUpdateEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::ApplicationApproved,
             Self::ApplicationManualReview,
             Self::ApplicationDocumentsNeeded,
             Self::ApplicationRejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::ApplicationApproved => "application.approved",
                 Self::ApplicationManualReview => "application.manual_review",
                 Self::ApplicationDocumentsNeeded => "application.documents_needed",
                 Self::ApplicationRejected => "application.rejected",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "application.approved" => Self::ApplicationApproved,
+                "application.manual_review" => Self::ApplicationManualReview,
+                "application.documents_needed" => Self::ApplicationDocumentsNeeded,
+                "application.rejected" => Self::ApplicationRejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for ApplicationUpdateEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for ApplicationUpdateEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "application.approved" => Ok(Self::ApplicationApproved),
-                "application.manual_review" => Ok(Self::ApplicationManualReview),
-                "application.documents_needed" => Ok(Self::ApplicationDocumentsNeeded),
-                "application.rejected" => Ok(Self::ApplicationRejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "ApplicationUpdateEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for ApplicationUpdateEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ApplicationUpdatePayload {
-        #[serde(rename = "application_id")]
         pub application_id: ::uuid::Uuid,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AveragePersonalNetWorth {
-        #[serde(rename = "BELOW_50K")]
+        /// `BELOW_50K`
         Below50k,
-        #[serde(rename = "BETWEEN_50K_AND_200K")]
+        /// `BETWEEN_50K_AND_200K`
         Between50kAnd200k,
-        #[serde(rename = "BETWEEN_200K_AND_1M")]
+        /// `BETWEEN_200K_AND_1M`
         Between200kAnd1m,
-        #[serde(rename = "BETWEEN_1M_AND_5M")]
+        /// `BETWEEN_1M_AND_5M`
         Between1mAnd5m,
-        #[serde(rename = "OVER_5M")]
+        /// `OVER_5M`
         Over5m,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl AveragePersonalNetWorth {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Below50k,
             Self::Between50kAnd200k,
@@ -1958,310 +2544,331 @@ pub mod types {
             Self::Between1mAnd5m,
             Self::Over5m,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Below50k => "BELOW_50K",
                 Self::Between50kAnd200k => "BETWEEN_50K_AND_200K",
                 Self::Between200kAnd1m => "BETWEEN_200K_AND_1M",
                 Self::Between1mAnd5m => "BETWEEN_1M_AND_5M",
                 Self::Over5m => "OVER_5M",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "BELOW_50K" => Self::Below50k,
+                "BETWEEN_50K_AND_200K" => Self::Between50kAnd200k,
+                "BETWEEN_200K_AND_1M" => Self::Between200kAnd1m,
+                "BETWEEN_1M_AND_5M" => Self::Between1mAnd5m,
+                "OVER_5M" => Self::Over5m,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for AveragePersonalNetWorth {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for AveragePersonalNetWorth {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "BELOW_50K" => Ok(Self::Below50k),
-                "BETWEEN_50K_AND_200K" => Ok(Self::Between50kAnd200k),
-                "BETWEEN_200K_AND_1M" => Ok(Self::Between200kAnd1m),
-                "BETWEEN_1M_AND_5M" => Ok(Self::Between1mAnd5m),
-                "OVER_5M" => Ok(Self::Over5m),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "AveragePersonalNetWorth",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for AveragePersonalNetWorth {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AveragePersonalNetWorth {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Business {
-        #[serde(rename = "address")]
         pub address: GeneralAddress,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "phone_number")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "account_status")]
         pub account_status: CustomerAccountStatus,
-        #[serde(rename = "type")]
         pub r#type: BusinessType,
-        #[serde(rename = "name")]
         pub name: ::std::string::String,
-        #[serde(rename = "identification_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: BusinessIdentificationNumber,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum BusinessActivityLocation {
-        #[serde(rename = "PRIMARILY_US")]
-        PrimarilyUs,
-        #[serde(rename = "MIX_OF_US_AND_NON_US")]
-        MixOfUsAndNonUs,
-        #[serde(rename = "PRIMARILY_NON_US")]
-        PrimarilyNonUs,
+
+    impl ::std::fmt::Debug for Business {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Business")
+                .field("address", &self.address)
+                .field("email", &self.email)
+                .field("phone_number", &self.phone_number)
+                .field("account_status", &self.account_status)
+                .field("type", &self.r#type)
+                .field("name", &self.name)
+                .field("identification_number", &crate::runtime::Redacted)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BusinessActivityLocation {
+        /// `PRIMARILY_US`
+        PrimarilyUs,
+        /// `MIX_OF_US_AND_NON_US`
+        MixOfUsAndNonUs,
+        /// `PRIMARILY_NON_US`
+        PrimarilyNonUs,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl BusinessActivityLocation {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::PrimarilyUs,
             Self::MixOfUsAndNonUs,
             Self::PrimarilyNonUs,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PrimarilyUs => "PRIMARILY_US",
                 Self::MixOfUsAndNonUs => "MIX_OF_US_AND_NON_US",
                 Self::PrimarilyNonUs => "PRIMARILY_NON_US",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PRIMARILY_US" => Self::PrimarilyUs,
+                "MIX_OF_US_AND_NON_US" => Self::MixOfUsAndNonUs,
+                "PRIMARILY_NON_US" => Self::PrimarilyNonUs,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessActivityLocation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessActivityLocation {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PRIMARILY_US" => Ok(Self::PrimarilyUs),
-                "MIX_OF_US_AND_NON_US" => Ok(Self::MixOfUsAndNonUs),
-                "PRIMARILY_NON_US" => Ok(Self::PrimarilyNonUs),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessActivityLocation",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for BusinessActivityLocation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessActivityLocation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessApplicationRequest {
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "entity_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub entity_type: ::std::option::Option<BusinessEntityType>,
-        #[serde(
-            rename = "doing_business_as",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub doing_business_as: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "identification_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<BusinessIdentificationNumber>,
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(
-            rename = "website",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "contact",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<BusinessContact>,
-        #[serde(
-            rename = "formation_date",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formation_date: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "risk_info",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_info: ::std::option::Option<RiskInfo>,
-        #[serde(
-            rename = "industry",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<IndustryInfo>,
-        #[serde(
-            rename = "agreement_consent",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub agreement_consent: ::std::option::Option<AgreementConsent>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::std::fmt::Debug for BusinessApplicationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BusinessApplicationRequest")
+                .field("name", &self.name)
+                .field("entity_type", &self.entity_type)
+                .field("doing_business_as", &self.doing_business_as)
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("address", &self.address)
+                .field("website", &self.website)
+                .field("contact", &self.contact)
+                .field("formation_date", &self.formation_date)
+                .field("risk_info", &self.risk_info)
+                .field("industry", &self.industry)
+                .field("agreement_consent", &self.agreement_consent)
+                .finish()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessApplicationResponse {
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "entity_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub entity_type: ::std::option::Option<BusinessEntityType>,
-        #[serde(
-            rename = "doing_business_as",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub doing_business_as: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "identification_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<BusinessIdentificationNumber>,
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(
-            rename = "website",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "contact",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<BusinessContact>,
-        #[serde(
-            rename = "formation_date",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formation_date: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "risk_info",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_info: ::std::option::Option<RiskInfo>,
-        #[serde(
-            rename = "industry",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<IndustryInfo>,
-        #[serde(
-            rename = "agreement_consent",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub agreement_consent: ::std::option::Option<AgreementConsent>,
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "updated_at")]
         pub updated_at: crate::runtime::DateTime,
-        #[serde(rename = "status")]
         pub status: BusinessApplicationStatus,
         /// Defaults to `[]`.
-        #[serde(
-            rename = "exception_reasons",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reasons: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// `null` until application status is `APPROVED`
-        #[serde(
-            rename = "customer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_id: ::std::option::Option<::uuid::Uuid>,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum BusinessApplicationStatus {
-        #[serde(rename = "CREATED")]
-        Created,
-        #[serde(rename = "SUBMITTED")]
-        Submitted,
-        #[serde(rename = "CLOSED")]
-        Closed,
-        #[serde(rename = "APPROVED")]
-        Approved,
-        #[serde(rename = "REJECTED")]
-        Rejected,
-        #[serde(rename = "MANUAL_REVIEW")]
-        ManualReview,
-        #[serde(rename = "DOCUMENTS_NEEDED")]
-        DocumentsNeeded,
-        #[serde(rename = "PENDING")]
-        Pending,
+
+    impl ::std::fmt::Debug for BusinessApplicationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BusinessApplicationResponse")
+                .field("name", &self.name)
+                .field("entity_type", &self.entity_type)
+                .field("doing_business_as", &self.doing_business_as)
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("address", &self.address)
+                .field("website", &self.website)
+                .field("contact", &self.contact)
+                .field("formation_date", &self.formation_date)
+                .field("risk_info", &self.risk_info)
+                .field("industry", &self.industry)
+                .field("agreement_consent", &self.agreement_consent)
+                .field("id", &self.id)
+                .field("time_created", &self.time_created)
+                .field("updated_at", &self.updated_at)
+                .field("status", &self.status)
+                .field("exception_reasons", &self.exception_reasons)
+                .field("customer_id", &self.customer_id)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BusinessApplicationStatus {
+        /// `CREATED`
+        Created,
+        /// `SUBMITTED`
+        Submitted,
+        /// `CLOSED`
+        Closed,
+        /// `APPROVED`
+        Approved,
+        /// `REJECTED`
+        Rejected,
+        /// `MANUAL_REVIEW`
+        ManualReview,
+        /// `DOCUMENTS_NEEDED`
+        DocumentsNeeded,
+        /// `PENDING`
+        Pending,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl BusinessApplicationStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Created,
             Self::Submitted,
@@ -2272,8 +2879,9 @@ pub mod types {
             Self::DocumentsNeeded,
             Self::Pending,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Created => "CREATED",
                 Self::Submitted => "SUBMITTED",
@@ -2283,85 +2891,106 @@ pub mod types {
                 Self::ManualReview => "MANUAL_REVIEW",
                 Self::DocumentsNeeded => "DOCUMENTS_NEEDED",
                 Self::Pending => "PENDING",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CREATED" => Self::Created,
+                "SUBMITTED" => Self::Submitted,
+                "CLOSED" => Self::Closed,
+                "APPROVED" => Self::Approved,
+                "REJECTED" => Self::Rejected,
+                "MANUAL_REVIEW" => Self::ManualReview,
+                "DOCUMENTS_NEEDED" => Self::DocumentsNeeded,
+                "PENDING" => Self::Pending,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessApplicationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessApplicationStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CREATED" => Ok(Self::Created),
-                "SUBMITTED" => Ok(Self::Submitted),
-                "CLOSED" => Ok(Self::Closed),
-                "APPROVED" => Ok(Self::Approved),
-                "REJECTED" => Ok(Self::Rejected),
-                "MANUAL_REVIEW" => Ok(Self::ManualReview),
-                "DOCUMENTS_NEEDED" => Ok(Self::DocumentsNeeded),
-                "PENDING" => Ok(Self::Pending),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessApplicationStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for BusinessApplicationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessApplicationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessContact {
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(
-            rename = "phone_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "email",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum BusinessEntityType {
-        #[serde(rename = "SOLE_PROPRIETOR")]
+        /// `SOLE_PROPRIETOR`
         SoleProprietor,
-        #[serde(rename = "CORPORATE")]
+        /// `CORPORATE`
         Corporate,
-        #[serde(rename = "LLC")]
+        /// `LLC`
         Llc,
-        #[serde(rename = "PARTNERSHIP")]
+        /// `PARTNERSHIP`
         Partnership,
-        #[serde(rename = "INCORPORATED_ASSOCIATION")]
+        /// `INCORPORATED_ASSOCIATION`
         IncorporatedAssociation,
-        #[serde(rename = "UNINCORPORATED_ASSOCIATION")]
+        /// `UNINCORPORATED_ASSOCIATION`
         UnincorporatedAssociation,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl BusinessEntityType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::SoleProprietor,
             Self::Corporate,
@@ -2370,8 +2999,9 @@ pub mod types {
             Self::IncorporatedAssociation,
             Self::UnincorporatedAssociation,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::SoleProprietor => "SOLE_PROPRIETOR",
                 Self::Corporate => "CORPORATE",
@@ -2379,183 +3009,289 @@ pub mod types {
                 Self::Partnership => "PARTNERSHIP",
                 Self::IncorporatedAssociation => "INCORPORATED_ASSOCIATION",
                 Self::UnincorporatedAssociation => "UNINCORPORATED_ASSOCIATION",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "SOLE_PROPRIETOR" => Self::SoleProprietor,
+                "CORPORATE" => Self::Corporate,
+                "LLC" => Self::Llc,
+                "PARTNERSHIP" => Self::Partnership,
+                "INCORPORATED_ASSOCIATION" => Self::IncorporatedAssociation,
+                "UNINCORPORATED_ASSOCIATION" => Self::UnincorporatedAssociation,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessEntityType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessEntityType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "SOLE_PROPRIETOR" => Ok(Self::SoleProprietor),
-                "CORPORATE" => Ok(Self::Corporate),
-                "LLC" => Ok(Self::Llc),
-                "PARTNERSHIP" => Ok(Self::Partnership),
-                "INCORPORATED_ASSOCIATION" => Ok(Self::IncorporatedAssociation),
-                "UNINCORPORATED_ASSOCIATION" => Ok(Self::UnincorporatedAssociation),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessEntityType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for BusinessEntityType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessEntityType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessIdentificationNumber {
-        #[serde(rename = "identification_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: BusinessIdentificationNumberType,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum BusinessIdentificationNumberType {
-        #[serde(rename = "TIN")]
-        Tin,
-        #[serde(rename = "EIN")]
-        Ein,
-        #[serde(rename = "NON_US_BUSINESS_ID")]
-        NonUsBusinessId,
+
+    impl ::std::fmt::Debug for BusinessIdentificationNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BusinessIdentificationNumber")
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("type", &self.r#type)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BusinessIdentificationNumberType {
+        /// `TIN`
+        Tin,
+        /// `EIN`
+        Ein,
+        /// `NON_US_BUSINESS_ID`
+        NonUsBusinessId,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl BusinessIdentificationNumberType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Tin, Self::Ein, Self::NonUsBusinessId];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Tin => "TIN",
                 Self::Ein => "EIN",
                 Self::NonUsBusinessId => "NON_US_BUSINESS_ID",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "TIN" => Self::Tin,
+                "EIN" => Self::Ein,
+                "NON_US_BUSINESS_ID" => Self::NonUsBusinessId,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessIdentificationNumberType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessIdentificationNumberType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "TIN" => Ok(Self::Tin),
-                "EIN" => Ok(Self::Ein),
-                "NON_US_BUSINESS_ID" => Ok(Self::NonUsBusinessId),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessIdentificationNumberType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum BusinessType {
-        #[serde(rename = "BUSINESS")]
-        Business,
+
+    impl ::serde::Serialize for BusinessIdentificationNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessIdentificationNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum BusinessType {
+        /// `BUSINESS`
+        Business,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl BusinessType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Business];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Business => "BUSINESS",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "BUSINESS" => Self::Business,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for BusinessType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for BusinessType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "BUSINESS" => Ok(Self::Business),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "BusinessType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for BusinessType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BusinessType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     pub type BusinessesListDocumentRequestsResponse = ::std::vec::Vec<Document>;
+
     pub type BusinessesListRelatedPartyApplicationsResponse = ::std::vec::Vec<
         RelatedPartyApplicationResponse,
     >;
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Card {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "name")]
         pub name: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: CardStatus,
-        #[serde(rename = "type")]
         pub r#type: CardType,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CardClosureReason {
-        #[serde(rename = "LOST")]
+        /// `LOST`
         Lost,
-        #[serde(rename = "STOLEN")]
+        /// `STOLEN`
         Stolen,
-        #[serde(rename = "DAMAGED")]
+        /// `DAMAGED`
         Damaged,
-        #[serde(rename = "NEVER_RECEIVED")]
+        /// `NEVER_RECEIVED`
         NeverReceived,
-        #[serde(rename = "EXPIRED")]
+        /// `EXPIRED`
         Expired,
-        #[serde(rename = "CANCELED")]
+        /// `CANCELED`
         Canceled,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CardClosureReason {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Lost,
             Self::Stolen,
@@ -2564,8 +3300,9 @@ pub mod types {
             Self::Expired,
             Self::Canceled,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Lost => "LOST",
                 Self::Stolen => "STOLEN",
@@ -2573,98 +3310,128 @@ pub mod types {
                 Self::NeverReceived => "NEVER_RECEIVED",
                 Self::Expired => "EXPIRED",
                 Self::Canceled => "CANCELED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "LOST" => Self::Lost,
+                "STOLEN" => Self::Stolen,
+                "DAMAGED" => Self::Damaged,
+                "NEVER_RECEIVED" => Self::NeverReceived,
+                "EXPIRED" => Self::Expired,
+                "CANCELED" => Self::Canceled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CardClosureReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CardClosureReason {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "LOST" => Ok(Self::Lost),
-                "STOLEN" => Ok(Self::Stolen),
-                "DAMAGED" => Ok(Self::Damaged),
-                "NEVER_RECEIVED" => Ok(Self::NeverReceived),
-                "EXPIRED" => Ok(Self::Expired),
-                "CANCELED" => Ok(Self::Canceled),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CardClosureReason",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CardClosureReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CardClosureReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardListResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Card>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardPinBase {
         /// 4 digit PIN encrypted by `set_pin` public key
         ///
         /// Write-only: sent in requests, never returned.
-        #[serde(rename = "encrypted_pin")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub encrypted_pin: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for CardPinBase {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CardPinBase")
+                .field("encrypted_pin", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardPinResponse {
-        #[serde(rename = "success")]
         pub success: bool,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CardStatus {
-        #[serde(rename = "OPEN")]
+        /// `OPEN`
         Open,
-        #[serde(rename = "LOCKED")]
+        /// `LOCKED`
         Locked,
-        #[serde(rename = "CLOSED")]
+        /// `CLOSED`
         Closed,
-        #[serde(rename = "NOT_ACTIVATED")]
+        /// `NOT_ACTIVATED`
         NotActivated,
-        #[serde(rename = "FROZEN")]
+        /// `FROZEN`
         Frozen,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CardStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Open,
             Self::Locked,
@@ -2672,47 +3439,92 @@ pub mod types {
             Self::NotActivated,
             Self::Frozen,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Open => "OPEN",
                 Self::Locked => "LOCKED",
                 Self::Closed => "CLOSED",
                 Self::NotActivated => "NOT_ACTIVATED",
                 Self::Frozen => "FROZEN",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OPEN" => Self::Open,
+                "LOCKED" => Self::Locked,
+                "CLOSED" => Self::Closed,
+                "NOT_ACTIVATED" => Self::NotActivated,
+                "FROZEN" => Self::Frozen,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CardStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CardStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "LOCKED" => Ok(Self::Locked),
-                "CLOSED" => Ok(Self::Closed),
-                "NOT_ACTIVATED" => Ok(Self::NotActivated),
-                "FROZEN" => Ok(Self::Frozen),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CardStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CardStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CardStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for CardStatus {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardStatusResponse {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: CardStatus,
     }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -2721,126 +3533,134 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardStatusUpdateEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: CardStatusUpdatePayload,
-        #[serde(rename = "event_type")]
         pub event_type: CardStatusUpdateEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CardStatusUpdateEventEventType {
-        #[serde(rename = "card.status.closed")]
+        /// `card.status.closed`
         CardStatusClosed,
-        #[serde(rename = "card.status.open")]
+        /// `card.status.open`
         CardStatusOpen,
-        #[serde(rename = "card.status.frozen")]
+        /// `card.status.frozen`
         CardStatusFrozen,
-        #[serde(rename = "card.status.locked")]
+        /// `card.status.locked`
         CardStatusLocked,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CardStatusUpdateEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::CardStatusClosed,
             Self::CardStatusOpen,
             Self::CardStatusFrozen,
             Self::CardStatusLocked,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::CardStatusClosed => "card.status.closed",
                 Self::CardStatusOpen => "card.status.open",
                 Self::CardStatusFrozen => "card.status.frozen",
                 Self::CardStatusLocked => "card.status.locked",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "card.status.closed" => Self::CardStatusClosed,
+                "card.status.open" => Self::CardStatusOpen,
+                "card.status.frozen" => Self::CardStatusFrozen,
+                "card.status.locked" => Self::CardStatusLocked,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CardStatusUpdateEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CardStatusUpdateEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "card.status.closed" => Ok(Self::CardStatusClosed),
-                "card.status.open" => Ok(Self::CardStatusOpen),
-                "card.status.frozen" => Ok(Self::CardStatusFrozen),
-                "card.status.locked" => Ok(Self::CardStatusLocked),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CardStatusUpdateEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CardStatusUpdateEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CardStatusUpdateEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardStatusUpdatePayload {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: CardStatus,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardSwipe {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "amount_usdc")]
         pub amount_usdc: i64,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardTransactionDetails {
-        #[serde(
-            rename = "location",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<TransactionLocation>,
-        #[serde(
-            rename = "counterparty",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub counterparty: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "terminal_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "merchant_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "pre_authorization")]
         pub pre_authorization: bool,
-        #[serde(
-            rename = "issue_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_id: ::std::option::Option<::std::string::String>,
     }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -2849,326 +3669,440 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardTransactionEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: CardTransactionPayload,
-        #[serde(rename = "event_type")]
         pub event_type: CardTransactionEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CardTransactionEventEventType {
-        #[serde(rename = "card.transaction.approved")]
+        /// `card.transaction.approved`
         CardTransactionApproved,
-        #[serde(rename = "card.transaction.on_hold")]
+        /// `card.transaction.on_hold`
         CardTransactionOnHold,
-        #[serde(rename = "card.transaction.reversed")]
+        /// `card.transaction.reversed`
         CardTransactionReversed,
-        #[serde(rename = "card.transaction.rejected")]
+        /// `card.transaction.rejected`
         CardTransactionRejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CardTransactionEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::CardTransactionApproved,
             Self::CardTransactionOnHold,
             Self::CardTransactionReversed,
             Self::CardTransactionRejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::CardTransactionApproved => "card.transaction.approved",
                 Self::CardTransactionOnHold => "card.transaction.on_hold",
                 Self::CardTransactionReversed => "card.transaction.reversed",
                 Self::CardTransactionRejected => "card.transaction.rejected",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "card.transaction.approved" => Self::CardTransactionApproved,
+                "card.transaction.on_hold" => Self::CardTransactionOnHold,
+                "card.transaction.reversed" => Self::CardTransactionReversed,
+                "card.transaction.rejected" => Self::CardTransactionRejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CardTransactionEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CardTransactionEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "card.transaction.approved" => Ok(Self::CardTransactionApproved),
-                "card.transaction.on_hold" => Ok(Self::CardTransactionOnHold),
-                "card.transaction.reversed" => Ok(Self::CardTransactionReversed),
-                "card.transaction.rejected" => Ok(Self::CardTransactionRejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CardTransactionEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CardTransactionEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CardTransactionEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardTransactionPayload {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "amount")]
         pub amount: i64,
-        #[serde(rename = "account_id")]
         pub account_id: ::uuid::Uuid,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CardType {
-        #[serde(rename = "VIRTUAL")]
+        /// `VIRTUAL`
         Virtual,
-        #[serde(rename = "PHYSICAL")]
+        /// `PHYSICAL`
         Physical,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CardType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Virtual, Self::Physical];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Virtual => "VIRTUAL",
                 Self::Physical => "PHYSICAL",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "VIRTUAL" => Self::Virtual,
+                "PHYSICAL" => Self::Physical,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CardType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CardType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "VIRTUAL" => Ok(Self::Virtual),
-                "PHYSICAL" => Ok(Self::Physical),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CardType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CardType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CardType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CashBackTransactionDetails {
         /// Which period the cash back was calculated for, in YYYY-MM format.
-        #[serde(rename = "period")]
         pub period: ::std::string::String,
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ChangeCardStatusRequest {
-        #[serde(
-            rename = "status",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<SettableCardStatus>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CloseCardRequest {
-        #[serde(rename = "closure_reason")]
         pub closure_reason: CardClosureReason,
-        #[serde(
-            rename = "lost_stolen_date",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lost_stolen_date: ::std::option::Option<::chrono::NaiveDate>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Counterparty {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "type")]
         pub r#type: CounterpartyType,
-        #[serde(
-            rename = "ach",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ach: ::std::option::Option<AchCounterparty>,
-        #[serde(
-            rename = "wire",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire: ::std::option::Option<WireCounterparty>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CounterpartyMicroDeposits {
-        #[serde(rename = "verification_failure_count")]
         pub verification_failure_count: i64,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CounterpartyPlaid {
-        #[serde(rename = "mask")]
         pub mask: ::std::string::String,
-        #[serde(
-            rename = "verification_status",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_status: ::std::option::Option<PlaidVerificationStatus>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CounterpartyType {
-        #[serde(rename = "ACH")]
+        /// `ACH`
         Ach,
-        #[serde(rename = "WIRE")]
+        /// `WIRE`
         Wire,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CounterpartyType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Ach, Self::Wire];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ach => "ACH",
                 Self::Wire => "WIRE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "ACH" => Self::Ach,
+                "WIRE" => Self::Wire,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CounterpartyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CounterpartyType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "ACH" => Ok(Self::Ach),
-                "WIRE" => Ok(Self::Wire),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CounterpartyType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum Country {
-        #[serde(rename = "USA")]
-        Usa,
-        #[serde(rename = "US")]
-        Us,
+
+    impl ::serde::Serialize for CounterpartyType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for CounterpartyType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Country {
+        /// `USA`
+        Usa,
+        /// `US`
+        Us,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl Country {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Usa, Self::Us];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Usa => "USA",
                 Self::Us => "US",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "USA" => Self::Usa,
+                "US" => Self::Us,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for Country {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for Country {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "USA" => Ok(Self::Usa),
-                "US" => Ok(Self::Us),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "Country",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for Country {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Country {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateSubscriptionRequest {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
-        #[serde(rename = "events")]
         pub events: ::std::vec::Vec<::std::string::String>,
         /// The webhook URL to invoke.
-        #[serde(rename = "url")]
         pub url: AgreementDocumentPdfDownloadUrl,
         /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
-        #[serde(rename = "shared_secret")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub shared_secret: CreateSubscriptionRequestSharedSecret,
     }
+
+    impl ::std::fmt::Debug for CreateSubscriptionRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateSubscriptionRequest")
+                .field("description", &self.description)
+                .field("events", &self.events)
+                .field("url", &self.url)
+                .field("shared_secret", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
     ///
     /// Checked when built or decoded: at least 16 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CreateSubscriptionRequestSharedSecret(::std::string::String);
+
     impl CreateSubscriptionRequestSharedSecret {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -3183,32 +4117,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CreateSubscriptionRequestSharedSecret {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CreateSubscriptionRequestSharedSecret {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateSubscriptionRequestSharedSecret {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateSubscriptionRequestSharedSecret {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3219,89 +4161,58 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CursorListResponseAchResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<AchResponse>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CursorListResponsePartnerEvent {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<PartnerEvent>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CursorListResponseSubscription {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Subscription>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Customer {
         /// Selected by: `INDIVIDUAL`.
         Individual(Individual),
         /// Selected by: `BUSINESS`.
         Business(Business),
+        /// A `type` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for Customer {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3322,140 +4233,149 @@ pub mod types {
                         .map(Self::Business)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!("unknown type `{other}` for Customer"),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CustomerAccountStatus {
-        #[serde(rename = "OPEN")]
+        /// `OPEN`
         Open,
-        #[serde(rename = "CLOSED")]
+        /// `CLOSED`
         Closed,
-        #[serde(rename = "FROZEN")]
+        /// `FROZEN`
         Frozen,
-        #[serde(rename = "PENDING")]
+        /// `PENDING`
         Pending,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CustomerAccountStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Open,
             Self::Closed,
             Self::Frozen,
             Self::Pending,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Open => "OPEN",
                 Self::Closed => "CLOSED",
                 Self::Frozen => "FROZEN",
                 Self::Pending => "PENDING",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OPEN" => Self::Open,
+                "CLOSED" => Self::Closed,
+                "FROZEN" => Self::Frozen,
+                "PENDING" => Self::Pending,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CustomerAccountStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CustomerAccountStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "CLOSED" => Ok(Self::Closed),
-                "FROZEN" => Ok(Self::Frozen),
-                "PENDING" => Ok(Self::Pending),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CustomerAccountStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CustomerAccountStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CustomerAccountStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CustomerDefundingTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         /// Withdraw funds from customer to partner.
-        #[serde(rename = "type")]
         pub r#type: CustomerDefundingTransferRequestType,
         /// The funds destination belonging to the customer at the Partner institution.
-        #[serde(rename = "target")]
         pub target: CustomerDefundingTransferRequestTarget,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(
-            rename = "amount_usdc",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(
-            rename = "amount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CustomerDefundingTransferRequestAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(
-            rename = "async_mode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CustomerDefundingTransferRequestAmount {
         /// Selected by: `REQUESTED_AMOUNT`.
         RequestedAmount(RequestedAmount),
         /// Selected by: `FULL_WITHDRAWAL`.
         FullWithdrawal(FullWithdrawal),
+        /// A `type` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestAmount {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3476,24 +4396,18 @@ pub mod types {
                         .map(Self::FullWithdrawal)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!(
-                                "unknown type `{other}` for CustomerDefundingTransferRequestAmount"
-                            ),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     /// A description of the transfer, visible on statements.
     ///
     /// Checked when built or decoded: at most 100 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CustomerDefundingTransferRequestDescription(::std::string::String);
+
     impl CustomerDefundingTransferRequestDescription {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -3508,32 +4422,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CustomerDefundingTransferRequestDescription {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CustomerDefundingTransferRequestDescription {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CustomerDefundingTransferRequestDescription {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestDescription {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3544,12 +4466,14 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// The funds destination belonging to the customer at the Partner institution.
     ///
     /// Checked when built or decoded: at most 200 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct CustomerDefundingTransferRequestTarget(::std::string::String);
+
     impl CustomerDefundingTransferRequestTarget {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -3564,32 +4488,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for CustomerDefundingTransferRequestTarget {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for CustomerDefundingTransferRequestTarget {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CustomerDefundingTransferRequestTarget {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestTarget {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3600,401 +4532,439 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// Withdraw funds from customer to partner.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CustomerDefundingTransferRequestType {
-        #[serde(rename = "PARTNER_CUSTOMER_DEFUNDING")]
+        /// `PARTNER_CUSTOMER_DEFUNDING`
         PartnerCustomerDefunding,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CustomerDefundingTransferRequestType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::PartnerCustomerDefunding];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PartnerCustomerDefunding => "PARTNER_CUSTOMER_DEFUNDING",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PARTNER_CUSTOMER_DEFUNDING" => Self::PartnerCustomerDefunding,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CustomerDefundingTransferRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CustomerDefundingTransferRequestType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PARTNER_CUSTOMER_DEFUNDING" => Ok(Self::PartnerCustomerDefunding),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CustomerDefundingTransferRequestType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CustomerDefundingTransferRequestType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CustomerDefundingTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "type")]
         pub r#type: CustomerDefundingTransferRequestType,
         /// The funds destination belonging to the customer at the Partner institution.
-        #[serde(rename = "target")]
         pub target: CustomerDefundingTransferRequestTarget,
-        #[serde(rename = "amount")]
         pub amount: Amount,
     }
+
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CustomerFundingTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         /// Disburse funds from partner to customer.
-        #[serde(rename = "type")]
         pub r#type: CustomerFundingTransferRequestType,
         /// The source of customer funds at the Partner institution.
-        #[serde(rename = "source")]
         pub source: CustomerDefundingTransferRequestTarget,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(
-            rename = "amount_usdc",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(
-            rename = "amount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<RequestedAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(
-            rename = "async_mode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+
     /// Disburse funds from partner to customer.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CustomerFundingTransferRequestType {
-        #[serde(rename = "PARTNER_CUSTOMER_FUNDING")]
+        /// `PARTNER_CUSTOMER_FUNDING`
         PartnerCustomerFunding,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl CustomerFundingTransferRequestType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::PartnerCustomerFunding];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PartnerCustomerFunding => "PARTNER_CUSTOMER_FUNDING",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PARTNER_CUSTOMER_FUNDING" => Self::PartnerCustomerFunding,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for CustomerFundingTransferRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for CustomerFundingTransferRequestType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PARTNER_CUSTOMER_FUNDING" => Ok(Self::PartnerCustomerFunding),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "CustomerFundingTransferRequestType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for CustomerFundingTransferRequestType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferRequestType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CustomerFundingTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "type")]
         pub r#type: CustomerFundingTransferRequestType,
         /// The source of customer funds at the Partner institution.
-        #[serde(rename = "source")]
         pub source: CustomerDefundingTransferRequestTarget,
-        #[serde(rename = "amount")]
         pub amount: Amount,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct DateOfBirth {
-        #[serde(rename = "date_of_birth")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub date_of_birth: ::chrono::NaiveDate,
     }
+
+    impl ::std::fmt::Debug for DateOfBirth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DateOfBirth")
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     pub type Decimal = ::std::string::String;
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct DeliveryAttemptDetails {
-        #[serde(rename = "delivery_attempt_id")]
         pub delivery_attempt_id: ::uuid::Uuid,
-        #[serde(rename = "subscription_id")]
         pub subscription_id: ::uuid::Uuid,
-        #[serde(rename = "success")]
         pub success: bool,
-        #[serde(rename = "response_code")]
         pub response_code: i64,
-        #[serde(
-            rename = "response_message",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub response_message: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "called_at")]
         pub called_at: crate::runtime::DateTime,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Document {
-        #[serde(rename = "id")]
         pub id: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: DocumentType,
-        #[serde(rename = "status")]
         pub status: DocumentStatus,
-        #[serde(
-            rename = "exception_reason",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reason: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DocumentStatus {
-        #[serde(rename = "PENDING_UPLOAD")]
+        /// `PENDING_UPLOAD`
         PendingUpload,
-        #[serde(rename = "PENDING_REVIEW")]
+        /// `PENDING_REVIEW`
         PendingReview,
-        #[serde(rename = "APPROVED")]
+        /// `APPROVED`
         Approved,
-        #[serde(rename = "INVALID")]
+        /// `INVALID`
         Invalid,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl DocumentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::PendingUpload,
             Self::PendingReview,
             Self::Approved,
             Self::Invalid,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PendingUpload => "PENDING_UPLOAD",
                 Self::PendingReview => "PENDING_REVIEW",
                 Self::Approved => "APPROVED",
                 Self::Invalid => "INVALID",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PENDING_UPLOAD" => Self::PendingUpload,
+                "PENDING_REVIEW" => Self::PendingReview,
+                "APPROVED" => Self::Approved,
+                "INVALID" => Self::Invalid,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for DocumentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for DocumentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PENDING_UPLOAD" => Ok(Self::PendingUpload),
-                "PENDING_REVIEW" => Ok(Self::PendingReview),
-                "APPROVED" => Ok(Self::Approved),
-                "INVALID" => Ok(Self::Invalid),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "DocumentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum DocumentType {
-        #[serde(rename = "ID_FRONT")]
-        IdFront,
-        #[serde(rename = "ID_BACK")]
-        IdBack,
-        #[serde(rename = "SELFIE")]
-        Selfie,
-        #[serde(rename = "IDENTIFICATION_NUMBER_VERIFICATION")]
-        IdentificationNumberVerification,
-        #[serde(rename = "ADDRESS_VERIFICATION")]
-        AddressVerification,
-        #[serde(rename = "PASSPORT")]
-        Passport,
-        #[serde(rename = "EIN_CONFIRMATION")]
-        EinConfirmation,
-        #[serde(rename = "OPERATING_AGREEMENT")]
-        OperatingAgreement,
-        #[serde(rename = "PARTNERSHIP_AGREEMENT")]
-        PartnershipAgreement,
-        #[serde(rename = "ARTICLES_OF_INCORPORATION")]
-        ArticlesOfIncorporation,
-        #[serde(rename = "BYLAWS")]
-        Bylaws,
-        #[serde(rename = "PROOF_OF_501_STATUS")]
-        ProofOf501Status,
-        #[serde(rename = "ARTICLES_OF_ASSOCIATION")]
-        ArticlesOfAssociation,
-        #[serde(rename = "CORPORATE_CHARTER")]
-        CorporateCharter,
-        #[serde(rename = "TRUST_FORMATION_RECORDS")]
-        TrustFormationRecords,
-        #[serde(rename = "LIST_OF_TRUSTEES")]
-        ListOfTrustees,
-        #[serde(rename = "LEGAL_ANALYSIS_OF_BUSINESS_MODEL")]
-        LegalAnalysisOfBusinessModel,
-        #[serde(rename = "COINS_AND_TOKENS_LISTED_AND_OFFERED")]
-        CoinsAndTokensListedAndOffered,
-        #[serde(rename = "COIN_RATING_POLICY_AND_PROCEDURES")]
-        CoinRatingPolicyAndProcedures,
-        #[serde(rename = "TYPE_OF_BLOCKCHAIN_ANALYTICS_USED")]
-        TypeOfBlockchainAnalyticsUsed,
-        #[serde(rename = "MARKET_MANIPULATION_POLICY")]
-        MarketManipulationPolicy,
-        #[serde(rename = "BSA_AML_OFAC_POLICIES")]
-        BsaAmlOfacPolicies,
-        #[serde(rename = "INDEPENDENT_AML_AUDIT_REPORT")]
-        IndependentAmlAuditReport,
-        #[serde(rename = "BSA_AML_OFAC_INTERNAL_RISK_ASSESSMENT")]
-        BsaAmlOfacInternalRiskAssessment,
-        #[serde(rename = "ARTICLES_OF_ORGANIZATION")]
-        ArticlesOfOrganization,
-        #[serde(rename = "FLOW_OF_FUNDS")]
-        FlowOfFunds,
-        #[serde(rename = "BANK_STATEMENTS_1")]
-        BankStatements1,
-        #[serde(rename = "BANK_STATEMENTS_2")]
-        BankStatements2,
-        #[serde(rename = "BANK_STATEMENTS_3")]
-        BankStatements3,
-        #[serde(rename = "WIRE_COUNTERPARTY_VERIFICATION")]
-        WireCounterpartyVerification,
-        #[serde(rename = "OTHER")]
-        Other,
+
+    impl ::serde::Serialize for DocumentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for DocumentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum DocumentType {
+        /// `ID_FRONT`
+        IdFront,
+        /// `ID_BACK`
+        IdBack,
+        /// `SELFIE`
+        Selfie,
+        /// `IDENTIFICATION_NUMBER_VERIFICATION`
+        IdentificationNumberVerification,
+        /// `ADDRESS_VERIFICATION`
+        AddressVerification,
+        /// `PASSPORT`
+        Passport,
+        /// `EIN_CONFIRMATION`
+        EinConfirmation,
+        /// `OPERATING_AGREEMENT`
+        OperatingAgreement,
+        /// `PARTNERSHIP_AGREEMENT`
+        PartnershipAgreement,
+        /// `ARTICLES_OF_INCORPORATION`
+        ArticlesOfIncorporation,
+        /// `BYLAWS`
+        Bylaws,
+        /// `PROOF_OF_501_STATUS`
+        ProofOf501Status,
+        /// `ARTICLES_OF_ASSOCIATION`
+        ArticlesOfAssociation,
+        /// `CORPORATE_CHARTER`
+        CorporateCharter,
+        /// `TRUST_FORMATION_RECORDS`
+        TrustFormationRecords,
+        /// `LIST_OF_TRUSTEES`
+        ListOfTrustees,
+        /// `LEGAL_ANALYSIS_OF_BUSINESS_MODEL`
+        LegalAnalysisOfBusinessModel,
+        /// `COINS_AND_TOKENS_LISTED_AND_OFFERED`
+        CoinsAndTokensListedAndOffered,
+        /// `COIN_RATING_POLICY_AND_PROCEDURES`
+        CoinRatingPolicyAndProcedures,
+        /// `TYPE_OF_BLOCKCHAIN_ANALYTICS_USED`
+        TypeOfBlockchainAnalyticsUsed,
+        /// `MARKET_MANIPULATION_POLICY`
+        MarketManipulationPolicy,
+        /// `BSA_AML_OFAC_POLICIES`
+        BsaAmlOfacPolicies,
+        /// `INDEPENDENT_AML_AUDIT_REPORT`
+        IndependentAmlAuditReport,
+        /// `BSA_AML_OFAC_INTERNAL_RISK_ASSESSMENT`
+        BsaAmlOfacInternalRiskAssessment,
+        /// `ARTICLES_OF_ORGANIZATION`
+        ArticlesOfOrganization,
+        /// `FLOW_OF_FUNDS`
+        FlowOfFunds,
+        /// `BANK_STATEMENTS_1`
+        BankStatements1,
+        /// `BANK_STATEMENTS_2`
+        BankStatements2,
+        /// `BANK_STATEMENTS_3`
+        BankStatements3,
+        /// `WIRE_COUNTERPARTY_VERIFICATION`
+        WireCounterpartyVerification,
+        /// `OTHER`
+        Other,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl DocumentType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::IdFront,
             Self::IdBack,
@@ -4028,8 +4998,9 @@ pub mod types {
             Self::WireCounterpartyVerification,
             Self::Other,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::IdFront => "ID_FRONT",
                 Self::IdBack => "ID_BACK",
@@ -4072,153 +5043,217 @@ pub mod types {
                 Self::BankStatements3 => "BANK_STATEMENTS_3",
                 Self::WireCounterpartyVerification => "WIRE_COUNTERPARTY_VERIFICATION",
                 Self::Other => "OTHER",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "ID_FRONT" => Self::IdFront,
+                "ID_BACK" => Self::IdBack,
+                "SELFIE" => Self::Selfie,
+                "IDENTIFICATION_NUMBER_VERIFICATION" => {
+                    Self::IdentificationNumberVerification
+                }
+                "ADDRESS_VERIFICATION" => Self::AddressVerification,
+                "PASSPORT" => Self::Passport,
+                "EIN_CONFIRMATION" => Self::EinConfirmation,
+                "OPERATING_AGREEMENT" => Self::OperatingAgreement,
+                "PARTNERSHIP_AGREEMENT" => Self::PartnershipAgreement,
+                "ARTICLES_OF_INCORPORATION" => Self::ArticlesOfIncorporation,
+                "BYLAWS" => Self::Bylaws,
+                "PROOF_OF_501_STATUS" => Self::ProofOf501Status,
+                "ARTICLES_OF_ASSOCIATION" => Self::ArticlesOfAssociation,
+                "CORPORATE_CHARTER" => Self::CorporateCharter,
+                "TRUST_FORMATION_RECORDS" => Self::TrustFormationRecords,
+                "LIST_OF_TRUSTEES" => Self::ListOfTrustees,
+                "LEGAL_ANALYSIS_OF_BUSINESS_MODEL" => Self::LegalAnalysisOfBusinessModel,
+                "COINS_AND_TOKENS_LISTED_AND_OFFERED" => {
+                    Self::CoinsAndTokensListedAndOffered
+                }
+                "COIN_RATING_POLICY_AND_PROCEDURES" => {
+                    Self::CoinRatingPolicyAndProcedures
+                }
+                "TYPE_OF_BLOCKCHAIN_ANALYTICS_USED" => {
+                    Self::TypeOfBlockchainAnalyticsUsed
+                }
+                "MARKET_MANIPULATION_POLICY" => Self::MarketManipulationPolicy,
+                "BSA_AML_OFAC_POLICIES" => Self::BsaAmlOfacPolicies,
+                "INDEPENDENT_AML_AUDIT_REPORT" => Self::IndependentAmlAuditReport,
+                "BSA_AML_OFAC_INTERNAL_RISK_ASSESSMENT" => {
+                    Self::BsaAmlOfacInternalRiskAssessment
+                }
+                "ARTICLES_OF_ORGANIZATION" => Self::ArticlesOfOrganization,
+                "FLOW_OF_FUNDS" => Self::FlowOfFunds,
+                "BANK_STATEMENTS_1" => Self::BankStatements1,
+                "BANK_STATEMENTS_2" => Self::BankStatements2,
+                "BANK_STATEMENTS_3" => Self::BankStatements3,
+                "WIRE_COUNTERPARTY_VERIFICATION" => Self::WireCounterpartyVerification,
+                "OTHER" => Self::Other,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for DocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for DocumentType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "ID_FRONT" => Ok(Self::IdFront),
-                "ID_BACK" => Ok(Self::IdBack),
-                "SELFIE" => Ok(Self::Selfie),
-                "IDENTIFICATION_NUMBER_VERIFICATION" => {
-                    Ok(Self::IdentificationNumberVerification)
-                }
-                "ADDRESS_VERIFICATION" => Ok(Self::AddressVerification),
-                "PASSPORT" => Ok(Self::Passport),
-                "EIN_CONFIRMATION" => Ok(Self::EinConfirmation),
-                "OPERATING_AGREEMENT" => Ok(Self::OperatingAgreement),
-                "PARTNERSHIP_AGREEMENT" => Ok(Self::PartnershipAgreement),
-                "ARTICLES_OF_INCORPORATION" => Ok(Self::ArticlesOfIncorporation),
-                "BYLAWS" => Ok(Self::Bylaws),
-                "PROOF_OF_501_STATUS" => Ok(Self::ProofOf501Status),
-                "ARTICLES_OF_ASSOCIATION" => Ok(Self::ArticlesOfAssociation),
-                "CORPORATE_CHARTER" => Ok(Self::CorporateCharter),
-                "TRUST_FORMATION_RECORDS" => Ok(Self::TrustFormationRecords),
-                "LIST_OF_TRUSTEES" => Ok(Self::ListOfTrustees),
-                "LEGAL_ANALYSIS_OF_BUSINESS_MODEL" => {
-                    Ok(Self::LegalAnalysisOfBusinessModel)
-                }
-                "COINS_AND_TOKENS_LISTED_AND_OFFERED" => {
-                    Ok(Self::CoinsAndTokensListedAndOffered)
-                }
-                "COIN_RATING_POLICY_AND_PROCEDURES" => {
-                    Ok(Self::CoinRatingPolicyAndProcedures)
-                }
-                "TYPE_OF_BLOCKCHAIN_ANALYTICS_USED" => {
-                    Ok(Self::TypeOfBlockchainAnalyticsUsed)
-                }
-                "MARKET_MANIPULATION_POLICY" => Ok(Self::MarketManipulationPolicy),
-                "BSA_AML_OFAC_POLICIES" => Ok(Self::BsaAmlOfacPolicies),
-                "INDEPENDENT_AML_AUDIT_REPORT" => Ok(Self::IndependentAmlAuditReport),
-                "BSA_AML_OFAC_INTERNAL_RISK_ASSESSMENT" => {
-                    Ok(Self::BsaAmlOfacInternalRiskAssessment)
-                }
-                "ARTICLES_OF_ORGANIZATION" => Ok(Self::ArticlesOfOrganization),
-                "FLOW_OF_FUNDS" => Ok(Self::FlowOfFunds),
-                "BANK_STATEMENTS_1" => Ok(Self::BankStatements1),
-                "BANK_STATEMENTS_2" => Ok(Self::BankStatements2),
-                "BANK_STATEMENTS_3" => Ok(Self::BankStatements3),
-                "WIRE_COUNTERPARTY_VERIFICATION" => {
-                    Ok(Self::WireCounterpartyVerification)
-                }
-                "OTHER" => Ok(Self::Other),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "DocumentType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for DocumentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for DocumentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for DocumentType {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EmployedInvestmentProfile {
-        #[serde(rename = "income")]
         pub income: AnnualPersonalIncome,
-        #[serde(rename = "net_worth")]
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(
-            rename = "bd_association",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(
-            rename = "director_policy_maker_of_company",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(rename = "occupation")]
         pub occupation: EmployedInvestmentProfileOccupation,
-        #[serde(rename = "employment_status")]
         pub employment_status: EmployedInvestmentProfileEmploymentStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EmployedInvestmentProfileEmploymentStatus {
-        #[serde(rename = "EMPLOYED")]
+        /// `EMPLOYED`
         Employed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl EmployedInvestmentProfileEmploymentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Employed];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Employed => "EMPLOYED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "EMPLOYED" => Self::Employed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for EmployedInvestmentProfileEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for EmployedInvestmentProfileEmploymentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "EMPLOYED" => Ok(Self::Employed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "EmployedInvestmentProfileEmploymentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for EmployedInvestmentProfileEmploymentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for EmployedInvestmentProfileEmploymentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// Applicant's occupation
     ///
     /// Checked when built or decoded: at least 2 characters, at most 200 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct EmployedInvestmentProfileOccupation(::std::string::String);
+
     impl EmployedInvestmentProfileOccupation {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -4233,32 +5268,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for EmployedInvestmentProfileOccupation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for EmployedInvestmentProfileOccupation {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for EmployedInvestmentProfileOccupation {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for EmployedInvestmentProfileOccupation {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4269,6 +5312,7 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// Encryption keys are currently stored as environment variables.
     ///
     /// Variables are declared in
@@ -4276,15 +5320,13 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EncryptionKeysResponse {
         /// Defaults to `""`.
-        #[serde(
-            rename = "set_pin",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub set_pin: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum EventDetails {
         /// Selected by: `application.approved`, `application.manual_review`, `application.documents_needed`, `application.rejected`.
         ApplicationUpdateEvent(ApplicationUpdateEvent),
@@ -4300,7 +5342,10 @@ pub mod types {
         OutgoingWireEvent(OutgoingWireEvent),
         /// Selected by: `transfers.on-us.success`, `transfers.on-us.processing`, `transfers.on-us.rejected`.
         OnUsTransferEvent(OnUsTransferEvent),
+        /// A `event_type` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for EventDetails {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4352,120 +5397,134 @@ pub mod types {
                         .map(Self::OnUsTransferEvent)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!("unknown event_type `{other}` for EventDetails"),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     /// Generic models are only supported in pydantic for python 3.7+, so until then
     /// items will be of type Any. As such, this class needs to be subclassed
     /// and its item field overridden in it using the proper type.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EventListResponse {
-        #[serde(rename = "offset")]
         pub offset: i64,
-        #[serde(rename = "count")]
         pub count: i64,
         /// List of available events to subscribe to
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<EventType>,
         /// Defaults to `"List"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EventType {
-        #[serde(rename = "event")]
         pub event: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Fee {
-        #[serde(rename = "type")]
         pub r#type: FeeType,
-        #[serde(rename = "amount")]
         pub amount: Amount,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FeeType {
-        #[serde(rename = "AUM_FEE")]
+        /// `AUM_FEE`
         AumFee,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl FeeType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::AumFee];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::AumFee => "AUM_FEE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "AUM_FEE" => Self::AumFee,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for FeeType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for FeeType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "AUM_FEE" => Ok(Self::AumFee),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "FeeType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum FirstMonthDepositAmount {
-        #[serde(rename = "1M_OR_LESS")]
-        X1mOrLess,
-        #[serde(rename = "BETWEEN_1M_AND_5M")]
-        Between1mAnd5m,
-        #[serde(rename = "BETWEEN_5M_AND_20M")]
-        Between5mAnd20m,
-        #[serde(rename = "BETWEEN_20M_AND_50M")]
-        Between20mAnd50m,
-        #[serde(rename = "50M_OR_MORE")]
-        X50mOrMore,
+
+    impl ::serde::Serialize for FeeType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for FeeType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum FirstMonthDepositAmount {
+        /// `1M_OR_LESS`
+        X1mOrLess,
+        /// `BETWEEN_1M_AND_5M`
+        Between1mAnd5m,
+        /// `BETWEEN_5M_AND_20M`
+        Between5mAnd20m,
+        /// `BETWEEN_20M_AND_50M`
+        Between20mAnd50m,
+        /// `50M_OR_MORE`
+        X50mOrMore,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl FirstMonthDepositAmount {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::X1mOrLess,
             Self::Between1mAnd5m,
@@ -4473,116 +5532,181 @@ pub mod types {
             Self::Between20mAnd50m,
             Self::X50mOrMore,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::X1mOrLess => "1M_OR_LESS",
                 Self::Between1mAnd5m => "BETWEEN_1M_AND_5M",
                 Self::Between5mAnd20m => "BETWEEN_5M_AND_20M",
                 Self::Between20mAnd50m => "BETWEEN_20M_AND_50M",
                 Self::X50mOrMore => "50M_OR_MORE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "1M_OR_LESS" => Self::X1mOrLess,
+                "BETWEEN_1M_AND_5M" => Self::Between1mAnd5m,
+                "BETWEEN_5M_AND_20M" => Self::Between5mAnd20m,
+                "BETWEEN_20M_AND_50M" => Self::Between20mAnd50m,
+                "50M_OR_MORE" => Self::X50mOrMore,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for FirstMonthDepositAmount {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for FirstMonthDepositAmount {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "1M_OR_LESS" => Ok(Self::X1mOrLess),
-                "BETWEEN_1M_AND_5M" => Ok(Self::Between1mAnd5m),
-                "BETWEEN_5M_AND_20M" => Ok(Self::Between5mAnd20m),
-                "BETWEEN_20M_AND_50M" => Ok(Self::Between20mAnd50m),
-                "50M_OR_MORE" => Ok(Self::X50mOrMore),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "FirstMonthDepositAmount",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for FirstMonthDepositAmount {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FirstMonthDepositAmount {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// Fully liquidates all T-Bills from the source account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FullWithdrawal {
-        #[serde(rename = "type")]
         pub r#type: FullWithdrawalType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FullWithdrawalType {
-        #[serde(rename = "FULL_WITHDRAWAL")]
+        /// `FULL_WITHDRAWAL`
         FullWithdrawal,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl FullWithdrawalType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::FullWithdrawal];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::FullWithdrawal => "FULL_WITHDRAWAL",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "FULL_WITHDRAWAL" => Self::FullWithdrawal,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for FullWithdrawalType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for FullWithdrawalType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "FULL_WITHDRAWAL" => Ok(Self::FullWithdrawal),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "FullWithdrawalType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for FullWithdrawalType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FullWithdrawalType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FundPortalRequest {
-        #[serde(rename = "account_id")]
         pub account_id: ::uuid::Uuid,
-        #[serde(rename = "amount_usdc")]
         pub amount_usdc: i64,
         /// Defaults to `"FakeCompany"`.
-        #[serde(
-            rename = "company_name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_name: ::std::option::Option<FundPortalRequestCompanyName>,
         /// Defaults to `1`.
-        #[serde(
-            rename = "count",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
     }
+
     /// Checked when built or decoded: at most 16 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct FundPortalRequestCompanyName(::std::string::String);
+
     impl FundPortalRequestCompanyName {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -4597,32 +5721,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for FundPortalRequestCompanyName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for FundPortalRequestCompanyName {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for FundPortalRequestCompanyName {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for FundPortalRequestCompanyName {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4633,416 +5765,542 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GeneralAddress {
         /// Street address
-        #[serde(rename = "street_address")]
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(
-            rename = "street_address2",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
-        #[serde(rename = "city")]
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
-        #[serde(rename = "postal_code")]
         pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GeneratePhysicalCardFromOrder {
-        #[serde(rename = "card_order_id")]
         pub card_order_id: ::uuid::Uuid,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum HealthStatusCheckResponse {
-        #[serde(rename = "OK")]
+        /// `OK`
         Ok,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl HealthStatusCheckResponse {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Ok];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ok => "OK",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for HealthStatusCheckResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for HealthStatusCheckResponse {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OK" => Ok(Self::Ok),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "HealthStatusCheckResponse",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for HealthStatusCheckResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for HealthStatusCheckResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct HttpValidationError {
-        #[serde(
-            rename = "detail",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndependentInvestmentProfile {
-        #[serde(rename = "income")]
         pub income: AnnualPersonalIncome,
-        #[serde(rename = "net_worth")]
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(
-            rename = "bd_association",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(
-            rename = "director_policy_maker_of_company",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(
-            rename = "occupation",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
-        #[serde(rename = "employment_status")]
         pub employment_status: IndependentInvestmentProfileEmploymentStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum IndependentInvestmentProfileEmploymentStatus {
-        #[serde(rename = "INDEPENDENT")]
+        /// `INDEPENDENT`
         Independent,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl IndependentInvestmentProfileEmploymentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Independent];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Independent => "INDEPENDENT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INDEPENDENT" => Self::Independent,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for IndependentInvestmentProfileEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for IndependentInvestmentProfileEmploymentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INDEPENDENT" => Ok(Self::Independent),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "IndependentInvestmentProfileEmploymentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for IndependentInvestmentProfileEmploymentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de>
+    for IndependentInvestmentProfileEmploymentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Individual {
-        #[serde(rename = "address")]
         pub address: GeneralAddress,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "phone_number")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "account_status")]
         pub account_status: CustomerAccountStatus,
-        #[serde(rename = "type")]
         pub r#type: IndividualType,
-        #[serde(rename = "name")]
         pub name: Name,
-        #[serde(rename = "date_of_birth")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub date_of_birth: ::chrono::NaiveDate,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::std::fmt::Debug for Individual {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Individual")
+                .field("address", &self.address)
+                .field("email", &self.email)
+                .field("phone_number", &self.phone_number)
+                .field("account_status", &self.account_status)
+                .field("type", &self.r#type)
+                .field("name", &self.name)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndividualIdentificationNumber {
-        #[serde(rename = "identification_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
-        #[serde(rename = "identification_type")]
         pub identification_type: IndividualIdentificationNumberType,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::std::fmt::Debug for IndividualIdentificationNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IndividualIdentificationNumber")
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("identification_type", &self.identification_type)
+                .finish()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndividualIdentificationNumberMasked {
-        #[serde(rename = "identification_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
-        #[serde(rename = "identification_type")]
         pub identification_type: IndividualIdentificationNumberType,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum IndividualIdentificationNumberType {
-        #[serde(rename = "SSN")]
-        Ssn,
-        #[serde(rename = "PASSPORT")]
-        Passport,
-        #[serde(rename = "NON_US_ID")]
-        NonUsId,
+
+    impl ::std::fmt::Debug for IndividualIdentificationNumberMasked {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IndividualIdentificationNumberMasked")
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("identification_type", &self.identification_type)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum IndividualIdentificationNumberType {
+        /// `SSN`
+        Ssn,
+        /// `PASSPORT`
+        Passport,
+        /// `NON_US_ID`
+        NonUsId,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl IndividualIdentificationNumberType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Ssn, Self::Passport, Self::NonUsId];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Ssn => "SSN",
                 Self::Passport => "PASSPORT",
                 Self::NonUsId => "NON_US_ID",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "SSN" => Self::Ssn,
+                "PASSPORT" => Self::Passport,
+                "NON_US_ID" => Self::NonUsId,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for IndividualIdentificationNumberType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for IndividualIdentificationNumberType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "SSN" => Ok(Self::Ssn),
-                "PASSPORT" => Ok(Self::Passport),
-                "NON_US_ID" => Ok(Self::NonUsId),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "IndividualIdentificationNumberType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum IndividualType {
-        #[serde(rename = "INDIVIDUAL")]
-        Individual,
+
+    impl ::serde::Serialize for IndividualIdentificationNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for IndividualIdentificationNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum IndividualType {
+        /// `INDIVIDUAL`
+        Individual,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl IndividualType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Individual];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Individual => "INDIVIDUAL",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INDIVIDUAL" => Self::Individual,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for IndividualType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for IndividualType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INDIVIDUAL" => Ok(Self::Individual),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "IndividualType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum Industry {
-        #[serde(rename = "ACCOUNTING_AND_BOOKKEEPING")]
-        AccountingAndBookkeeping,
-        #[serde(rename = "ADVERTISING")]
-        Advertising,
-        #[serde(rename = "ART")]
-        Art,
-        #[serde(rename = "ATM_OPERATOR")]
-        AtmOperator,
-        #[serde(rename = "BEAUTY_AND_COSMETIC_SERVICES")]
-        BeautyAndCosmeticServices,
-        #[serde(rename = "BIOTECH")]
-        Biotech,
-        #[serde(rename = "BUSINESS_MANAGEMENT")]
-        BusinessManagement,
-        #[serde(rename = "CLEANING_SERVICES")]
-        CleaningServices,
-        #[serde(rename = "CONSTRUCTION")]
-        Construction,
-        #[serde(rename = "CONSULTING")]
-        Consulting,
-        #[serde(rename = "CRYPTOCURRENCY")]
-        Cryptocurrency,
-        #[serde(rename = "DESIGN")]
-        Design,
-        #[serde(rename = "ECOMMERCE")]
-        Ecommerce,
-        #[serde(rename = "EDUCATION")]
-        Education,
-        #[serde(rename = "ENERGY")]
-        Energy,
-        #[serde(rename = "ENTERTAINMENT")]
-        Entertainment,
-        #[serde(rename = "FINANCIAL_SERVICES")]
-        FinancialServices,
-        #[serde(rename = "FITNESS")]
-        Fitness,
-        #[serde(rename = "FOOD")]
-        Food,
-        #[serde(rename = "GAMBLING")]
-        Gambling,
-        #[serde(rename = "HARDWARE")]
-        Hardware,
-        #[serde(rename = "HEALTHCARE")]
-        Healthcare,
-        #[serde(rename = "HOSPITALITY")]
-        Hospitality,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "INVESTMENTS")]
-        Investments,
-        #[serde(rename = "LEGAL_SERVICES")]
-        LegalServices,
-        #[serde(rename = "MARKETING")]
-        Marketing,
-        #[serde(rename = "MARKETPLACE")]
-        Marketplace,
-        #[serde(rename = "NONPROFIT")]
-        Nonprofit,
-        #[serde(rename = "OTHER")]
-        Other,
-        #[serde(rename = "PARKING_GARAGE")]
-        ParkingGarage,
-        #[serde(rename = "PROFESSIONAL_TECHNICAL_OR_MECHANICAL_SERVICES")]
-        ProfessionalTechnicalOrMechanicalServices,
-        #[serde(rename = "REAL_ESTATE")]
-        RealEstate,
-        #[serde(rename = "RECRUITING")]
-        Recruiting,
-        #[serde(rename = "RESEARCH")]
-        Research,
-        #[serde(rename = "RESTAURANT")]
-        Restaurant,
-        #[serde(rename = "RETAIL_STORES")]
-        RetailStores,
-        #[serde(rename = "SECURITY")]
-        Security,
-        #[serde(rename = "SHIPPING_WAREHOUSING")]
-        ShippingWarehousing,
-        #[serde(rename = "SOFTWARE")]
-        Software,
-        #[serde(rename = "SPORTS_TEAM")]
-        SportsTeam,
-        #[serde(rename = "SUPPORT_SERVICES")]
-        SupportServices,
-        #[serde(rename = "TECHNOLOGY")]
-        Technology,
-        #[serde(rename = "TRANSPORTATION")]
-        Transportation,
-        #[serde(rename = "TRAVEL")]
-        Travel,
-        #[serde(rename = "WHOLESALE")]
-        Wholesale,
-        #[serde(rename = "VENDING_MACHINE_OPERATOR")]
-        VendingMachineOperator,
-        #[serde(rename = "WASTE_MANAGEMENT")]
-        WasteManagement,
+
+    impl ::serde::Serialize for IndividualType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for IndividualType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Industry {
+        /// `ACCOUNTING_AND_BOOKKEEPING`
+        AccountingAndBookkeeping,
+        /// `ADVERTISING`
+        Advertising,
+        /// `ART`
+        Art,
+        /// `ATM_OPERATOR`
+        AtmOperator,
+        /// `BEAUTY_AND_COSMETIC_SERVICES`
+        BeautyAndCosmeticServices,
+        /// `BIOTECH`
+        Biotech,
+        /// `BUSINESS_MANAGEMENT`
+        BusinessManagement,
+        /// `CLEANING_SERVICES`
+        CleaningServices,
+        /// `CONSTRUCTION`
+        Construction,
+        /// `CONSULTING`
+        Consulting,
+        /// `CRYPTOCURRENCY`
+        Cryptocurrency,
+        /// `DESIGN`
+        Design,
+        /// `ECOMMERCE`
+        Ecommerce,
+        /// `EDUCATION`
+        Education,
+        /// `ENERGY`
+        Energy,
+        /// `ENTERTAINMENT`
+        Entertainment,
+        /// `FINANCIAL_SERVICES`
+        FinancialServices,
+        /// `FITNESS`
+        Fitness,
+        /// `FOOD`
+        Food,
+        /// `GAMBLING`
+        Gambling,
+        /// `HARDWARE`
+        Hardware,
+        /// `HEALTHCARE`
+        Healthcare,
+        /// `HOSPITALITY`
+        Hospitality,
+        /// `INSURANCE`
+        Insurance,
+        /// `INVESTMENTS`
+        Investments,
+        /// `LEGAL_SERVICES`
+        LegalServices,
+        /// `MARKETING`
+        Marketing,
+        /// `MARKETPLACE`
+        Marketplace,
+        /// `NONPROFIT`
+        Nonprofit,
+        /// `OTHER`
+        Other,
+        /// `PARKING_GARAGE`
+        ParkingGarage,
+        /// `PROFESSIONAL_TECHNICAL_OR_MECHANICAL_SERVICES`
+        ProfessionalTechnicalOrMechanicalServices,
+        /// `REAL_ESTATE`
+        RealEstate,
+        /// `RECRUITING`
+        Recruiting,
+        /// `RESEARCH`
+        Research,
+        /// `RESTAURANT`
+        Restaurant,
+        /// `RETAIL_STORES`
+        RetailStores,
+        /// `SECURITY`
+        Security,
+        /// `SHIPPING_WAREHOUSING`
+        ShippingWarehousing,
+        /// `SOFTWARE`
+        Software,
+        /// `SPORTS_TEAM`
+        SportsTeam,
+        /// `SUPPORT_SERVICES`
+        SupportServices,
+        /// `TECHNOLOGY`
+        Technology,
+        /// `TRANSPORTATION`
+        Transportation,
+        /// `TRAVEL`
+        Travel,
+        /// `WHOLESALE`
+        Wholesale,
+        /// `VENDING_MACHINE_OPERATOR`
+        VendingMachineOperator,
+        /// `WASTE_MANAGEMENT`
+        WasteManagement,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl Industry {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::AccountingAndBookkeeping,
             Self::Advertising,
@@ -5093,8 +6351,9 @@ pub mod types {
             Self::VendingMachineOperator,
             Self::WasteManagement,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::AccountingAndBookkeeping => "ACCOUNTING_AND_BOOKKEEPING",
                 Self::Advertising => "ADVERTISING",
@@ -5146,337 +6405,370 @@ pub mod types {
                 Self::Wholesale => "WHOLESALE",
                 Self::VendingMachineOperator => "VENDING_MACHINE_OPERATOR",
                 Self::WasteManagement => "WASTE_MANAGEMENT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "ACCOUNTING_AND_BOOKKEEPING" => Self::AccountingAndBookkeeping,
+                "ADVERTISING" => Self::Advertising,
+                "ART" => Self::Art,
+                "ATM_OPERATOR" => Self::AtmOperator,
+                "BEAUTY_AND_COSMETIC_SERVICES" => Self::BeautyAndCosmeticServices,
+                "BIOTECH" => Self::Biotech,
+                "BUSINESS_MANAGEMENT" => Self::BusinessManagement,
+                "CLEANING_SERVICES" => Self::CleaningServices,
+                "CONSTRUCTION" => Self::Construction,
+                "CONSULTING" => Self::Consulting,
+                "CRYPTOCURRENCY" => Self::Cryptocurrency,
+                "DESIGN" => Self::Design,
+                "ECOMMERCE" => Self::Ecommerce,
+                "EDUCATION" => Self::Education,
+                "ENERGY" => Self::Energy,
+                "ENTERTAINMENT" => Self::Entertainment,
+                "FINANCIAL_SERVICES" => Self::FinancialServices,
+                "FITNESS" => Self::Fitness,
+                "FOOD" => Self::Food,
+                "GAMBLING" => Self::Gambling,
+                "HARDWARE" => Self::Hardware,
+                "HEALTHCARE" => Self::Healthcare,
+                "HOSPITALITY" => Self::Hospitality,
+                "INSURANCE" => Self::Insurance,
+                "INVESTMENTS" => Self::Investments,
+                "LEGAL_SERVICES" => Self::LegalServices,
+                "MARKETING" => Self::Marketing,
+                "MARKETPLACE" => Self::Marketplace,
+                "NONPROFIT" => Self::Nonprofit,
+                "OTHER" => Self::Other,
+                "PARKING_GARAGE" => Self::ParkingGarage,
+                "PROFESSIONAL_TECHNICAL_OR_MECHANICAL_SERVICES" => {
+                    Self::ProfessionalTechnicalOrMechanicalServices
+                }
+                "REAL_ESTATE" => Self::RealEstate,
+                "RECRUITING" => Self::Recruiting,
+                "RESEARCH" => Self::Research,
+                "RESTAURANT" => Self::Restaurant,
+                "RETAIL_STORES" => Self::RetailStores,
+                "SECURITY" => Self::Security,
+                "SHIPPING_WAREHOUSING" => Self::ShippingWarehousing,
+                "SOFTWARE" => Self::Software,
+                "SPORTS_TEAM" => Self::SportsTeam,
+                "SUPPORT_SERVICES" => Self::SupportServices,
+                "TECHNOLOGY" => Self::Technology,
+                "TRANSPORTATION" => Self::Transportation,
+                "TRAVEL" => Self::Travel,
+                "WHOLESALE" => Self::Wholesale,
+                "VENDING_MACHINE_OPERATOR" => Self::VendingMachineOperator,
+                "WASTE_MANAGEMENT" => Self::WasteManagement,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for Industry {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for Industry {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "ACCOUNTING_AND_BOOKKEEPING" => Ok(Self::AccountingAndBookkeeping),
-                "ADVERTISING" => Ok(Self::Advertising),
-                "ART" => Ok(Self::Art),
-                "ATM_OPERATOR" => Ok(Self::AtmOperator),
-                "BEAUTY_AND_COSMETIC_SERVICES" => Ok(Self::BeautyAndCosmeticServices),
-                "BIOTECH" => Ok(Self::Biotech),
-                "BUSINESS_MANAGEMENT" => Ok(Self::BusinessManagement),
-                "CLEANING_SERVICES" => Ok(Self::CleaningServices),
-                "CONSTRUCTION" => Ok(Self::Construction),
-                "CONSULTING" => Ok(Self::Consulting),
-                "CRYPTOCURRENCY" => Ok(Self::Cryptocurrency),
-                "DESIGN" => Ok(Self::Design),
-                "ECOMMERCE" => Ok(Self::Ecommerce),
-                "EDUCATION" => Ok(Self::Education),
-                "ENERGY" => Ok(Self::Energy),
-                "ENTERTAINMENT" => Ok(Self::Entertainment),
-                "FINANCIAL_SERVICES" => Ok(Self::FinancialServices),
-                "FITNESS" => Ok(Self::Fitness),
-                "FOOD" => Ok(Self::Food),
-                "GAMBLING" => Ok(Self::Gambling),
-                "HARDWARE" => Ok(Self::Hardware),
-                "HEALTHCARE" => Ok(Self::Healthcare),
-                "HOSPITALITY" => Ok(Self::Hospitality),
-                "INSURANCE" => Ok(Self::Insurance),
-                "INVESTMENTS" => Ok(Self::Investments),
-                "LEGAL_SERVICES" => Ok(Self::LegalServices),
-                "MARKETING" => Ok(Self::Marketing),
-                "MARKETPLACE" => Ok(Self::Marketplace),
-                "NONPROFIT" => Ok(Self::Nonprofit),
-                "OTHER" => Ok(Self::Other),
-                "PARKING_GARAGE" => Ok(Self::ParkingGarage),
-                "PROFESSIONAL_TECHNICAL_OR_MECHANICAL_SERVICES" => {
-                    Ok(Self::ProfessionalTechnicalOrMechanicalServices)
-                }
-                "REAL_ESTATE" => Ok(Self::RealEstate),
-                "RECRUITING" => Ok(Self::Recruiting),
-                "RESEARCH" => Ok(Self::Research),
-                "RESTAURANT" => Ok(Self::Restaurant),
-                "RETAIL_STORES" => Ok(Self::RetailStores),
-                "SECURITY" => Ok(Self::Security),
-                "SHIPPING_WAREHOUSING" => Ok(Self::ShippingWarehousing),
-                "SOFTWARE" => Ok(Self::Software),
-                "SPORTS_TEAM" => Ok(Self::SportsTeam),
-                "SUPPORT_SERVICES" => Ok(Self::SupportServices),
-                "TECHNOLOGY" => Ok(Self::Technology),
-                "TRANSPORTATION" => Ok(Self::Transportation),
-                "TRAVEL" => Ok(Self::Travel),
-                "WHOLESALE" => Ok(Self::Wholesale),
-                "VENDING_MACHINE_OPERATOR" => Ok(Self::VendingMachineOperator),
-                "WASTE_MANAGEMENT" => Ok(Self::WasteManagement),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "Industry",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for Industry {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Industry {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndustryInfo {
-        #[serde(
-            rename = "industry",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<Industry>,
-        #[serde(
-            rename = "other_industry",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub other_industry: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternalReallocationTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
         /// Move funds between accounts belonging to the same customer.
-        #[serde(rename = "type")]
         pub r#type: InternalReallocationTransferRequestType,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(
-            rename = "amount_usdc",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(
-            rename = "amount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CustomerDefundingTransferRequestAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(
-            rename = "async_mode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+
     /// Move funds between accounts belonging to the same customer.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum InternalReallocationTransferRequestType {
-        #[serde(rename = "INTERNAL_REALLOCATION")]
+        /// `INTERNAL_REALLOCATION`
         InternalReallocation,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl InternalReallocationTransferRequestType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::InternalReallocation];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::InternalReallocation => "INTERNAL_REALLOCATION",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INTERNAL_REALLOCATION" => Self::InternalReallocation,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for InternalReallocationTransferRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for InternalReallocationTransferRequestType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INTERNAL_REALLOCATION" => Ok(Self::InternalReallocation),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "InternalReallocationTransferRequestType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for InternalReallocationTransferRequestType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for InternalReallocationTransferRequestType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternalReallocationTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(
-            rename = "transfer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "from_account")]
         pub from_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "to_account")]
         pub to_account: OnUsJikoAccountCounterparty,
-        #[serde(rename = "type")]
         pub r#type: InternalReallocationTransferRequestType,
-        #[serde(rename = "amount")]
         pub amount: Amount,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternationalApplication {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "updated_at")]
         pub updated_at: crate::runtime::DateTime,
         /// Applicant's phone number. **Note**: It will be required to include country codes in accordance to the E.164 spec in a future release, or `^\+[1-9]\d{1,14}$`.
-        #[serde(rename = "phone_number")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "agreement_consent")]
         pub agreement_consent: AgreementConsent,
         /// Defaults to `[]`.
-        #[serde(
-            rename = "exception_reasons",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reasons: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: ApplicationStatus,
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(
-            rename = "date_of_birth",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<DateOfBirth>,
-        #[serde(
-            rename = "investment_profile",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub investment_profile: ::std::option::Option<InvestmentProfile>,
         /// `null` until application status is `APPROVED`
-        #[serde(
-            rename = "customer_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "documents",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub documents: ::std::option::Option<::std::vec::Vec<Document>>,
-        #[serde(rename = "id_verification_documents_needed")]
         pub id_verification_documents_needed: bool,
-        #[serde(rename = "identification_number_verification_document_needed")]
         pub identification_number_verification_document_needed: bool,
-        #[serde(rename = "address_verification_document_needed")]
         pub address_verification_document_needed: bool,
-        #[serde(rename = "address")]
         pub address: IsoAddress,
         /// The applicant's citizenship country in ISO-3166 Alpha-2 format. **Note:** This field will be made mandatory in a future release.
         ///
         /// Defaults to `"US"`.
-        #[serde(
-            rename = "citizenship_country",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship_country: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::std::fmt::Debug for InternationalApplication {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InternationalApplication")
+                .field("id", &self.id)
+                .field("time_created", &self.time_created)
+                .field("updated_at", &self.updated_at)
+                .field("phone_number", &self.phone_number)
+                .field("agreement_consent", &self.agreement_consent)
+                .field("exception_reasons", &self.exception_reasons)
+                .field("email", &self.email)
+                .field("status", &self.status)
+                .field("name", &self.name)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("investment_profile", &self.investment_profile)
+                .field("customer_id", &self.customer_id)
+                .field("documents", &self.documents)
+                .field(
+                    "id_verification_documents_needed",
+                    &self.id_verification_documents_needed,
+                )
+                .field(
+                    "identification_number_verification_document_needed",
+                    &self.identification_number_verification_document_needed,
+                )
+                .field(
+                    "address_verification_document_needed",
+                    &self.address_verification_document_needed,
+                )
+                .field("address", &self.address)
+                .field("citizenship_country", &self.citizenship_country)
+                .finish()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternationalApplicationRequest {
         /// Applicant's Social Security Number
-        #[serde(rename = "identification_number")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
-        #[serde(rename = "name")]
         pub name: Name,
         /// Applicant's email address
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
         /// Applicant's date of birth
-        #[serde(rename = "date_of_birth")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub date_of_birth: ::chrono::NaiveDate,
-        #[serde(rename = "investment_profile")]
         pub investment_profile: InvestmentProfile,
-        #[serde(rename = "agreement_consent")]
         pub agreement_consent: AgreementConsent,
         /// Original onboarding time of applicant
-        #[serde(
-            rename = "originally_onboarded_at",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub originally_onboarded_at: ::std::option::Option<crate::runtime::DateTime>,
-        #[serde(
-            rename = "identification_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_type: ::std::option::Option<ApplicationIdentificationType>,
-        #[serde(rename = "address")]
         pub address: IsoAddress,
         /// Applicant's phone number. **Note**: It will be required to include country codes in accordance to the E.164 spec in a future release, or `^\+[1-9]\d{1,14}$`.
-        #[serde(rename = "phone_number")]
         pub phone_number: ::std::string::String,
         /// The applicant's citizenship country in ISO-3166 Alpha-2 format. **Note:** This field will be made mandatory in a future release.
         ///
         /// Defaults to `"US"`.
-        #[serde(
-            rename = "citizenship_country",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship_country: ::std::option::Option<::std::string::String>,
     }
+
+    impl ::std::fmt::Debug for InternationalApplicationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InternationalApplicationRequest")
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("name", &self.name)
+                .field("email", &self.email)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("investment_profile", &self.investment_profile)
+                .field("agreement_consent", &self.agreement_consent)
+                .field("originally_onboarded_at", &self.originally_onboarded_at)
+                .field("identification_type", &self.identification_type)
+                .field("address", &self.address)
+                .field("phone_number", &self.phone_number)
+                .field("citizenship_country", &self.citizenship_country)
+                .finish()
+        }
+    }
+
     /// Investment profile contains information required by FINRA Suitability Rule 2111
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum InvestmentProfile {
         /// Selected by: `EMPLOYED`.
         EmployedInvestmentProfile(EmployedInvestmentProfile),
@@ -5488,7 +6780,10 @@ pub mod types {
         StudentInvestmentProfile(StudentInvestmentProfile),
         /// Selected by: `UNEMPLOYED`.
         UnemployedInvestmentProfile(UnemployedInvestmentProfile),
+        /// A `employment_status` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for InvestmentProfile {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5524,117 +6819,86 @@ pub mod types {
                         .map(Self::UnemployedInvestmentProfile)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!(
-                                "unknown employment_status `{other}` for InvestmentProfile"
-                            ),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IsoAddress {
         /// Street address
-        #[serde(rename = "street_address")]
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(
-            rename = "street_address2",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
-        #[serde(rename = "city")]
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
-        #[serde(rename = "postal_code")]
         pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
     }
+
     /// Generic models are only supported in pydantic for python 3.7+, so until then
     /// items will be of type Any. As such, this class needs to be subclassed
     /// and its item field overridden in it using the proper type.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListAccountsResponse {
-        #[serde(rename = "offset")]
         pub offset: i64,
-        #[serde(rename = "count")]
         pub count: i64,
         /// Customer accounts
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Account>,
         /// Defaults to `"List"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListCounterpartiesResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Counterparty>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListPortalsResponse {
-        #[serde(rename = "count")]
         pub count: i64,
-        #[serde(rename = "portals")]
         pub portals: ::std::vec::Vec<Portal>,
         /// Defaults to `"List"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct LoginInput {
-        #[serde(rename = "username")]
         pub username: LoginInputUsername,
-        #[serde(rename = "password")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub password: LoginInputUsername,
     }
+
+    impl ::std::fmt::Debug for LoginInput {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("LoginInput")
+                .field("username", &self.username)
+                .field("password", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     /// Checked when built or decoded: at most 128 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct LoginInputUsername(::std::string::String);
+
     impl LoginInputUsername {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -5649,32 +6913,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for LoginInputUsername {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for LoginInputUsername {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for LoginInputUsername {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for LoginInputUsername {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5685,190 +6957,240 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct LoginResponse {
-        #[serde(rename = "token")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub token: ::std::string::String,
-        #[serde(rename = "expires")]
         pub expires: crate::runtime::DateTime,
     }
+
+    impl ::std::fmt::Debug for LoginResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("LoginResponse")
+                .field("token", &crate::runtime::Redacted)
+                .field("expires", &self.expires)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct MinimalPhysicalCardOrderResponse {
-        #[serde(
-            rename = "card_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "card_order_id")]
         pub card_order_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: PhysicalCardOrderStatus,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum MonthlyTransactions {
-        #[serde(rename = "5_OR_LESS")]
+        /// `5_OR_LESS`
         X5OrLess,
-        #[serde(rename = "BETWEEN_5_AND_15")]
+        /// `BETWEEN_5_AND_15`
         Between5And15,
-        #[serde(rename = "15_OR_MORE")]
+        /// `15_OR_MORE`
         X15OrMore,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl MonthlyTransactions {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::X5OrLess,
             Self::Between5And15,
             Self::X15OrMore,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::X5OrLess => "5_OR_LESS",
                 Self::Between5And15 => "BETWEEN_5_AND_15",
                 Self::X15OrMore => "15_OR_MORE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "5_OR_LESS" => Self::X5OrLess,
+                "BETWEEN_5_AND_15" => Self::Between5And15,
+                "15_OR_MORE" => Self::X15OrMore,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for MonthlyTransactions {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for MonthlyTransactions {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "5_OR_LESS" => Ok(Self::X5OrLess),
-                "BETWEEN_5_AND_15" => Ok(Self::Between5And15),
-                "15_OR_MORE" => Ok(Self::X15OrMore),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "MonthlyTransactions",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for MonthlyTransactions {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for MonthlyTransactions {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Name {
         /// First Name
-        #[serde(rename = "first_name")]
         pub first_name: AddressPostalCode,
         /// Middle Name
-        #[serde(
-            rename = "middle_name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub middle_name: ::std::option::Option<AddressPostalCode>,
         /// Last Name
-        #[serde(rename = "last_name")]
         pub last_name: AddressPostalCode,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsJikoAccountCounterparty {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "type")]
         pub r#type: OnUsJikoAccountCounterpartyType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OnUsJikoAccountCounterpartyType {
-        #[serde(rename = "JIKO_ACCOUNT")]
+        /// `JIKO_ACCOUNT`
         JikoAccount,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl OnUsJikoAccountCounterpartyType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::JikoAccount];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::JikoAccount => "JIKO_ACCOUNT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "JIKO_ACCOUNT" => Self::JikoAccount,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for OnUsJikoAccountCounterpartyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for OnUsJikoAccountCounterpartyType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "JIKO_ACCOUNT" => Ok(Self::JikoAccount),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "OnUsJikoAccountCounterpartyType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for OnUsJikoAccountCounterpartyType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OnUsJikoAccountCounterpartyType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransactionDetails {
-        #[serde(rename = "on_us_transfer_id")]
         pub on_us_transfer_id: ::std::string::String,
-        #[serde(rename = "on_us_transfer_type")]
         pub on_us_transfer_type: ::std::string::String,
-        #[serde(
-            rename = "source",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "target",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransfer {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: OnUsTransferStatus,
-        #[serde(
-            rename = "reason",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<TransferStateReason>,
-        #[serde(rename = "transfer")]
         pub transfer: OnUsTransferDetails,
-        #[serde(rename = "fees")]
         pub fees: ::std::vec::Vec<Fee>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OnUsTransferDetails {
         /// Selected by: `PARTNER_CUSTOMER_FUNDING`.
         CustomerFundingTransferResponse(CustomerFundingTransferResponse),
@@ -5876,7 +7198,10 @@ pub mod types {
         CustomerDefundingTransferResponse(CustomerDefundingTransferResponse),
         /// Selected by: `INTERNAL_REALLOCATION`.
         InternalReallocationTransferResponse(InternalReallocationTransferResponse),
+        /// A `type` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for OnUsTransferDetails {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5902,18 +7227,14 @@ pub mod types {
                         .map(Self::InternalReallocationTransferResponse)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!("unknown type `{other}` for OnUsTransferDetails"),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OnUsTransferDetailsRequest {
         /// Selected by: `PARTNER_CUSTOMER_FUNDING`.
         CustomerFundingTransferRequest(CustomerFundingTransferRequest),
@@ -5921,7 +7242,10 @@ pub mod types {
         CustomerDefundingTransferRequest(CustomerDefundingTransferRequest),
         /// Selected by: `INTERNAL_REALLOCATION`.
         InternalReallocationTransferRequest(InternalReallocationTransferRequest),
+        /// A `type` the spec does not list (yet): the raw JSON, kept so it round-trips.
+        Unknown(::serde_json::Value),
     }
+
     impl<'de> ::serde::Deserialize<'de> for OnUsTransferDetailsRequest {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5947,18 +7271,11 @@ pub mod types {
                         .map(Self::InternalReallocationTransferRequest)
                         .map_err(<D::Error as ::serde::de::Error>::custom)
                 }
-                other => {
-                    Err(
-                        <D::Error as ::serde::de::Error>::custom(
-                            format!(
-                                "unknown type `{other}` for OnUsTransferDetailsRequest"
-                            ),
-                        ),
-                    )
-                }
+                _ => Ok(Self::Unknown(value)),
             }
         }
     }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -5967,189 +7284,289 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransferEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: OnUsTransferPayload,
-        #[serde(rename = "event_type")]
         pub event_type: OnUsTransferEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OnUsTransferEventEventType {
-        #[serde(rename = "transfers.on-us.success")]
+        /// `transfers.on-us.success`
         TransfersOnUsSuccess,
-        #[serde(rename = "transfers.on-us.processing")]
+        /// `transfers.on-us.processing`
         TransfersOnUsProcessing,
-        #[serde(rename = "transfers.on-us.rejected")]
+        /// `transfers.on-us.rejected`
         TransfersOnUsRejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl OnUsTransferEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::TransfersOnUsSuccess,
             Self::TransfersOnUsProcessing,
             Self::TransfersOnUsRejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::TransfersOnUsSuccess => "transfers.on-us.success",
                 Self::TransfersOnUsProcessing => "transfers.on-us.processing",
                 Self::TransfersOnUsRejected => "transfers.on-us.rejected",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "transfers.on-us.success" => Self::TransfersOnUsSuccess,
+                "transfers.on-us.processing" => Self::TransfersOnUsProcessing,
+                "transfers.on-us.rejected" => Self::TransfersOnUsRejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for OnUsTransferEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for OnUsTransferEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "transfers.on-us.success" => Ok(Self::TransfersOnUsSuccess),
-                "transfers.on-us.processing" => Ok(Self::TransfersOnUsProcessing),
-                "transfers.on-us.rejected" => Ok(Self::TransfersOnUsRejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "OnUsTransferEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for OnUsTransferEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OnUsTransferEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransferPayload {
-        #[serde(rename = "on_us_id")]
         pub on_us_id: ::uuid::Uuid,
-        #[serde(rename = "origin_account_id")]
         pub origin_account_id: ::uuid::Uuid,
-        #[serde(rename = "destination_account_id")]
         pub destination_account_id: ::uuid::Uuid,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OnUsTransferStatus {
-        #[serde(rename = "PENDING")]
+        /// `PENDING`
         Pending,
-        #[serde(rename = "COMPLETED")]
+        /// `COMPLETED`
         Completed,
-        #[serde(rename = "REJECTED")]
+        /// `REJECTED`
         Rejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl OnUsTransferStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Pending,
             Self::Completed,
             Self::Rejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Pending => "PENDING",
                 Self::Completed => "COMPLETED",
                 Self::Rejected => "REJECTED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PENDING" => Self::Pending,
+                "COMPLETED" => Self::Completed,
+                "REJECTED" => Self::Rejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for OnUsTransferStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for OnUsTransferStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PENDING" => Ok(Self::Pending),
-                "COMPLETED" => Ok(Self::Completed),
-                "REJECTED" => Ok(Self::Rejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "OnUsTransferStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum Order {
-        #[serde(rename = "desc")]
-        Desc,
-        #[serde(rename = "asc")]
-        Asc,
+
+    impl ::serde::Serialize for OnUsTransferStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for OnUsTransferStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Order {
+        /// `desc`
+        Desc,
+        /// `asc`
+        Asc,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl Order {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Desc, Self::Asc];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Desc => "desc",
                 Self::Asc => "asc",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "desc" => Self::Desc,
+                "asc" => Self::Asc,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for Order {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for Order {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "desc" => Ok(Self::Desc),
-                "asc" => Ok(Self::Asc),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "Order",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for Order {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Order {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for Order {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
     ///
@@ -6158,264 +7575,303 @@ pub mod types {
     /// `PartnerEvent` serialization could fail otherwise.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OutgoingWireEvent {
-        #[serde(rename = "event_id")]
         pub event_id: ::uuid::Uuid,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "payload")]
         pub payload: WireOutgoingPayload,
-        #[serde(rename = "event_type")]
         pub event_type: OutgoingWireEventEventType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OutgoingWireEventEventType {
-        #[serde(rename = "transfers.wire.out.success")]
+        /// `transfers.wire.out.success`
         TransfersWireOutSuccess,
-        #[serde(rename = "transfers.wire.out.processing")]
+        /// `transfers.wire.out.processing`
         TransfersWireOutProcessing,
-        #[serde(rename = "transfers.wire.out.rejected")]
+        /// `transfers.wire.out.rejected`
         TransfersWireOutRejected,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl OutgoingWireEventEventType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::TransfersWireOutSuccess,
             Self::TransfersWireOutProcessing,
             Self::TransfersWireOutRejected,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::TransfersWireOutSuccess => "transfers.wire.out.success",
                 Self::TransfersWireOutProcessing => "transfers.wire.out.processing",
                 Self::TransfersWireOutRejected => "transfers.wire.out.rejected",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "transfers.wire.out.success" => Self::TransfersWireOutSuccess,
+                "transfers.wire.out.processing" => Self::TransfersWireOutProcessing,
+                "transfers.wire.out.rejected" => Self::TransfersWireOutRejected,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for OutgoingWireEventEventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for OutgoingWireEventEventType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "transfers.wire.out.success" => Ok(Self::TransfersWireOutSuccess),
-                "transfers.wire.out.processing" => Ok(Self::TransfersWireOutProcessing),
-                "transfers.wire.out.rejected" => Ok(Self::TransfersWireOutRejected),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "OutgoingWireEventEventType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for OutgoingWireEventEventType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OutgoingWireEventEventType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PartnerEvent {
-        #[serde(rename = "event")]
         pub event: EventDetails,
-        #[serde(rename = "delivery_attempts")]
         pub delivery_attempts: ::std::vec::Vec<DeliveryAttemptDetails>,
     }
+
     pub type PemEncodedPublicKey = ::std::string::String;
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PhysicalCardOrder {
         /// Card holder's full name. Should be a maximum of 26 characters.
-        #[serde(rename = "name_on_card")]
         pub name_on_card: CustomerDefundingTransferRequestDescription,
-        #[serde(rename = "shipping_address")]
         pub shipping_address: ShippingAddress,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PhysicalCardOrderListResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<MinimalPhysicalCardOrderResponse>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PhysicalCardOrderResponse {
-        #[serde(
-            rename = "card_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(rename = "card_order_id")]
         pub card_order_id: ::uuid::Uuid,
-        #[serde(rename = "status")]
         pub status: PhysicalCardOrderStatus,
-        #[serde(rename = "name_on_card")]
         pub name_on_card: ::std::string::String,
-        #[serde(rename = "shipping_address")]
         pub shipping_address: ShippingAddress,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PhysicalCardOrderStatus {
-        #[serde(rename = "INITIAL")]
+        /// `INITIAL`
         Initial,
-        #[serde(rename = "CARD_CREATED")]
+        /// `CARD_CREATED`
         CardCreated,
-        #[serde(rename = "ORDERED")]
+        /// `ORDERED`
         Ordered,
-        #[serde(rename = "RECEIVED")]
+        /// `RECEIVED`
         Received,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl PhysicalCardOrderStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Initial,
             Self::CardCreated,
             Self::Ordered,
             Self::Received,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Initial => "INITIAL",
                 Self::CardCreated => "CARD_CREATED",
                 Self::Ordered => "ORDERED",
                 Self::Received => "RECEIVED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INITIAL" => Self::Initial,
+                "CARD_CREATED" => Self::CardCreated,
+                "ORDERED" => Self::Ordered,
+                "RECEIVED" => Self::Received,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for PhysicalCardOrderStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for PhysicalCardOrderStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INITIAL" => Ok(Self::Initial),
-                "CARD_CREATED" => Ok(Self::CardCreated),
-                "ORDERED" => Ok(Self::Ordered),
-                "RECEIVED" => Ok(Self::Received),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "PhysicalCardOrderStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for PhysicalCardOrderStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for PhysicalCardOrderStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidCreateCounterparties {
-        #[serde(rename = "public_token")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub public_token: ::std::string::String,
-        #[serde(rename = "accounts")]
         pub accounts: ::std::vec::Vec<PlaidCreateCounterpartiesAccount>,
-        #[serde(
-            rename = "institution_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub institution_id: ::std::option::Option<::std::string::String>,
     }
+
+    impl ::std::fmt::Debug for PlaidCreateCounterparties {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PlaidCreateCounterparties")
+                .field("public_token", &crate::runtime::Redacted)
+                .field("accounts", &self.accounts)
+                .field("institution_id", &self.institution_id)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidCreateCounterpartiesAccount {
-        #[serde(rename = "id")]
         pub id: ::std::string::String,
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "mask",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub mask: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidCreateCounterpartiesResponse {
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Counterparty>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidLinkToken {
-        #[serde(rename = "link_token")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub link_token: ::std::string::String,
-        #[serde(rename = "expiration")]
         pub expiration: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for PlaidLinkToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PlaidLinkToken")
+                .field("link_token", &crate::runtime::Redacted)
+                .field("expiration", &self.expiration)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidLinkTokenRequest {
-        #[serde(rename = "client_name")]
         pub client_name: PlaidLinkTokenRequestClientName,
         /// **Mutually exclusive with `android_package_name`**
-        #[serde(
-            rename = "redirect_uri",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_uri: ::std::option::Option<::std::string::String>,
         /// **Mutually exclusive with `redirect_uri`**
-        #[serde(
-            rename = "android_package_name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub android_package_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "counterparty_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub counterparty_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     /// Checked when built or decoded: at least 1 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct PlaidLinkTokenRequestClientName(::std::string::String);
+
     impl PlaidLinkTokenRequestClientName {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -6430,32 +7886,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for PlaidLinkTokenRequestClientName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for PlaidLinkTokenRequestClientName {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for PlaidLinkTokenRequestClientName {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for PlaidLinkTokenRequestClientName {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -6466,35 +7930,29 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PlaidVerificationStatus {
-        #[serde(rename = "PENDING_AUTOMATIC_VERIFICATION")]
+        /// `PENDING_AUTOMATIC_VERIFICATION`
         PendingAutomaticVerification,
-        #[serde(rename = "PENDING_MANUAL_VERIFICATION")]
+        /// `PENDING_MANUAL_VERIFICATION`
         PendingManualVerification,
-        #[serde(rename = "AUTOMATICALLY_VERIFIED")]
+        /// `AUTOMATICALLY_VERIFIED`
         AutomaticallyVerified,
-        #[serde(rename = "MANUALLY_VERIFIED")]
+        /// `MANUALLY_VERIFIED`
         ManuallyVerified,
-        #[serde(rename = "VERIFICATION_EXPIRED")]
+        /// `VERIFICATION_EXPIRED`
         VerificationExpired,
-        #[serde(rename = "VERIFICATION_FAILED")]
+        /// `VERIFICATION_FAILED`
         VerificationFailed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl PlaidVerificationStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::PendingAutomaticVerification,
             Self::PendingManualVerification,
@@ -6503,8 +7961,9 @@ pub mod types {
             Self::VerificationExpired,
             Self::VerificationFailed,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::PendingAutomaticVerification => "PENDING_AUTOMATIC_VERIFICATION",
                 Self::PendingManualVerification => "PENDING_MANUAL_VERIFICATION",
@@ -6512,471 +7971,588 @@ pub mod types {
                 Self::ManuallyVerified => "MANUALLY_VERIFIED",
                 Self::VerificationExpired => "VERIFICATION_EXPIRED",
                 Self::VerificationFailed => "VERIFICATION_FAILED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PENDING_AUTOMATIC_VERIFICATION" => Self::PendingAutomaticVerification,
+                "PENDING_MANUAL_VERIFICATION" => Self::PendingManualVerification,
+                "AUTOMATICALLY_VERIFIED" => Self::AutomaticallyVerified,
+                "MANUALLY_VERIFIED" => Self::ManuallyVerified,
+                "VERIFICATION_EXPIRED" => Self::VerificationExpired,
+                "VERIFICATION_FAILED" => Self::VerificationFailed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for PlaidVerificationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for PlaidVerificationStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PENDING_AUTOMATIC_VERIFICATION" => {
-                    Ok(Self::PendingAutomaticVerification)
-                }
-                "PENDING_MANUAL_VERIFICATION" => Ok(Self::PendingManualVerification),
-                "AUTOMATICALLY_VERIFIED" => Ok(Self::AutomaticallyVerified),
-                "MANUALLY_VERIFIED" => Ok(Self::ManuallyVerified),
-                "VERIFICATION_EXPIRED" => Ok(Self::VerificationExpired),
-                "VERIFICATION_FAILED" => Ok(Self::VerificationFailed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "PlaidVerificationStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for PlaidVerificationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for PlaidVerificationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Portal {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
         /// Routing number
-        #[serde(rename = "routing_number")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub routing_number: ::std::string::String,
         /// Account number
-        #[serde(rename = "account_number")]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub account_number: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: PortalStatus,
         /// Portal name
-        #[serde(rename = "name")]
         pub name: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for Portal {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Portal")
+                .field("id", &self.id)
+                .field("jiko_account_id", &self.jiko_account_id)
+                .field("routing_number", &crate::runtime::Redacted)
+                .field("account_number", &crate::runtime::Redacted)
+                .field("status", &self.status)
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PortalCreateRequest {
-        #[serde(rename = "name")]
         pub name: LoginInputUsername,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PortalStatus {
-        #[serde(rename = "OPEN")]
+        /// `OPEN`
         Open,
-        #[serde(rename = "CLOSED")]
+        /// `CLOSED`
         Closed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl PortalStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Closed];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Open => "OPEN",
                 Self::Closed => "CLOSED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OPEN" => Self::Open,
+                "CLOSED" => Self::Closed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for PortalStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for PortalStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "CLOSED" => Ok(Self::Closed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "PortalStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for PortalStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for PortalStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PortalUpdateRequest {
         /// Portal name
-        #[serde(rename = "name")]
         pub name: AddressPostalCode,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Portfolio {
         /// Securities currently held by the brokerage account
-        #[serde(rename = "securities")]
         pub securities: ::std::vec::Vec<Security>,
-        #[serde(rename = "cash")]
         pub cash: Amount,
-        #[serde(rename = "all_time_earnings")]
         pub all_time_earnings: Amount,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PublicKeyRequest {
-        #[serde(rename = "public_key")]
         pub public_key: PemEncodedPublicKey,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RelatedPartyApplicationRequest {
-        #[serde(
-            rename = "title",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(
-            rename = "date_of_birth",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "identification_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<IndividualIdentificationNumber>,
-        #[serde(
-            rename = "phone_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "roles",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<RelatedPartyRole>>,
-        #[serde(
-            rename = "ownership_percentage",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ownership_percentage: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "citizenship",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "email",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::std::fmt::Debug for RelatedPartyApplicationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RelatedPartyApplicationRequest")
+                .field("title", &self.title)
+                .field("name", &self.name)
+                .field("address", &self.address)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("phone_number", &self.phone_number)
+                .field("roles", &self.roles)
+                .field("ownership_percentage", &self.ownership_percentage)
+                .field("citizenship", &self.citizenship)
+                .field("email", &self.email)
+                .finish()
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RelatedPartyApplicationResponse {
-        #[serde(
-            rename = "title",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "name",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(
-            rename = "date_of_birth",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "identification_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<
             IndividualIdentificationNumberMasked,
         >,
-        #[serde(
-            rename = "phone_number",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "roles",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<RelatedPartyRole>>,
-        #[serde(
-            rename = "ownership_percentage",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ownership_percentage: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "citizenship",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "email",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum RelatedPartyRole {
-        #[serde(rename = "CONTROL_PERSON")]
-        ControlPerson,
-        #[serde(rename = "AUTHORIZED_REPRESENTATIVE")]
-        AuthorizedRepresentative,
+
+    impl ::std::fmt::Debug for RelatedPartyApplicationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RelatedPartyApplicationResponse")
+                .field("title", &self.title)
+                .field("name", &self.name)
+                .field("address", &self.address)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("identification_number", &crate::runtime::Redacted)
+                .field("phone_number", &self.phone_number)
+                .field("roles", &self.roles)
+                .field("ownership_percentage", &self.ownership_percentage)
+                .field("citizenship", &self.citizenship)
+                .field("email", &self.email)
+                .field("id", &self.id)
+                .finish()
+        }
     }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum RelatedPartyRole {
+        /// `CONTROL_PERSON`
+        ControlPerson,
+        /// `AUTHORIZED_REPRESENTATIVE`
+        AuthorizedRepresentative,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl RelatedPartyRole {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::ControlPerson,
             Self::AuthorizedRepresentative,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::ControlPerson => "CONTROL_PERSON",
                 Self::AuthorizedRepresentative => "AUTHORIZED_REPRESENTATIVE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CONTROL_PERSON" => Self::ControlPerson,
+                "AUTHORIZED_REPRESENTATIVE" => Self::AuthorizedRepresentative,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RelatedPartyRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RelatedPartyRole {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CONTROL_PERSON" => Ok(Self::ControlPerson),
-                "AUTHORIZED_REPRESENTATIVE" => Ok(Self::AuthorizedRepresentative),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RelatedPartyRole",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for RelatedPartyRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RelatedPartyRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     /// Creates a transfer for a specific, requested amount.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RequestedAmount {
-        #[serde(rename = "amount_usdc")]
         pub amount_usdc: i64,
-        #[serde(rename = "type")]
         pub r#type: RequestedAmountType,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum RequestedAmountType {
-        #[serde(rename = "REQUESTED_AMOUNT")]
+        /// `REQUESTED_AMOUNT`
         RequestedAmount,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl RequestedAmountType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::RequestedAmount];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::RequestedAmount => "REQUESTED_AMOUNT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "REQUESTED_AMOUNT" => Self::RequestedAmount,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RequestedAmountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RequestedAmountType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "REQUESTED_AMOUNT" => Ok(Self::RequestedAmount),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RequestedAmountType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for RequestedAmountType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RequestedAmountType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RetiredInvestmentProfile {
-        #[serde(rename = "income")]
         pub income: AnnualPersonalIncome,
-        #[serde(rename = "net_worth")]
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(
-            rename = "bd_association",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(
-            rename = "director_policy_maker_of_company",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(
-            rename = "occupation",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
-        #[serde(rename = "employment_status")]
         pub employment_status: RetiredInvestmentProfileEmploymentStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum RetiredInvestmentProfileEmploymentStatus {
-        #[serde(rename = "RETIRED")]
+        /// `RETIRED`
         Retired,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl RetiredInvestmentProfileEmploymentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Retired];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Retired => "RETIRED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "RETIRED" => Self::Retired,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RetiredInvestmentProfileEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RetiredInvestmentProfileEmploymentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "RETIRED" => Ok(Self::Retired),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RetiredInvestmentProfileEmploymentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum RiskCategory {
-        #[serde(rename = "INTERNET_GAMBLING")]
-        InternetGambling,
-        #[serde(rename = "CANNABIS")]
-        Cannabis,
-        #[serde(rename = "CRYPTOCURRENCY")]
-        Cryptocurrency,
-        #[serde(rename = "CROWDFUNDING")]
-        Crowdfunding,
-        #[serde(rename = "FINANCIAL_OR_MONEY_MOVEMENT")]
-        FinancialOrMoneyMovement,
+
+    impl ::serde::Serialize for RetiredInvestmentProfileEmploymentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for RetiredInvestmentProfileEmploymentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum RiskCategory {
+        /// `INTERNET_GAMBLING`
+        InternetGambling,
+        /// `CANNABIS`
+        Cannabis,
+        /// `CRYPTOCURRENCY`
+        Cryptocurrency,
+        /// `CROWDFUNDING`
+        Crowdfunding,
+        /// `FINANCIAL_OR_MONEY_MOVEMENT`
+        FinancialOrMoneyMovement,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl RiskCategory {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::InternetGambling,
             Self::Cannabis,
@@ -6984,260 +8560,311 @@ pub mod types {
             Self::Crowdfunding,
             Self::FinancialOrMoneyMovement,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::InternetGambling => "INTERNET_GAMBLING",
                 Self::Cannabis => "CANNABIS",
                 Self::Cryptocurrency => "CRYPTOCURRENCY",
                 Self::Crowdfunding => "CROWDFUNDING",
                 Self::FinancialOrMoneyMovement => "FINANCIAL_OR_MONEY_MOVEMENT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INTERNET_GAMBLING" => Self::InternetGambling,
+                "CANNABIS" => Self::Cannabis,
+                "CRYPTOCURRENCY" => Self::Cryptocurrency,
+                "CROWDFUNDING" => Self::Crowdfunding,
+                "FINANCIAL_OR_MONEY_MOVEMENT" => Self::FinancialOrMoneyMovement,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for RiskCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for RiskCategory {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INTERNET_GAMBLING" => Ok(Self::InternetGambling),
-                "CANNABIS" => Ok(Self::Cannabis),
-                "CRYPTOCURRENCY" => Ok(Self::Cryptocurrency),
-                "CROWDFUNDING" => Ok(Self::Crowdfunding),
-                "FINANCIAL_OR_MONEY_MOVEMENT" => Ok(Self::FinancialOrMoneyMovement),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "RiskCategory",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for RiskCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for RiskCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RiskInfo {
-        #[serde(
-            rename = "risk_categories",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_categories: ::std::option::Option<::std::vec::Vec<RiskCategory>>,
-        #[serde(
-            rename = "company_mission",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_mission: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "has_current_enforcement_actions",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub has_current_enforcement_actions: ::std::option::Option<bool>,
-        #[serde(
-            rename = "primary_regulator",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_regulator: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "business_activity_location",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub business_activity_location: ::std::option::Option<BusinessActivityLocation>,
-        #[serde(
-            rename = "source_of_funds",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub source_of_funds: ::std::option::Option<SourceOfFunds>,
-        #[serde(
-            rename = "account_usage",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub account_usage: ::std::option::Option<AccountUsage>,
-        #[serde(
-            rename = "annual_revenue",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_revenue: ::std::option::Option<AnnualRevenue>,
-        #[serde(
-            rename = "monthly_transactions",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_transactions: ::std::option::Option<MonthlyTransactions>,
-        #[serde(
-            rename = "first_month_deposit",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub first_month_deposit: ::std::option::Option<FirstMonthDepositAmount>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Security {
         /// A description of the security
-        #[serde(rename = "description")]
         pub description: ::std::string::String,
-        #[serde(rename = "tradable_id")]
         pub tradable_id: ::uuid::Uuid,
-        #[serde(rename = "security_type")]
         pub security_type: SecurityType,
         /// Number of securities
-        #[serde(rename = "quantity")]
         pub quantity: i64,
-        #[serde(rename = "market_value")]
         pub market_value: Amount,
-        #[serde(rename = "external_id")]
         pub external_id: ::std::string::String,
         /// Due date of the fixed income instrument
-        #[serde(rename = "maturity_date")]
         pub maturity_date: ::chrono::NaiveDate,
-        #[serde(rename = "yield_to_maturity")]
         pub yield_to_maturity: Decimal,
-        #[serde(rename = "ask")]
         pub ask: Decimal,
-        #[serde(rename = "bid")]
         pub bid: Decimal,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SecurityType {
-        #[serde(rename = "FIXED_INCOME")]
+        /// `FIXED_INCOME`
         FixedIncome,
-        #[serde(rename = "OTHER")]
+        /// `OTHER`
         Other,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl SecurityType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::FixedIncome, Self::Other];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::FixedIncome => "FIXED_INCOME",
                 Self::Other => "OTHER",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "FIXED_INCOME" => Self::FixedIncome,
+                "OTHER" => Self::Other,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for SecurityType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for SecurityType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "FIXED_INCOME" => Ok(Self::FixedIncome),
-                "OTHER" => Ok(Self::Other),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "SecurityType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum SettableCardStatus {
-        #[serde(rename = "OPEN")]
-        Open,
-        #[serde(rename = "LOCKED")]
-        Locked,
+
+    impl ::serde::Serialize for SecurityType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for SecurityType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum SettableCardStatus {
+        /// `OPEN`
+        Open,
+        /// `LOCKED`
+        Locked,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl SettableCardStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Locked];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Open => "OPEN",
                 Self::Locked => "LOCKED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "OPEN" => Self::Open,
+                "LOCKED" => Self::Locked,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for SettableCardStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for SettableCardStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "LOCKED" => Ok(Self::Locked),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "SettableCardStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for SettableCardStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SettableCardStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ShippingAddress {
         /// Street address
-        #[serde(rename = "street_address")]
         pub street_address: CustomerDefundingTransferRequestDescription,
         /// Apartment, Suite, Box number, etc.
-        #[serde(
-            rename = "street_address2",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// City / Town
-        #[serde(rename = "city")]
         pub city: CustomerDefundingTransferRequestDescription,
         /// Postal code / ZIP code
-        #[serde(rename = "postal_code")]
         pub postal_code: ShippingAddressPostalCode,
-        #[serde(rename = "state")]
         pub state: State,
-        #[serde(rename = "country")]
         pub country: Country,
     }
+
     /// Postal code / ZIP code
     ///
     /// Checked when built or decoded: at most 10 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct ShippingAddressPostalCode(::std::string::String);
+
     impl ShippingAddressPostalCode {
         /// Checks `value` against the schema's constraints.
         pub fn new(
@@ -7252,32 +8879,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for ShippingAddressPostalCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for ShippingAddressPostalCode {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ShippingAddressPostalCode {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for ShippingAddressPostalCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7288,190 +8923,217 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SourceOfFunds {
-        #[serde(rename = "INTERNAL_FUNDS")]
+        /// `INTERNAL_FUNDS`
         InternalFunds,
-        #[serde(rename = "CLIENT_OR_EXTERNAL_FUNDS")]
+        /// `CLIENT_OR_EXTERNAL_FUNDS`
         ClientOrExternalFunds,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl SourceOfFunds {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::InternalFunds,
             Self::ClientOrExternalFunds,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::InternalFunds => "INTERNAL_FUNDS",
                 Self::ClientOrExternalFunds => "CLIENT_OR_EXTERNAL_FUNDS",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "INTERNAL_FUNDS" => Self::InternalFunds,
+                "CLIENT_OR_EXTERNAL_FUNDS" => Self::ClientOrExternalFunds,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for SourceOfFunds {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for SourceOfFunds {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "INTERNAL_FUNDS" => Ok(Self::InternalFunds),
-                "CLIENT_OR_EXTERNAL_FUNDS" => Ok(Self::ClientOrExternalFunds),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "SourceOfFunds",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum State {
-        #[serde(rename = "AA")]
-        Aa,
-        #[serde(rename = "AE")]
-        Ae,
-        #[serde(rename = "AP")]
-        Ap,
-        #[serde(rename = "AK")]
-        Ak,
-        #[serde(rename = "AL")]
-        Al,
-        #[serde(rename = "AR")]
-        Ar,
-        #[serde(rename = "AZ")]
-        Az,
-        #[serde(rename = "CA")]
-        Ca,
-        #[serde(rename = "CO")]
-        Co,
-        #[serde(rename = "CT")]
-        Ct,
-        #[serde(rename = "DC")]
-        Dc,
-        #[serde(rename = "DE")]
-        De,
-        #[serde(rename = "FL")]
-        Fl,
-        #[serde(rename = "GA")]
-        Ga,
-        #[serde(rename = "GU")]
-        Gu,
-        #[serde(rename = "HI")]
-        Hi,
-        #[serde(rename = "IA")]
-        Ia,
-        #[serde(rename = "ID")]
-        Id,
-        #[serde(rename = "IL")]
-        Il,
-        #[serde(rename = "IN")]
-        In,
-        #[serde(rename = "KS")]
-        Ks,
-        #[serde(rename = "KY")]
-        Ky,
-        #[serde(rename = "LA")]
-        La,
-        #[serde(rename = "MA")]
-        Ma,
-        #[serde(rename = "MD")]
-        Md,
-        #[serde(rename = "ME")]
-        Me,
-        #[serde(rename = "MI")]
-        Mi,
-        #[serde(rename = "MN")]
-        Mn,
-        #[serde(rename = "MO")]
-        Mo,
-        #[serde(rename = "MS")]
-        Ms,
-        #[serde(rename = "MT")]
-        Mt,
-        #[serde(rename = "NC")]
-        Nc,
-        #[serde(rename = "ND")]
-        Nd,
-        #[serde(rename = "NE")]
-        Ne,
-        #[serde(rename = "NH")]
-        Nh,
-        #[serde(rename = "NJ")]
-        Nj,
-        #[serde(rename = "NM")]
-        Nm,
-        #[serde(rename = "NV")]
-        Nv,
-        #[serde(rename = "NY")]
-        Ny,
-        #[serde(rename = "OH")]
-        Oh,
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "OR")]
-        Or,
-        #[serde(rename = "PA")]
-        Pa,
-        #[serde(rename = "PR")]
-        Pr,
-        #[serde(rename = "RI")]
-        Ri,
-        #[serde(rename = "SC")]
-        Sc,
-        #[serde(rename = "SD")]
-        Sd,
-        #[serde(rename = "TN")]
-        Tn,
-        #[serde(rename = "TX")]
-        Tx,
-        #[serde(rename = "UT")]
-        Ut,
-        #[serde(rename = "VA")]
-        Va,
-        #[serde(rename = "VI")]
-        Vi,
-        #[serde(rename = "VT")]
-        Vt,
-        #[serde(rename = "WA")]
-        Wa,
-        #[serde(rename = "WI")]
-        Wi,
-        #[serde(rename = "WV")]
-        Wv,
-        #[serde(rename = "WY")]
-        Wy,
+
+    impl ::serde::Serialize for SourceOfFunds {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for SourceOfFunds {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum State {
+        /// `AA`
+        Aa,
+        /// `AE`
+        Ae,
+        /// `AP`
+        Ap,
+        /// `AK`
+        Ak,
+        /// `AL`
+        Al,
+        /// `AR`
+        Ar,
+        /// `AZ`
+        Az,
+        /// `CA`
+        Ca,
+        /// `CO`
+        Co,
+        /// `CT`
+        Ct,
+        /// `DC`
+        Dc,
+        /// `DE`
+        De,
+        /// `FL`
+        Fl,
+        /// `GA`
+        Ga,
+        /// `GU`
+        Gu,
+        /// `HI`
+        Hi,
+        /// `IA`
+        Ia,
+        /// `ID`
+        Id,
+        /// `IL`
+        Il,
+        /// `IN`
+        In,
+        /// `KS`
+        Ks,
+        /// `KY`
+        Ky,
+        /// `LA`
+        La,
+        /// `MA`
+        Ma,
+        /// `MD`
+        Md,
+        /// `ME`
+        Me,
+        /// `MI`
+        Mi,
+        /// `MN`
+        Mn,
+        /// `MO`
+        Mo,
+        /// `MS`
+        Ms,
+        /// `MT`
+        Mt,
+        /// `NC`
+        Nc,
+        /// `ND`
+        Nd,
+        /// `NE`
+        Ne,
+        /// `NH`
+        Nh,
+        /// `NJ`
+        Nj,
+        /// `NM`
+        Nm,
+        /// `NV`
+        Nv,
+        /// `NY`
+        Ny,
+        /// `OH`
+        Oh,
+        /// `OK`
+        Ok,
+        /// `OR`
+        Or,
+        /// `PA`
+        Pa,
+        /// `PR`
+        Pr,
+        /// `RI`
+        Ri,
+        /// `SC`
+        Sc,
+        /// `SD`
+        Sd,
+        /// `TN`
+        Tn,
+        /// `TX`
+        Tx,
+        /// `UT`
+        Ut,
+        /// `VA`
+        Va,
+        /// `VI`
+        Vi,
+        /// `VT`
+        Vt,
+        /// `WA`
+        Wa,
+        /// `WI`
+        Wi,
+        /// `WV`
+        Wv,
+        /// `WY`
+        Wy,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl State {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Aa,
             Self::Ae,
@@ -7531,8 +9193,9 @@ pub mod types {
             Self::Wv,
             Self::Wy,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Aa => "AA",
                 Self::Ae => "AE",
@@ -7591,199 +9254,262 @@ pub mod types {
                 Self::Wi => "WI",
                 Self::Wv => "WV",
                 Self::Wy => "WY",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "AA" => Self::Aa,
+                "AE" => Self::Ae,
+                "AP" => Self::Ap,
+                "AK" => Self::Ak,
+                "AL" => Self::Al,
+                "AR" => Self::Ar,
+                "AZ" => Self::Az,
+                "CA" => Self::Ca,
+                "CO" => Self::Co,
+                "CT" => Self::Ct,
+                "DC" => Self::Dc,
+                "DE" => Self::De,
+                "FL" => Self::Fl,
+                "GA" => Self::Ga,
+                "GU" => Self::Gu,
+                "HI" => Self::Hi,
+                "IA" => Self::Ia,
+                "ID" => Self::Id,
+                "IL" => Self::Il,
+                "IN" => Self::In,
+                "KS" => Self::Ks,
+                "KY" => Self::Ky,
+                "LA" => Self::La,
+                "MA" => Self::Ma,
+                "MD" => Self::Md,
+                "ME" => Self::Me,
+                "MI" => Self::Mi,
+                "MN" => Self::Mn,
+                "MO" => Self::Mo,
+                "MS" => Self::Ms,
+                "MT" => Self::Mt,
+                "NC" => Self::Nc,
+                "ND" => Self::Nd,
+                "NE" => Self::Ne,
+                "NH" => Self::Nh,
+                "NJ" => Self::Nj,
+                "NM" => Self::Nm,
+                "NV" => Self::Nv,
+                "NY" => Self::Ny,
+                "OH" => Self::Oh,
+                "OK" => Self::Ok,
+                "OR" => Self::Or,
+                "PA" => Self::Pa,
+                "PR" => Self::Pr,
+                "RI" => Self::Ri,
+                "SC" => Self::Sc,
+                "SD" => Self::Sd,
+                "TN" => Self::Tn,
+                "TX" => Self::Tx,
+                "UT" => Self::Ut,
+                "VA" => Self::Va,
+                "VI" => Self::Vi,
+                "VT" => Self::Vt,
+                "WA" => Self::Wa,
+                "WI" => Self::Wi,
+                "WV" => Self::Wv,
+                "WY" => Self::Wy,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for State {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for State {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "AA" => Ok(Self::Aa),
-                "AE" => Ok(Self::Ae),
-                "AP" => Ok(Self::Ap),
-                "AK" => Ok(Self::Ak),
-                "AL" => Ok(Self::Al),
-                "AR" => Ok(Self::Ar),
-                "AZ" => Ok(Self::Az),
-                "CA" => Ok(Self::Ca),
-                "CO" => Ok(Self::Co),
-                "CT" => Ok(Self::Ct),
-                "DC" => Ok(Self::Dc),
-                "DE" => Ok(Self::De),
-                "FL" => Ok(Self::Fl),
-                "GA" => Ok(Self::Ga),
-                "GU" => Ok(Self::Gu),
-                "HI" => Ok(Self::Hi),
-                "IA" => Ok(Self::Ia),
-                "ID" => Ok(Self::Id),
-                "IL" => Ok(Self::Il),
-                "IN" => Ok(Self::In),
-                "KS" => Ok(Self::Ks),
-                "KY" => Ok(Self::Ky),
-                "LA" => Ok(Self::La),
-                "MA" => Ok(Self::Ma),
-                "MD" => Ok(Self::Md),
-                "ME" => Ok(Self::Me),
-                "MI" => Ok(Self::Mi),
-                "MN" => Ok(Self::Mn),
-                "MO" => Ok(Self::Mo),
-                "MS" => Ok(Self::Ms),
-                "MT" => Ok(Self::Mt),
-                "NC" => Ok(Self::Nc),
-                "ND" => Ok(Self::Nd),
-                "NE" => Ok(Self::Ne),
-                "NH" => Ok(Self::Nh),
-                "NJ" => Ok(Self::Nj),
-                "NM" => Ok(Self::Nm),
-                "NV" => Ok(Self::Nv),
-                "NY" => Ok(Self::Ny),
-                "OH" => Ok(Self::Oh),
-                "OK" => Ok(Self::Ok),
-                "OR" => Ok(Self::Or),
-                "PA" => Ok(Self::Pa),
-                "PR" => Ok(Self::Pr),
-                "RI" => Ok(Self::Ri),
-                "SC" => Ok(Self::Sc),
-                "SD" => Ok(Self::Sd),
-                "TN" => Ok(Self::Tn),
-                "TX" => Ok(Self::Tx),
-                "UT" => Ok(Self::Ut),
-                "VA" => Ok(Self::Va),
-                "VI" => Ok(Self::Vi),
-                "VT" => Ok(Self::Vt),
-                "WA" => Ok(Self::Wa),
-                "WI" => Ok(Self::Wi),
-                "WV" => Ok(Self::Wv),
-                "WY" => Ok(Self::Wy),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "State",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for State {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for State {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Statement {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
-        #[serde(rename = "type")]
         pub r#type: StatementType,
-        #[serde(rename = "key")]
         pub key: ::std::string::String,
-        #[serde(rename = "pdf_download_url")]
         pub pdf_download_url: AgreementDocumentPdfDownloadUrl,
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct StatementListResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Statement>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum StatementType {
-        #[serde(rename = "1099B")]
+        /// `1099B`
         X1099b,
-        #[serde(rename = "1099INT")]
+        /// `1099INT`
         X1099int,
-        #[serde(rename = "BANK")]
+        /// `BANK`
         Bank,
-        #[serde(rename = "BROKERAGE")]
+        /// `BROKERAGE`
         Brokerage,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl StatementType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::X1099b,
             Self::X1099int,
             Self::Bank,
             Self::Brokerage,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::X1099b => "1099B",
                 Self::X1099int => "1099INT",
                 Self::Bank => "BANK",
                 Self::Brokerage => "BROKERAGE",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "1099B" => Self::X1099b,
+                "1099INT" => Self::X1099int,
+                "BANK" => Self::Bank,
+                "BROKERAGE" => Self::Brokerage,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for StatementType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for StatementType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "1099B" => Ok(Self::X1099b),
-                "1099INT" => Ok(Self::X1099int),
-                "BANK" => Ok(Self::Bank),
-                "BROKERAGE" => Ok(Self::Brokerage),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "StatementType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for StatementType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for StatementType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for StatementType {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     /// Date formatted either `YYYY` or `YYYY-MM`
     ///
     /// Checked when built or decoded: matches `^\d{4}(-\d{2})?$`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
     #[serde(transparent)]
     pub struct StatementsListForCustomerKey(::std::string::String);
+
     impl StatementsListForCustomerKey {
         /// Checks `value` against the schema's constraints.
         pub fn new(
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
             let value = value.into();
+
             static PATTERN: ::std::sync::OnceLock<::regex::Regex> = ::std::sync::OnceLock::new();
             crate::runtime::check_pattern(
                 "StatementsListForCustomerKey",
@@ -7793,32 +9519,40 @@ pub mod types {
             )?;
             Ok(Self(value))
         }
+
         /// The value as a string slice.
         pub fn as_str(&self) -> &str {
             &self.0
         }
+
         /// The wrapped value.
         pub fn into_inner(self) -> ::std::string::String {
             self.0
         }
     }
+
     impl ::std::fmt::Display for StatementsListForCustomerKey {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }
     }
+
     impl ::std::str::FromStr for StatementsListForCustomerKey {
         type Err = crate::runtime::ConstraintError;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Self::new(value)
         }
     }
+
     impl ::std::convert::TryFrom<&str> for StatementsListForCustomerKey {
         type Error = crate::runtime::ConstraintError;
+
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             Self::new(value)
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for StatementsListForCustomerKey {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7829,475 +9563,497 @@ pub mod types {
             Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
         }
     }
+
+    impl crate::runtime::ParamValue for StatementsListForCustomerKey {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct StudentInvestmentProfile {
-        #[serde(rename = "income")]
         pub income: AnnualPersonalIncome,
-        #[serde(rename = "net_worth")]
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(
-            rename = "bd_association",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(
-            rename = "director_policy_maker_of_company",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(
-            rename = "occupation",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
-        #[serde(rename = "employment_status")]
         pub employment_status: StudentInvestmentProfileEmploymentStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum StudentInvestmentProfileEmploymentStatus {
-        #[serde(rename = "STUDENT")]
+        /// `STUDENT`
         Student,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl StudentInvestmentProfileEmploymentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Student];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Student => "STUDENT",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "STUDENT" => Self::Student,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for StudentInvestmentProfileEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for StudentInvestmentProfileEmploymentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "STUDENT" => Ok(Self::Student),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "StudentInvestmentProfileEmploymentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for StudentInvestmentProfileEmploymentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for StudentInvestmentProfileEmploymentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Subscription {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
-        #[serde(rename = "events")]
         pub events: ::std::vec::Vec<::std::string::String>,
         /// The webhook URL to invoke.
-        #[serde(rename = "url")]
         pub url: AgreementDocumentPdfDownloadUrl,
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "updated_at")]
         pub updated_at: crate::runtime::DateTime,
-        #[serde(rename = "status")]
         pub status: SubscriptionStatus,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SubscriptionStatus {
-        #[serde(rename = "enabled")]
+        /// `enabled`
         Enabled,
-        #[serde(rename = "disabled")]
+        /// `disabled`
         Disabled,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl SubscriptionStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Enabled => "enabled",
                 Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "enabled" => Self::Enabled,
+                "disabled" => Self::Disabled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for SubscriptionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for SubscriptionStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "enabled" => Ok(Self::Enabled),
-                "disabled" => Ok(Self::Disabled),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "SubscriptionStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for SubscriptionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Trade {
-        #[serde(rename = "description")]
         pub description: ::std::string::String,
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "trade_datetime")]
         pub trade_datetime: crate::runtime::DateTime,
-        #[serde(
-            rename = "settled_date",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub settled_date: ::std::option::Option<::chrono::NaiveDate>,
-        #[serde(rename = "is_settled")]
         pub is_settled: bool,
-        #[serde(rename = "activity")]
         pub activity: TradeActivity,
-        #[serde(rename = "cusip")]
         pub cusip: ::std::string::String,
-        #[serde(rename = "notional")]
         pub notional: Amount,
-        #[serde(rename = "quantity")]
         pub quantity: i64,
-        #[serde(rename = "price")]
         pub price: Decimal,
-        #[serde(rename = "maturity_date")]
         pub maturity_date: ::chrono::NaiveDate,
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
-        #[serde(rename = "yield_to_maturity")]
         pub yield_to_maturity: Decimal,
-        #[serde(rename = "tradable_id")]
         pub tradable_id: ::std::string::String,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TradeActivity {
-        #[serde(rename = "BUY")]
+        /// `BUY`
         Buy,
-        #[serde(rename = "SELL")]
+        /// `SELL`
         Sell,
-        #[serde(rename = "MATURITY")]
+        /// `MATURITY`
         Maturity,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl TradeActivity {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Buy, Self::Sell, Self::Maturity];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Buy => "BUY",
                 Self::Sell => "SELL",
                 Self::Maturity => "MATURITY",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "BUY" => Self::Buy,
+                "SELL" => Self::Sell,
+                "MATURITY" => Self::Maturity,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for TradeActivity {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for TradeActivity {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "BUY" => Ok(Self::Buy),
-                "SELL" => Ok(Self::Sell),
-                "MATURITY" => Ok(Self::Maturity),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "TradeActivity",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for TradeActivity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TradeActivity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TradeConfirmation {
-        #[serde(rename = "url")]
         pub url: AgreementDocumentPdfDownloadUrl,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TradeListResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Trade>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Transaction {
-        #[serde(rename = "id")]
         pub id: ::uuid::Uuid,
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
-        #[serde(rename = "amount")]
         pub amount: Amount,
-        #[serde(rename = "timestamp")]
         pub timestamp: crate::runtime::DateTime,
-        #[serde(rename = "status")]
         pub status: TransactionStatus,
-        #[serde(rename = "details")]
         pub details: TransactionDetails,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TransactionDetails {
-        #[serde(
-            rename = "title",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "transaction_type")]
         pub transaction_type: TransactionType,
-        #[serde(
-            rename = "sub_title",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_title: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "transaction_type_title",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_type_title: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "card_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_transaction: ::std::option::Option<CardTransactionDetails>,
-        #[serde(
-            rename = "ach_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ach_transaction: ::std::option::Option<AchTransactionDetails>,
-        #[serde(
-            rename = "wire_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_transaction: ::std::option::Option<WireTransactionDetails>,
-        #[serde(
-            rename = "wire_fee_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_fee_transaction: ::std::option::Option<WireTransactionDetails>,
-        #[serde(
-            rename = "cash_back_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub cash_back_transaction: ::std::option::Option<CashBackTransactionDetails>,
-        #[serde(
-            rename = "on_us_transaction",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub on_us_transaction: ::std::option::Option<OnUsTransactionDetails>,
     }
+
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TransactionListResponse {
-        #[serde(
-            rename = "prev_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "next_page",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "items")]
         pub items: ::std::vec::Vec<Transaction>,
         /// Defaults to `"CursorList"`.
-        #[serde(
-            rename = "object_type",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TransactionLocation {
-        #[serde(rename = "street_address")]
         pub street_address: ::std::string::String,
-        #[serde(rename = "city")]
         pub city: ::std::string::String,
-        #[serde(
-            rename = "state",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
     }
+
     /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TransactionStatus {
-        #[serde(rename = "PENDING")]
+        /// `PENDING`
         Pending,
-        #[serde(rename = "COMPLETED")]
+        /// `COMPLETED`
         Completed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl TransactionStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Pending, Self::Completed];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Pending => "PENDING",
                 Self::Completed => "COMPLETED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "PENDING" => Self::Pending,
+                "COMPLETED" => Self::Completed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for TransactionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for TransactionStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "PENDING" => Ok(Self::Pending),
-                "COMPLETED" => Ok(Self::Completed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "TransactionStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum TransactionType {
-        #[serde(rename = "CARD")]
-        Card,
-        #[serde(rename = "CASH_BACK")]
-        CashBack,
-        #[serde(rename = "ACH")]
-        Ach,
-        #[serde(rename = "WIRE")]
-        Wire,
-        #[serde(rename = "WIRE_FEE")]
-        WireFee,
-        #[serde(rename = "GENERIC")]
-        Generic,
-        #[serde(rename = "ON_US")]
-        OnUs,
+
+    impl ::serde::Serialize for TransactionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum TransactionType {
+        /// `CARD`
+        Card,
+        /// `CASH_BACK`
+        CashBack,
+        /// `ACH`
+        Ach,
+        /// `WIRE`
+        Wire,
+        /// `WIRE_FEE`
+        WireFee,
+        /// `GENERIC`
+        Generic,
+        /// `ON_US`
+        OnUs,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl TransactionType {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::Card,
             Self::CashBack,
@@ -8307,8 +10063,9 @@ pub mod types {
             Self::Generic,
             Self::OnUs,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Card => "CARD",
                 Self::CashBack => "CASH_BACK",
@@ -8317,63 +10074,101 @@ pub mod types {
                 Self::WireFee => "WIRE_FEE",
                 Self::Generic => "GENERIC",
                 Self::OnUs => "ON_US",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "CARD" => Self::Card,
+                "CASH_BACK" => Self::CashBack,
+                "ACH" => Self::Ach,
+                "WIRE" => Self::Wire,
+                "WIRE_FEE" => Self::WireFee,
+                "GENERIC" => Self::Generic,
+                "ON_US" => Self::OnUs,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for TransactionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for TransactionType {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "CARD" => Ok(Self::Card),
-                "CASH_BACK" => Ok(Self::CashBack),
-                "ACH" => Ok(Self::Ach),
-                "WIRE" => Ok(Self::Wire),
-                "WIRE_FEE" => Ok(Self::WireFee),
-                "GENERIC" => Ok(Self::Generic),
-                "ON_US" => Ok(Self::OnUs),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "TransactionType",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    /// An enumeration.
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
-    pub enum TransferStateReason {
-        #[serde(rename = "ACCOUNT_UNAVAILABLE")]
-        AccountUnavailable,
-        #[serde(rename = "CANCELED")]
-        Canceled,
-        #[serde(rename = "INSUFFICIENT_FUNDS")]
-        InsufficientFunds,
-        #[serde(rename = "INVALID_CURRENCY")]
-        InvalidCurrency,
-        #[serde(rename = "INVALID_TRANSFER")]
-        InvalidTransfer,
-        #[serde(rename = "SANCTION_SCREEN_FAILED")]
-        SanctionScreenFailed,
+
+    impl ::serde::Serialize for TransactionType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
     }
+
+    impl<'de> ::serde::Deserialize<'de> for TransactionType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    impl crate::runtime::ParamValue for TransactionType {
+        fn param_string(&self) -> ::std::string::String {
+            self.to_string()
+        }
+    }
+
+    /// An enumeration.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum TransferStateReason {
+        /// `ACCOUNT_UNAVAILABLE`
+        AccountUnavailable,
+        /// `CANCELED`
+        Canceled,
+        /// `INSUFFICIENT_FUNDS`
+        InsufficientFunds,
+        /// `INVALID_CURRENCY`
+        InvalidCurrency,
+        /// `INVALID_TRANSFER`
+        InvalidTransfer,
+        /// `SANCTION_SCREEN_FAILED`
+        SanctionScreenFailed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
     impl TransferStateReason {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[
             Self::AccountUnavailable,
             Self::Canceled,
@@ -8382,8 +10177,9 @@ pub mod types {
             Self::InvalidTransfer,
             Self::SanctionScreenFailed,
         ];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::AccountUnavailable => "ACCOUNT_UNAVAILABLE",
                 Self::Canceled => "CANCELED",
@@ -8391,290 +10187,290 @@ pub mod types {
                 Self::InvalidCurrency => "INVALID_CURRENCY",
                 Self::InvalidTransfer => "INVALID_TRANSFER",
                 Self::SanctionScreenFailed => "SANCTION_SCREEN_FAILED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "ACCOUNT_UNAVAILABLE" => Self::AccountUnavailable,
+                "CANCELED" => Self::Canceled,
+                "INSUFFICIENT_FUNDS" => Self::InsufficientFunds,
+                "INVALID_CURRENCY" => Self::InvalidCurrency,
+                "INVALID_TRANSFER" => Self::InvalidTransfer,
+                "SANCTION_SCREEN_FAILED" => Self::SanctionScreenFailed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for TransferStateReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for TransferStateReason {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "ACCOUNT_UNAVAILABLE" => Ok(Self::AccountUnavailable),
-                "CANCELED" => Ok(Self::Canceled),
-                "INSUFFICIENT_FUNDS" => Ok(Self::InsufficientFunds),
-                "INVALID_CURRENCY" => Ok(Self::InvalidCurrency),
-                "INVALID_TRANSFER" => Ok(Self::InvalidTransfer),
-                "SANCTION_SCREEN_FAILED" => Ok(Self::SanctionScreenFailed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "TransferStateReason",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
+
+    impl ::serde::Serialize for TransferStateReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TransferStateReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UnemployedInvestmentProfile {
-        #[serde(rename = "income")]
         pub income: AnnualPersonalIncome,
-        #[serde(rename = "net_worth")]
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(
-            rename = "bd_association",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(
-            rename = "director_policy_maker_of_company",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(
-            rename = "occupation",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
-        #[serde(rename = "employment_status")]
         pub employment_status: UnemployedInvestmentProfileEmploymentStatus,
     }
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum UnemployedInvestmentProfileEmploymentStatus {
-        #[serde(rename = "UNEMPLOYED")]
+        /// `UNEMPLOYED`
         Unemployed,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
     }
+
     impl UnemployedInvestmentProfileEmploymentStatus {
-        /// Every value, in the order the spec lists them.
+        /// Every value the spec lists, in its order.
         pub const ALL: &'static [Self] = &[Self::Unemployed];
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &'static str {
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
             match self {
                 Self::Unemployed => "UNEMPLOYED",
+                Self::Unknown(value) => value.as_str(),
             }
         }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "UNEMPLOYED" => Self::Unemployed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
+
     impl ::std::fmt::Display for UnemployedInvestmentProfileEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
     impl ::std::str::FromStr for UnemployedInvestmentProfileEmploymentStatus {
         type Err = crate::runtime::UnknownVariant;
+
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match value {
-                "UNEMPLOYED" => Ok(Self::Unemployed),
-                _ => {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
                     Err(crate::runtime::UnknownVariant {
                         type_name: "UnemployedInvestmentProfileEmploymentStatus",
-                        value: value.to_owned(),
+                        value,
                     })
                 }
+                known => Ok(known),
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    impl ::serde::Serialize for UnemployedInvestmentProfileEmploymentStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for UnemployedInvestmentProfileEmploymentStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
+    }
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UpdateSubscriptionRequest {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
-        #[serde(
-            rename = "events",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// The webhook URL to invoke.
-        #[serde(
-            rename = "url",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<AgreementDocumentPdfDownloadUrl>,
         /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
-        #[serde(
-            rename = "shared_secret",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub shared_secret: ::std::option::Option<CreateSubscriptionRequestSharedSecret>,
     }
+
+    impl ::std::fmt::Debug for UpdateSubscriptionRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateSubscriptionRequest")
+                .field("description", &self.description)
+                .field("events", &self.events)
+                .field("url", &self.url)
+                .field("shared_secret", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UploadDocumentResponse {
-        #[serde(rename = "success")]
         pub success: bool,
-        #[serde(rename = "document_id")]
         pub document_id: ::uuid::Uuid,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ValidationError {
-        #[serde(rename = "loc")]
         pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
-        #[serde(rename = "msg")]
         pub msg: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: ::std::string::String,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum ValidationErrorLocItem {
         String(::std::string::String),
         Integer(i64),
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct VirtualCardResponse {
-        #[serde(rename = "card_id")]
         pub card_id: ::uuid::Uuid,
-        #[serde(rename = "encrypted_pan")]
         pub encrypted_pan: ::std::string::String,
-        #[serde(rename = "encrypted_cvv")]
         pub encrypted_cvv: ::std::string::String,
-        #[serde(rename = "encrypted_expiration")]
         pub encrypted_expiration: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct WireCounterparty {
-        #[serde(rename = "time_created")]
         pub time_created: crate::runtime::DateTime,
-        #[serde(rename = "verification_type")]
         pub verification_type: AchCounterpartyVerificationType,
-        #[serde(rename = "status")]
         pub status: AchCounterpartyVerificationStatus,
-        #[serde(rename = "account_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub account_number: ::std::string::String,
-        #[serde(rename = "routing_number")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub routing_number: ::std::string::String,
-        #[serde(rename = "name_on_account")]
         pub name_on_account: ::std::string::String,
-        #[serde(rename = "account_type")]
         pub account_type: AchCounterpartyAccountType,
-        #[serde(rename = "institution_name")]
         pub institution_name: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for WireCounterparty {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WireCounterparty")
+                .field("time_created", &self.time_created)
+                .field("verification_type", &self.verification_type)
+                .field("status", &self.status)
+                .field("account_number", &crate::runtime::Redacted)
+                .field("routing_number", &crate::runtime::Redacted)
+                .field("name_on_account", &self.name_on_account)
+                .field("account_type", &self.account_type)
+                .field("institution_name", &self.institution_name)
+                .finish()
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct WireOutgoingPayload {
-        #[serde(rename = "jiko_account_id")]
         pub jiko_account_id: ::uuid::Uuid,
-        #[serde(rename = "wire_id")]
         pub wire_id: ::uuid::Uuid,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct WireRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "counterparty_id")]
         pub counterparty_id: ::uuid::Uuid,
         /// The amount, in USD cents.
-        #[serde(
-            rename = "amount_usdc",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
         /// A string identifying the wire transfer originator.
-        #[serde(
-            rename = "created_by",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<::std::string::String>,
         /// The ID for this wire transfer, auto-generated if not provided.
-        #[serde(
-            rename = "wire_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct WireTransactionDetails {
-        #[serde(rename = "reference_number")]
         pub reference_number: ::std::string::String,
-        #[serde(rename = "counterparty_name")]
         pub counterparty_name: ::std::string::String,
-        #[serde(
-            rename = "wire_id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
-    impl crate::runtime::ParamValue for AchDirection {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for AchStatus {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for CardStatus {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for DocumentType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for Order {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for StatementType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for StatementsListForCustomerKey {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
-    impl crate::runtime::ParamValue for TransactionType {
-        fn param_string(&self) -> ::std::string::String {
-            self.to_string()
-        }
-    }
+
     /// Documented error responses of `accounts_get_specific_account` (`GET /api/v1/jiko-accounts/{account_id}`).
     #[derive(Debug, Clone)]
     pub enum AccountsGetSpecificAccountError {
@@ -8687,6 +10483,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for AccountsGetSpecificAccountError {
         fn status(&self) -> u16 {
             match self {
@@ -8694,7 +10491,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "accounts_get_specific_account"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
     #[derive(Debug, Clone)]
     pub enum AccountsListCustomerAccountsError {
@@ -8707,6 +10524,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for AccountsListCustomerAccountsError {
         fn status(&self) -> u16 {
             match self {
@@ -8714,7 +10532,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "accounts_list_customer_accounts"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccountsListCustomerAccountsParams {
@@ -8723,6 +10561,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `ach_get_transfer_origination` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}`).
     #[derive(Debug, Clone)]
     pub enum AchGetTransferOriginationError {
@@ -8731,13 +10570,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for AchGetTransferOriginationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "ach_get_transfer_origination"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
     #[derive(Debug, Clone)]
     pub enum AchListAchOriginationsError {
@@ -8746,13 +10604,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for AchListAchOriginationsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "ach_list_ach_originations"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AchListAchOriginationsParams {
@@ -8765,6 +10642,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `ach_originate_transaction` (`POST /api/v1/jiko-accounts/{account_id}/ach-originating`).
     #[derive(Debug, Clone)]
     pub enum AchOriginateTransactionError {
@@ -8773,13 +10651,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for AchOriginateTransactionError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "ach_originate_transaction"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_create_application` (`POST /api/v1/business-applications`).
     #[derive(Debug, Clone)]
     pub enum BusinessesCreateApplicationError {
@@ -8788,13 +10685,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesCreateApplicationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_create_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_create_related_party_application` (`POST /api/v1/business-applications/{application_id}/related-party-applications`).
     #[derive(Debug, Clone)]
     pub enum BusinessesCreateRelatedPartyApplicationError {
@@ -8803,6 +10719,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for BusinessesCreateRelatedPartyApplicationError {
         fn status(&self) -> u16 {
@@ -8810,7 +10727,25 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_create_related_party_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_delete_related_party_application` (`DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
     #[derive(Debug, Clone)]
     pub enum BusinessesDeleteRelatedPartyApplicationError {
@@ -8819,6 +10754,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for BusinessesDeleteRelatedPartyApplicationError {
         fn status(&self) -> u16 {
@@ -8826,7 +10762,25 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_delete_related_party_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_get_application` (`GET /api/v1/business-applications/{application_id}`).
     #[derive(Debug, Clone)]
     pub enum BusinessesGetApplicationError {
@@ -8835,13 +10789,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesGetApplicationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_get_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_list_document_requests` (`GET /api/v1/business-applications/{application_id}/documents`).
     #[derive(Debug, Clone)]
     pub enum BusinessesListDocumentRequestsError {
@@ -8850,13 +10823,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesListDocumentRequestsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_list_document_requests"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_list_related_party_applications` (`GET /api/v1/business-applications/{application_id}/related-party-applications`).
     #[derive(Debug, Clone)]
     pub enum BusinessesListRelatedPartyApplicationsError {
@@ -8865,13 +10857,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesListRelatedPartyApplicationsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_list_related_party_applications"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_submit_application` (`POST /api/v1/business-applications/{application_id}/apply`).
     #[derive(Debug, Clone)]
     pub enum BusinessesSubmitApplicationError {
@@ -8880,13 +10891,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesSubmitApplicationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_submit_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_update_application` (`PATCH /api/v1/business-applications/{application_id}`).
     #[derive(Debug, Clone)]
     pub enum BusinessesUpdateApplicationError {
@@ -8895,13 +10925,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesUpdateApplicationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_update_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_update_related_party_application` (`PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
     #[derive(Debug, Clone)]
     pub enum BusinessesUpdateRelatedPartyApplicationError {
@@ -8910,6 +10959,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for BusinessesUpdateRelatedPartyApplicationError {
         fn status(&self) -> u16 {
@@ -8917,7 +10967,25 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_update_related_party_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
     #[derive(Debug, Clone)]
     pub enum BusinessesUploadDocumentError {
@@ -8934,6 +11002,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for BusinessesUploadDocumentError {
         fn status(&self) -> u16 {
             match self {
@@ -8942,13 +11011,36 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "businesses_upload_document"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::PreconditionFailed(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::PreconditionFailed(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
     #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessesUploadDocumentParams {
         /// header `content-disposition`
         pub content_disposition: ::std::string::String,
     }
+
     /// Documented error responses of `counterparties_get_verification_status` (`GET /api/v1/customers/{customer_id}/counterparties/{counterparty_id}`).
     #[derive(Debug, Clone)]
     pub enum CounterpartiesGetVerificationStatusError {
@@ -8961,6 +11053,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CounterpartiesGetVerificationStatusError {
         fn status(&self) -> u16 {
             match self {
@@ -8968,7 +11061,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "counterparties_get_verification_status"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
     #[derive(Debug, Clone)]
     pub enum CounterpartiesListForCustomerError {
@@ -8981,6 +11094,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CounterpartiesListForCustomerError {
         fn status(&self) -> u16 {
             match self {
@@ -8988,7 +11102,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "counterparties_list_for_customer"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CounterpartiesListForCustomerParams {
@@ -8997,6 +11131,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `counterparties_plaid_complete_verification` (`POST /api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify`).
     #[derive(Debug, Clone)]
     pub enum CounterpartiesPlaidCompleteVerificationError {
@@ -9009,6 +11144,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for CounterpartiesPlaidCompleteVerificationError {
         fn status(&self) -> u16 {
@@ -9017,7 +11153,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "counterparties_plaid_complete_verification"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `counterparties_plaid_create_link_token` (`POST /api/v1/customers/{customer_id}/counterparties/plaid/link-token`).
     #[derive(Debug, Clone)]
     pub enum CounterpartiesPlaidCreateLinkTokenError {
@@ -9030,6 +11186,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CounterpartiesPlaidCreateLinkTokenError {
         fn status(&self) -> u16 {
             match self {
@@ -9037,7 +11194,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "counterparties_plaid_create_link_token"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `counterparties_plaid_create_plaid_counterparties` (`POST /api/v1/customers/{customer_id}/counterparties/plaid`).
     #[derive(Debug, Clone)]
     pub enum CounterpartiesPlaidCreatePlaidCounterpartiesError {
@@ -9050,6 +11227,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for CounterpartiesPlaidCreatePlaidCounterpartiesError {
         fn status(&self) -> u16 {
@@ -9058,7 +11236,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "counterparties_plaid_create_plaid_counterparties"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `customers_get_details` (`GET /api/v1/customers/{customer_id}`).
     #[derive(Debug, Clone)]
     pub enum CustomersGetDetailsError {
@@ -9071,6 +11269,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CustomersGetDetailsError {
         fn status(&self) -> u16 {
             match self {
@@ -9078,7 +11277,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "customers_get_details"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `customers_upload_document_to_customer` (`POST /api/v1/customers/{customer_id}/documents/{document_type}/file`).
     #[derive(Debug, Clone)]
     pub enum CustomersUploadDocumentToCustomerError {
@@ -9091,6 +11310,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CustomersUploadDocumentToCustomerError {
         fn status(&self) -> u16 {
             match self {
@@ -9098,7 +11318,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "customers_upload_document_to_customer"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `events_get_past_events` (`GET /api/v1/events`).
     #[derive(Debug, Clone)]
     pub enum EventsGetPastEventsError {
@@ -9107,13 +11347,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for EventsGetPastEventsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "events_get_past_events"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `events_get_past_events` (`GET /api/v1/events`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EventsGetPastEventsParams {
@@ -9126,6 +11385,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `events_list_event_types` (`GET /api/v1/events/types`).
     #[derive(Debug, Clone)]
     pub enum EventsListEventTypesError {
@@ -9134,13 +11394,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for EventsListEventTypesError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "events_list_event_types"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `individuals_create_application` (`POST /api/v1/applications`).
     #[derive(Debug, Clone)]
     pub enum IndividualsCreateApplicationError {
@@ -9149,13 +11428,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for IndividualsCreateApplicationError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "individuals_create_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `individuals_get_agreements` (`GET /api/v1/agreements`).
     #[derive(Debug, Clone)]
     pub enum IndividualsGetAgreementsError {
@@ -9164,13 +11462,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for IndividualsGetAgreementsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "individuals_get_agreements"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `individuals_get_application` (`GET /api/v1/applications/{application_id}`).
     #[derive(Debug, Clone)]
     pub enum IndividualsGetApplicationError {
@@ -9183,6 +11500,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for IndividualsGetApplicationError {
         fn status(&self) -> u16 {
             match self {
@@ -9190,7 +11508,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "individuals_get_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `individuals_initiate_kyc_submission` (`POST /api/v1/applications/{application_id}/apply`).
     #[derive(Debug, Clone)]
     pub enum IndividualsInitiateKycSubmissionError {
@@ -9203,6 +11541,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for IndividualsInitiateKycSubmissionError {
         fn status(&self) -> u16 {
             match self {
@@ -9210,7 +11549,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "individuals_initiate_kyc_submission"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `individuals_upload_document_to_application` (`POST /api/v1/applications/{application_id}/documents/{document_type}/file`).
     #[derive(Debug, Clone)]
     pub enum IndividualsUploadDocumentToApplicationError {
@@ -9223,6 +11582,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for IndividualsUploadDocumentToApplicationError {
         fn status(&self) -> u16 {
             match self {
@@ -9230,7 +11590,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "individuals_upload_document_to_application"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `manage_cards_close_card` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/close`).
     #[derive(Debug, Clone)]
     pub enum ManageCardsCloseCardError {
@@ -9239,13 +11619,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ManageCardsCloseCardError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "manage_cards_close_card"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
     #[derive(Debug, Clone)]
     pub enum ManageCardsGetAccountCardsError {
@@ -9254,13 +11653,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ManageCardsGetAccountCardsError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "manage_cards_get_account_cards"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ManageCardsGetAccountCardsParams {
@@ -9271,6 +11689,7 @@ pub mod types {
         /// query `filter[status]`
         pub filter_status: ::std::option::Option<::std::vec::Vec<CardStatus>>,
     }
+
     /// Documented error responses of `manage_cards_get_status` (`GET /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
     #[derive(Debug, Clone)]
     pub enum ManageCardsGetStatusError {
@@ -9283,6 +11702,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ManageCardsGetStatusError {
         fn status(&self) -> u16 {
             match self {
@@ -9290,7 +11710,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "manage_cards_get_status"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `manage_cards_set_card_pin` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin`).
     #[derive(Debug, Clone)]
     pub enum ManageCardsSetCardPinError {
@@ -9299,13 +11739,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ManageCardsSetCardPinError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "manage_cards_set_card_pin"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `manage_cards_set_card_status` (`PATCH /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
     #[derive(Debug, Clone)]
     pub enum ManageCardsSetCardStatusError {
@@ -9318,6 +11777,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for ManageCardsSetCardStatusError {
         fn status(&self) -> u16 {
             match self {
@@ -9325,7 +11785,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "manage_cards_set_card_status"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `on_us_transfers_create_transfer` (`POST /api/v1/transfers/on-us`).
     #[derive(Debug, Clone)]
     pub enum OnUsTransfersCreateTransferError {
@@ -9334,13 +11814,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for OnUsTransfersCreateTransferError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "on_us_transfers_create_transfer"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `on_us_transfers_get_by_id` (`GET /api/v1/transfers/on-us/{transfer_id}`).
     #[derive(Debug, Clone)]
     pub enum OnUsTransfersGetByIdError {
@@ -9349,13 +11848,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for OnUsTransfersGetByIdError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "on_us_transfers_get_by_id"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `physical_cards_create_order` (`POST /api/v1/jiko-accounts/{account_id}/card-orders`).
     #[derive(Debug, Clone)]
     pub enum PhysicalCardsCreateOrderError {
@@ -9364,13 +11882,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PhysicalCardsCreateOrderError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "physical_cards_create_order"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `physical_cards_get_order_info` (`GET /api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}`).
     #[derive(Debug, Clone)]
     pub enum PhysicalCardsGetOrderInfoError {
@@ -9379,13 +11916,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PhysicalCardsGetOrderInfoError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "physical_cards_get_order_info"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
     #[derive(Debug, Clone)]
     pub enum PhysicalCardsListCardOrdersError {
@@ -9394,13 +11950,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PhysicalCardsListCardOrdersError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "physical_cards_list_card_orders"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PhysicalCardsListCardOrdersParams {
@@ -9409,6 +11984,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `portals_close_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close`).
     #[derive(Debug, Clone)]
     pub enum PortalsClosePortalError {
@@ -9425,6 +12001,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PortalsClosePortalError {
         fn status(&self) -> u16 {
             match self {
@@ -9433,7 +12010,29 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "portals_close_portal"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::PreconditionFailed(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::PreconditionFailed(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `portals_create_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals`).
     #[derive(Debug, Clone)]
     pub enum PortalsCreatePortalError {
@@ -9446,6 +12045,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PortalsCreatePortalError {
         fn status(&self) -> u16 {
             match self {
@@ -9453,7 +12053,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "portals_create_portal"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `portals_get_portal` (`GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
     #[derive(Debug, Clone)]
     pub enum PortalsGetPortalError {
@@ -9466,6 +12086,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PortalsGetPortalError {
         fn status(&self) -> u16 {
             match self {
@@ -9473,7 +12094,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "portals_get_portal"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `portals_list` (`GET /api/v1/jiko-accounts/{account_id}/portals`).
     #[derive(Debug, Clone)]
     pub enum PortalsListError {
@@ -9486,6 +12127,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PortalsListError {
         fn status(&self) -> u16 {
             match self {
@@ -9493,7 +12135,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "portals_list"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `portals_update_name` (`PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
     #[derive(Debug, Clone)]
     pub enum PortalsUpdateNameError {
@@ -9506,6 +12168,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for PortalsUpdateNameError {
         fn status(&self) -> u16 {
             match self {
@@ -9513,7 +12176,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "portals_update_name"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
     #[derive(Debug, Clone)]
     pub enum SandboxGeneratePhysicalCardFromOrderError {
@@ -9522,19 +12205,39 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SandboxGeneratePhysicalCardFromOrderError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "sandbox_generate_physical_card_from_order"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SandboxGeneratePhysicalCardFromOrderParams {
         /// header `x-branch-name`
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
+
     /// Documented error responses of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
     #[derive(Debug, Clone)]
     pub enum SandboxSimulateAchCreditError {
@@ -9543,19 +12246,39 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SandboxSimulateAchCreditError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "sandbox_simulate_ach_credit"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SandboxSimulateAchCreditParams {
         /// header `x-branch-name`
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
+
     /// Documented error responses of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
     #[derive(Debug, Clone)]
     pub enum SandboxSimulateCardSwipeError {
@@ -9564,19 +12287,39 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SandboxSimulateCardSwipeError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "sandbox_simulate_card_swipe"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SandboxSimulateCardSwipeParams {
         /// header `x-branch-name`
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
+
     /// Documented error responses of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
     #[derive(Debug, Clone)]
     pub enum SandboxSimulateWebhookEventError {
@@ -9585,19 +12328,39 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SandboxSimulateWebhookEventError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "sandbox_simulate_webhook_event"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SandboxSimulateWebhookEventParams {
         /// header `x-branch-name`
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
+
     /// Documented error responses of `security_authenticate_user` (`POST /api/v1/login`).
     #[derive(Debug, Clone)]
     pub enum SecurityAuthenticateUserError {
@@ -9610,6 +12373,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SecurityAuthenticateUserError {
         fn status(&self) -> u16 {
             match self {
@@ -9617,7 +12381,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "security_authenticate_user"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
     #[derive(Debug, Clone)]
     pub enum StatementsGetAccountStatementsError {
@@ -9630,6 +12414,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for StatementsGetAccountStatementsError {
         fn status(&self) -> u16 {
             match self {
@@ -9637,7 +12422,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "statements_get_account_statements"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StatementsGetAccountStatementsParams {
@@ -9654,6 +12459,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
     #[derive(Debug, Clone)]
     pub enum StatementsListForCustomerError {
@@ -9666,6 +12472,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for StatementsListForCustomerError {
         fn status(&self) -> u16 {
             match self {
@@ -9673,7 +12480,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "statements_list_for_customer"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StatementsListForCustomerParams {
@@ -9692,6 +12519,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `subscriptions_create_webhook_subscription` (`POST /api/v1/subscriptions`).
     #[derive(Debug, Clone)]
     pub enum SubscriptionsCreateWebhookSubscriptionError {
@@ -9704,6 +12532,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubscriptionsCreateWebhookSubscriptionError {
         fn status(&self) -> u16 {
             match self {
@@ -9711,7 +12540,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "subscriptions_create_webhook_subscription"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `subscriptions_delete_webhook_subscription` (`DELETE /api/v1/subscriptions/{subscription_id}`).
     #[derive(Debug, Clone)]
     pub enum SubscriptionsDeleteWebhookSubscriptionError {
@@ -9724,6 +12573,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubscriptionsDeleteWebhookSubscriptionError {
         fn status(&self) -> u16 {
             match self {
@@ -9731,7 +12581,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "subscriptions_delete_webhook_subscription"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `subscriptions_get_webhook_subscription` (`GET /api/v1/subscriptions/{subscription_id}`).
     #[derive(Debug, Clone)]
     pub enum SubscriptionsGetWebhookSubscriptionError {
@@ -9744,6 +12614,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubscriptionsGetWebhookSubscriptionError {
         fn status(&self) -> u16 {
             match self {
@@ -9751,7 +12622,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "subscriptions_get_webhook_subscription"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
     #[derive(Debug, Clone)]
     pub enum SubscriptionsListPartnerSubscriptionsError {
@@ -9764,6 +12655,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubscriptionsListPartnerSubscriptionsError {
         fn status(&self) -> u16 {
             match self {
@@ -9771,7 +12663,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "subscriptions_list_partner_subscriptions"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SubscriptionsListPartnerSubscriptionsParams {
@@ -9780,6 +12692,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `subscriptions_update_webhook_subscription` (`PATCH /api/v1/subscriptions/{subscription_id}`).
     #[derive(Debug, Clone)]
     pub enum SubscriptionsUpdateWebhookSubscriptionError {
@@ -9792,6 +12705,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SubscriptionsUpdateWebhookSubscriptionError {
         fn status(&self) -> u16 {
             match self {
@@ -9799,7 +12713,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "subscriptions_update_webhook_subscription"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
     #[derive(Debug, Clone)]
     pub enum TradesGetAccountTransactionsError {
@@ -9812,6 +12746,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TradesGetAccountTransactionsError {
         fn status(&self) -> u16 {
             match self {
@@ -9819,7 +12754,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "trades_get_account_transactions"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TradesGetAccountTransactionsParams {
@@ -9832,6 +12787,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `trades_get_confirmation` (`GET /api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation`).
     #[derive(Debug, Clone)]
     pub enum TradesGetConfirmationError {
@@ -9844,6 +12800,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TradesGetConfirmationError {
         fn status(&self) -> u16 {
             match self {
@@ -9851,7 +12808,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "trades_get_confirmation"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
     #[derive(Debug, Clone)]
     pub enum TradesListCustomerTradesError {
@@ -9864,6 +12841,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TradesListCustomerTradesError {
         fn status(&self) -> u16 {
             match self {
@@ -9871,7 +12849,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "trades_list_customer_trades"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TradesListCustomerTradesParams {
@@ -9886,6 +12884,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `transactions_get_specific_transaction` (`GET /api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}`).
     #[derive(Debug, Clone)]
     pub enum TransactionsGetSpecificTransactionError {
@@ -9898,6 +12897,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TransactionsGetSpecificTransactionError {
         fn status(&self) -> u16 {
             match self {
@@ -9905,7 +12905,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "transactions_get_specific_transaction"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
     #[derive(Debug, Clone)]
     pub enum TransactionsListCustomerTransactionsError {
@@ -9918,6 +12938,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TransactionsListCustomerTransactionsError {
         fn status(&self) -> u16 {
             match self {
@@ -9925,7 +12946,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "transactions_list_customer_transactions"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TransactionsListCustomerTransactionsParams {
@@ -9950,6 +12991,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
     #[derive(Debug, Clone)]
     pub enum TransactionsListForAccountError {
@@ -9962,6 +13004,7 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for TransactionsListForAccountError {
         fn status(&self) -> u16 {
             match self {
@@ -9969,7 +13012,27 @@ pub mod types {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "transactions_list_for_account"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::NotFound(r) => r.attempts,
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Query, header and cookie parameters of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TransactionsListForAccountParams {
@@ -9992,6 +13055,7 @@ pub mod types {
         /// query `limit`
         pub limit: ::std::option::Option<i64>,
     }
+
     /// Documented error responses of `virtual_cards_close_card` (`DELETE /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
     #[derive(Debug, Clone)]
     pub enum VirtualCardsCloseCardError {
@@ -10000,13 +13064,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for VirtualCardsCloseCardError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "virtual_cards_close_card"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `virtual_cards_create_card` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards`).
     #[derive(Debug, Clone)]
     pub enum VirtualCardsCreateCardError {
@@ -10015,13 +13098,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for VirtualCardsCreateCardError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "virtual_cards_create_card"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `virtual_cards_get_detail` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
     #[derive(Debug, Clone)]
     pub enum VirtualCardsGetDetailError {
@@ -10030,13 +13132,32 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for VirtualCardsGetDetailError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "virtual_cards_get_detail"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `wires_initiate_wire_transfer` (`POST /api/v1/jiko-accounts/{account_id}/wires`).
     #[derive(Debug, Clone)]
     pub enum WiresInitiateWireTransferError {
@@ -10045,31 +13166,53 @@ pub mod types {
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for WiresInitiateWireTransferError {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "wires_initiate_wire_transfer"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::UnprocessableEntity(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::UnprocessableEntity(r) => ::std::option::Option::None,
+            }
+        }
     }
 }
+
 /// A client for the Jiko Partner API.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl Client {
     /// The server URLs the spec lists.
     pub const SERVERS: &'static [&'static str] = &[
         "https://{partner}.partner-api.jikoservices.com",
         "https://{partner}.sandbox-api.jikoservices.com",
     ];
+
     /// A client for `base_url` (for example a local mock server).
     pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             core: crate::runtime::ClientCore::new(base_url),
         }
     }
+
     /// A client for `https://{partner}.partner-api.jikoservices.com`.
     ///
     /// Production server
@@ -10079,6 +13222,7 @@ impl Client {
                 .replace("{partner}", partner),
         )
     }
+
     /// A client for `https://{partner}.sandbox-api.jikoservices.com`.
     ///
     /// Sandbox server
@@ -10088,24 +13232,55 @@ impl Client {
                 .replace("{partner}", partner),
         )
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
-    /// Uses `http` for requests (timeouts, proxies, TLS settings).
+
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.http = http;
+        self.core.set_http_client(http);
         self
     }
-    /// Signs every request just before it is sent.
+
+    /// Adds a signer or request hook. Hooks run in the order they were added, just before
+    /// each attempt is sent; signers that write a signature header (such as
+    /// `runtime::HmacSigner`) run after all the others, so they sign the final request.
     pub fn with_signer(
         mut self,
         signer: ::std::sync::Arc<dyn crate::runtime::RequestSigner>,
     ) -> Self {
-        self.core.signer = Some(signer);
+        self.core.add_signer(signer);
         self
     }
+
+    /// Replaces the retry policy (default: `runtime::RetryPolicy::default()`, up to 2
+    /// retries; `RetryPolicy::none()` turns retries off).
+    pub fn with_retry_policy(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.retry = policy;
+        self
+    }
+
+    /// Replaces the connect and per-attempt request timeouts (default 10 s and 30 s).
+    pub fn with_timeouts(mut self, timeouts: crate::runtime::Timeouts) -> Self {
+        self.core.set_timeouts(timeouts);
+        self
+    }
+
+    /// A client whose calls carry `options` (extra headers, a timeout, an idempotency key):
+    /// per-call settings without changing any method's arguments. It shares the connection
+    /// pool with `self`.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
+        }
+    }
+
     /// Signs every request as the vendor requires: `x-jiko-signature` = base64(HMAC-SHA256(secret, the `x-jiko-idempotency` header + the path + the body)).
+    ///
+    /// The HMAC signer runs after every other signer, so it signs the final request.
     pub fn with_signing_secret(
         self,
         secret: impl ::std::convert::Into<::std::vec::Vec<u8>>,
@@ -10124,6 +13299,7 @@ impl Client {
             ),
         )
     }
+
     /// Sends `Authorization: Bearer <token>` on operations that accept it.
     pub fn with_bearer_token(
         mut self,
@@ -10132,6 +13308,7 @@ impl Client {
         self.core.credentials.bearer = Some(token.into());
         self
     }
+
     /// Get Customer Account
     ///
     /// Get a specific account.
@@ -10140,7 +13317,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn accounts_get_specific_account(
         &self,
         account_id: &::uuid::Uuid,
@@ -10149,6 +13326,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Account, ()>,
         crate::runtime::Error<types::AccountsGetSpecificAccountError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "accounts_get_specific_account",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -10159,10 +13343,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -10186,6 +13370,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Customer Accounts
     ///
     /// Get a list of all accounts for a specified customer.
@@ -10196,7 +13381,7 @@ impl Client {
     /// - `customer_id`: path `customer_id`
     /// - `params.offset`: query `offset`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn accounts_list_customer_accounts(
         &self,
         customer_id: &::uuid::Uuid,
@@ -10206,6 +13391,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListAccountsResponse, ()>,
         crate::runtime::Error<types::AccountsListCustomerAccountsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "accounts_list_customer_accounts",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/jiko-accounts",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/jiko-accounts", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -10224,10 +13416,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -10251,6 +13443,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get ACH Origination
     ///
     /// Get a specific ACH transfer origination.
@@ -10260,7 +13453,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `transfer_id`: path `transfer_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn ach_get_transfer_origination(
         &self,
         account_id: &::uuid::Uuid,
@@ -10270,6 +13463,13 @@ impl Client {
         crate::runtime::ResponseValue<types::AchResponse, ()>,
         crate::runtime::Error<types::AchGetTransferOriginationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "ach_get_transfer_origination",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/ach-originating/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -10282,10 +13482,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10300,6 +13500,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List ACH Originations
     ///
     /// List all ACH transfer originations.
@@ -10312,7 +13513,7 @@ impl Client {
     /// - `params.direction`: query `direction`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn ach_list_ach_originations(
         &self,
         account_id: &::uuid::Uuid,
@@ -10322,6 +13523,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CursorListResponseAchResponse, ()>,
         crate::runtime::Error<types::AchListAchOriginationsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "ach_list_ach_originations",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/ach-originating",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/ach-originating", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id))
@@ -10346,10 +13554,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10364,6 +13572,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create ACH Origination
     ///
     /// Originate an ACH transaction with the counterparty.
@@ -10383,7 +13592,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn ach_originate_transaction(
         &self,
         account_id: &::uuid::Uuid,
@@ -10393,6 +13602,13 @@ impl Client {
         crate::runtime::ResponseValue<types::AchResponse, ()>,
         crate::runtime::Error<types::AchOriginateTransactionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "ach_originate_transaction",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/ach-originating",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/ach-originating", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id))
@@ -10403,11 +13619,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10422,6 +13638,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Application
     ///
     /// Create a Business Application. The **Business Application** object contains general information related to the business and the overall status of the application.
@@ -10433,7 +13650,7 @@ impl Client {
     /// `POST /api/v1/business-applications`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_create_application(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -10442,6 +13659,13 @@ impl Client {
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesCreateApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_create_application",
+            method: "POST",
+            path: "/api/v1/business-applications",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = "/api/v1/business-applications";
         let mut request = self
             .core
@@ -10449,11 +13673,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -10468,13 +13692,14 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Related Party Application
     ///
     /// `POST /api/v1/business-applications/{application_id}/related-party-applications`
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_create_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10484,6 +13709,13 @@ impl Client {
         crate::runtime::ResponseValue<types::RelatedPartyApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesCreateRelatedPartyApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_create_related_party_application",
+            method: "POST",
+            path: "/api/v1/business-applications/{application_id}/related-party-applications",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/related-party-applications", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -10495,11 +13727,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -10514,6 +13746,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Delete Related Party Application
     ///
     /// `DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`
@@ -10521,7 +13754,7 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `related_party_application_id`: path `related_party_application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_delete_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10531,6 +13764,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::BusinessesDeleteRelatedPartyApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_delete_related_party_application",
+            method: "DELETE",
+            path: "/api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/related-party-applications/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -10543,10 +13783,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             422 => {
@@ -10561,6 +13801,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Application
     ///
     /// Fetch a Business Application.
@@ -10569,7 +13810,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_get_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10578,6 +13819,13 @@ impl Client {
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesGetApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_get_application",
+            method: "GET",
+            path: "/api/v1/business-applications/{application_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& application_id))
@@ -10588,10 +13836,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10606,6 +13854,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Document Requests
     ///
     /// Fetch the list of outstanding Document Requests. Document Requests vary depending on the information provided in the Business Application and Related Party Application objects.
@@ -10618,7 +13867,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_list_document_requests(
         &self,
         application_id: &::uuid::Uuid,
@@ -10627,6 +13876,13 @@ impl Client {
         crate::runtime::ResponseValue<types::BusinessesListDocumentRequestsResponse, ()>,
         crate::runtime::Error<types::BusinessesListDocumentRequestsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_list_document_requests",
+            method: "GET",
+            path: "/api/v1/business-applications/{application_id}/documents",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/documents", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -10637,9 +13893,9 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10654,13 +13910,14 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Related Party Application
     ///
     /// `GET /api/v1/business-applications/{application_id}/related-party-applications`
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_list_related_party_applications(
         &self,
         application_id: &::uuid::Uuid,
@@ -10672,6 +13929,13 @@ impl Client {
         >,
         crate::runtime::Error<types::BusinessesListRelatedPartyApplicationsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_list_related_party_applications",
+            method: "GET",
+            path: "/api/v1/business-applications/{application_id}/related-party-applications",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/related-party-applications", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -10683,10 +13947,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10701,6 +13965,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Apply
     ///
     /// When the Business Application object has been completed, along with Related Party Applications and Document Requests (see the [Onboarding Businesses Guide](https://docs.jiko.io/guides/onboarding-businesses)), call this endpoint to submit the business application for review.
@@ -10709,7 +13974,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_submit_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10718,6 +13983,13 @@ impl Client {
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesSubmitApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_submit_application",
+            method: "POST",
+            path: "/api/v1/business-applications/{application_id}/apply",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/apply", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id))
@@ -10728,10 +14000,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10746,13 +14018,14 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Update Application
     ///
     /// `PATCH /api/v1/business-applications/{application_id}`
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_update_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10762,6 +14035,13 @@ impl Client {
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesUpdateApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_update_application",
+            method: "PATCH",
+            path: "/api/v1/business-applications/{application_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& application_id))
@@ -10772,11 +14052,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10791,6 +14071,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Update Related Party Application
     ///
     /// `PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`
@@ -10798,7 +14079,7 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `related_party_application_id`: path `related_party_application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_update_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -10809,6 +14090,13 @@ impl Client {
         crate::runtime::ResponseValue<types::RelatedPartyApplicationResponse, ()>,
         crate::runtime::Error<types::BusinessesUpdateRelatedPartyApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_update_related_party_application",
+            method: "PATCH",
+            path: "/api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/business-applications/{}/related-party-applications/{}", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -10821,11 +14109,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -10840,6 +14128,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Upload Document
     ///
     /// `POST /api/v1/documents/{document_id}`
@@ -10847,7 +14136,7 @@ impl Client {
     /// Arguments:
     /// - `document_id`: path `document_id`
     /// - `params.content_disposition`: header `content-disposition`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn businesses_upload_document(
         &self,
         document_id: &::uuid::Uuid,
@@ -10857,6 +14146,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Document, ()>,
         crate::runtime::Error<types::BusinessesUploadDocumentError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "businesses_upload_document",
+            method: "POST",
+            path: "/api/v1/documents/{document_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 412, 422],
+        };
         let path = &format!(
             "/api/v1/documents/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& document_id))
@@ -10872,9 +14168,9 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -10905,6 +14201,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Counterparty
     ///
     /// Poll this endpoint to monitor the progress of the verification process for a single counterparty.
@@ -10919,7 +14216,7 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `counterparty_id`: path `counterparty_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn counterparties_get_verification_status(
         &self,
         customer_id: &::uuid::Uuid,
@@ -10929,6 +14226,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Counterparty, ()>,
         crate::runtime::Error<types::CounterpartiesGetVerificationStatusError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "counterparties_get_verification_status",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/counterparties/{counterparty_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/counterparties/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& customer_id)), crate
@@ -10941,10 +14245,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -10968,6 +14272,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Counterparties
     ///
     /// List all counterparties for a customer.
@@ -10978,7 +14283,7 @@ impl Client {
     /// - `customer_id`: path `customer_id`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn counterparties_list_for_customer(
         &self,
         customer_id: &::uuid::Uuid,
@@ -10988,6 +14293,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListCounterpartiesResponse, ()>,
         crate::runtime::Error<types::CounterpartiesListForCustomerError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "counterparties_list_for_customer",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/counterparties",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/counterparties", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -11006,10 +14318,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11033,6 +14345,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Verify Plaid Counterparty
     ///
     /// If and when a user completes the Same Day Micro-deposits flow, call this endpoint to notify it has been completed. Then, go back to polling the counterparty until verification is complete.
@@ -11042,7 +14355,7 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `counterparty_id`: path `counterparty_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn counterparties_plaid_complete_verification(
         &self,
         customer_id: &::uuid::Uuid,
@@ -11052,6 +14365,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::CounterpartiesPlaidCompleteVerificationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "counterparties_plaid_complete_verification",
+            method: "POST",
+            path: "/api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/counterparties/{}/plaid/verify", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -11064,10 +14384,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             404 => {
@@ -11091,6 +14411,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Plaid Link Token
     ///
     /// To initiate the Plaid Link flow in your app, a link token must be created to identify the data flowing between your app, Plaid and Jiko. If the Plaid Link flow has to be accessed again later to complete account ownership verification (<a href="https://plaid.com/docs/auth/coverage/same-day/" target="_blank" rel=" noreferrer noopener">Same Day Micro-deposits</a>), you must include the *counterparty_id* for the counterparty in question. *redirect_uri* allows you to use OAuth.
@@ -11103,7 +14424,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `customer_id`: path `customer_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn counterparties_plaid_create_link_token(
         &self,
         customer_id: &::uuid::Uuid,
@@ -11113,6 +14434,13 @@ impl Client {
         crate::runtime::ResponseValue<types::PlaidLinkToken, ()>,
         crate::runtime::Error<types::CounterpartiesPlaidCreateLinkTokenError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "counterparties_plaid_create_link_token",
+            method: "POST",
+            path: "/api/v1/customers/{customer_id}/counterparties/plaid/link-token",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/counterparties/plaid/link-token", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -11124,11 +14452,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11152,6 +14480,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Plaid Counterparties
     ///
     /// Once your user has completed the Plaid Link flow, you must forward some data from Plaid to Jiko to create the counterparty. This includes information about the third party financial institution and the specific accounts selected by the user. The *institution_id* is required in all cases except in the Same Day Micro-deposits flow.
@@ -11160,7 +14489,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `customer_id`: path `customer_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn counterparties_plaid_create_plaid_counterparties(
         &self,
         customer_id: &::uuid::Uuid,
@@ -11170,6 +14499,13 @@ impl Client {
         crate::runtime::ResponseValue<types::PlaidCreateCounterpartiesResponse, ()>,
         crate::runtime::Error<types::CounterpartiesPlaidCreatePlaidCounterpartiesError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "counterparties_plaid_create_plaid_counterparties",
+            method: "POST",
+            path: "/api/v1/customers/{customer_id}/counterparties/plaid",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/counterparties/plaid", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& customer_id))
@@ -11180,11 +14516,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11208,6 +14544,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Customer Data
     ///
     /// Retrieve customer details for the customer given by the customer ID.
@@ -11216,7 +14553,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `customer_id`: path `customer_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn customers_get_details(
         &self,
         customer_id: &::uuid::Uuid,
@@ -11225,6 +14562,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Customer, ()>,
         crate::runtime::Error<types::CustomersGetDetailsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "customers_get_details",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -11235,10 +14579,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11260,6 +14604,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Upload Document To Customer
     ///
     /// Upload files for an approved customer. Used to verify customer requests (e.g. Customer change request, close account request, ACH request). Refer to the [Upload Document To Application](https://docs.jiko.io/reference) for more detailed info.
@@ -11269,7 +14614,7 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `document_type`: path `document_type`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn customers_upload_document_to_customer(
         &self,
         customer_id: &::uuid::Uuid,
@@ -11280,6 +14625,13 @@ impl Client {
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
         crate::runtime::Error<types::CustomersUploadDocumentToCustomerError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "customers_upload_document_to_customer",
+            method: "POST",
+            path: "/api/v1/customers/{customer_id}/documents/{document_type}/file",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/documents/{}/file", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& customer_id)), crate
@@ -11292,7 +14644,7 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         request = request
             .header(
@@ -11300,7 +14652,7 @@ impl Client {
                 body.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .body(body.bytes);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11324,6 +14676,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Events
     ///
     /// List all past events.
@@ -11335,7 +14688,7 @@ impl Client {
     /// - `params.after`: query `after`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn events_get_past_events(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -11344,6 +14697,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CursorListResponsePartnerEvent, ()>,
         crate::runtime::Error<types::EventsGetPastEventsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "events_get_past_events",
+            method: "GET",
+            path: "/api/v1/events",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = "/api/v1/events";
         let mut request = self
             .core
@@ -11365,10 +14725,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -11383,6 +14743,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Event Types
     ///
     /// List all event types.
@@ -11390,7 +14751,7 @@ impl Client {
     /// `GET /api/v1/events/types`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn events_list_event_types(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -11398,6 +14759,13 @@ impl Client {
         crate::runtime::ResponseValue<types::EventListResponse, ()>,
         crate::runtime::Error<types::EventsListEventTypesError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "events_list_event_types",
+            method: "GET",
+            path: "/api/v1/events/types",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = "/api/v1/events/types";
         let mut request = self
             .core
@@ -11405,10 +14773,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -11423,6 +14791,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Health Check
     ///
     /// A health check endpoint, which returns "OK" if the Partner API is up and running.
@@ -11434,14 +14803,22 @@ impl Client {
         crate::runtime::ResponseValue<types::HealthStatusCheckResponse, ()>,
         crate::runtime::Error<crate::runtime::NoDocumentedErrors>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "health_status_check",
+            method: "GET",
+            path: "/health",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200],
+        };
         let path = "/health";
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Application
     ///
     /// Create an application. You must [apply](https://docs.jiko.io/reference) to potentially create a customer using the application, assuming KYC is successful.
@@ -11453,7 +14830,7 @@ impl Client {
     /// `POST /api/v1/applications`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn individuals_create_application(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -11462,6 +14839,13 @@ impl Client {
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
         crate::runtime::Error<types::IndividualsCreateApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "individuals_create_application",
+            method: "POST",
+            path: "/api/v1/applications",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = "/api/v1/applications";
         let mut request = self
             .core
@@ -11469,11 +14853,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -11488,6 +14872,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Agreements
     ///
     /// Partner agreements and disclosures are available through the API in a versioned bundle. The version of the fetched bundle must be attached to all incoming applications.
@@ -11495,7 +14880,7 @@ impl Client {
     /// `GET /api/v1/agreements`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn individuals_get_agreements(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -11503,6 +14888,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Agreement, ()>,
         crate::runtime::Error<types::IndividualsGetAgreementsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "individuals_get_agreements",
+            method: "GET",
+            path: "/api/v1/agreements",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = "/api/v1/agreements";
         let mut request = self
             .core
@@ -11510,10 +14902,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -11528,6 +14920,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Application
     ///
     /// Fetch and observe an existing application.
@@ -11536,7 +14929,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn individuals_get_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -11545,6 +14938,13 @@ impl Client {
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
         crate::runtime::Error<types::IndividualsGetApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "individuals_get_application",
+            method: "GET",
+            path: "/api/v1/applications/{application_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/applications/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& application_id))
@@ -11555,10 +14955,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11582,6 +14982,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Apply
     ///
     /// Initiate automatic KYC. Transitions the application from `CREATED` status to `SUBMITTED` status. Once the async KYC process is completed, the application will move from `SUBMITTED` to another status.
@@ -11590,7 +14991,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `application_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn individuals_initiate_kyc_submission(
         &self,
         application_id: &::uuid::Uuid,
@@ -11599,6 +15000,13 @@ impl Client {
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
         crate::runtime::Error<types::IndividualsInitiateKycSubmissionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "individuals_initiate_kyc_submission",
+            method: "POST",
+            path: "/api/v1/applications/{application_id}/apply",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/applications/{}/apply", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& application_id))
@@ -11609,10 +15017,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11636,6 +15044,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Upload Document To Application
     ///
     /// Upload documents to the application for more detailed KYC or manual review.
@@ -11652,7 +15061,7 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `document_type`: path `document_type`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn individuals_upload_document_to_application(
         &self,
         application_id: &::uuid::Uuid,
@@ -11663,6 +15072,13 @@ impl Client {
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
         crate::runtime::Error<types::IndividualsUploadDocumentToApplicationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "individuals_upload_document_to_application",
+            method: "POST",
+            path: "/api/v1/applications/{application_id}/documents/{document_type}/file",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/applications/{}/documents/{}/file", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& application_id)), crate
@@ -11675,7 +15091,7 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         request = request
             .header(
@@ -11683,7 +15099,7 @@ impl Client {
                 body.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .body(body.bytes);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11707,6 +15123,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Close Card
     ///
     /// Close a card, virtual or physical. Physical cards require a `closure_reason`. If the reason is `STOLEN` or `LOST`, a `lost_stolen_date` is required.
@@ -11716,7 +15133,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn manage_cards_close_card(
         &self,
         account_id: &::uuid::Uuid,
@@ -11727,6 +15144,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::ManageCardsCloseCardError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "manage_cards_close_card",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/close",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/cards/{}/close", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -11739,11 +15163,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             422 => {
@@ -11758,6 +15182,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Account Cards
     ///
     /// Get all cards for a specific account. Includes the `card_id` and metadata, but sensitive data like CVV's, expiration dates and card numbers are omitted.
@@ -11769,7 +15194,7 @@ impl Client {
     /// - `params.limit`: query `limit`
     /// - `params.cursor`: query `cursor`
     /// - `params.filter_status`: query `filter[status]`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn manage_cards_get_account_cards(
         &self,
         account_id: &::uuid::Uuid,
@@ -11779,6 +15204,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CardListResponse, ()>,
         crate::runtime::Error<types::ManageCardsGetAccountCardsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "manage_cards_get_account_cards",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/cards",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/cards", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -11800,10 +15232,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -11818,6 +15250,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Card Status
     ///
     /// Get a card's current status.
@@ -11827,7 +15260,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn manage_cards_get_status(
         &self,
         account_id: &::uuid::Uuid,
@@ -11837,6 +15270,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CardStatusResponse, ()>,
         crate::runtime::Error<types::ManageCardsGetStatusError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "manage_cards_get_status",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/status",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/cards/{}/status", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -11849,10 +15289,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11874,6 +15314,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Set Card PIN
     ///
     /// Set PIN for physical cards (by `card_id`) before they are activated.
@@ -11883,7 +15324,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn manage_cards_set_card_pin(
         &self,
         account_id: &::uuid::Uuid,
@@ -11894,6 +15335,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CardPinResponse, ()>,
         crate::runtime::Error<types::ManageCardsSetCardPinError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "manage_cards_set_card_pin",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/cards/{}/pin", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id)), crate
@@ -11906,11 +15354,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -11925,6 +15373,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Set Card Status
     ///
     /// Set a card's status. Note that once a card's status is set to `CLOSED`, it can never be used again.
@@ -11934,7 +15383,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn manage_cards_set_card_status(
         &self,
         account_id: &::uuid::Uuid,
@@ -11945,6 +15394,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CardStatusResponse, ()>,
         crate::runtime::Error<types::ManageCardsSetCardStatusError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "manage_cards_set_card_status",
+            method: "PATCH",
+            path: "/api/v1/jiko-accounts/{account_id}/cards/{card_id}/status",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/cards/{}/status", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -11957,11 +15413,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -11983,6 +15439,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create On-Us Transfer
     ///
     /// Initiates an On-Us Transfer between two Pockets.
@@ -12004,7 +15461,7 @@ impl Client {
     /// `POST /api/v1/transfers/on-us`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn on_us_transfers_create_transfer(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -12013,6 +15470,13 @@ impl Client {
         crate::runtime::ResponseValue<types::OnUsTransfer, ()>,
         crate::runtime::Error<types::OnUsTransfersCreateTransferError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "on_us_transfers_create_transfer",
+            method: "POST",
+            path: "/api/v1/transfers/on-us",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = "/api/v1/transfers/on-us";
         let mut request = self
             .core
@@ -12020,11 +15484,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -12039,6 +15503,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get On-Us Transfer
     ///
     /// Gets a single on-us transfer by ID.
@@ -12047,7 +15512,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `transfer_id`: path `transfer_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn on_us_transfers_get_by_id(
         &self,
         transfer_id: &::uuid::Uuid,
@@ -12056,6 +15521,13 @@ impl Client {
         crate::runtime::ResponseValue<types::OnUsTransfer, ()>,
         crate::runtime::Error<types::OnUsTransfersGetByIdError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "on_us_transfers_get_by_id",
+            method: "GET",
+            path: "/api/v1/transfers/on-us/{transfer_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/transfers/on-us/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& transfer_id))
@@ -12066,10 +15538,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -12084,6 +15556,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Physical Card Order
     ///
     /// Order a new, physical card for an account. It will be delivered to the specified address.
@@ -12092,7 +15565,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn physical_cards_create_order(
         &self,
         account_id: &::uuid::Uuid,
@@ -12102,6 +15575,13 @@ impl Client {
         crate::runtime::ResponseValue<types::PhysicalCardOrderResponse, ()>,
         crate::runtime::Error<types::PhysicalCardsCreateOrderError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "physical_cards_create_order",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/card-orders",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/card-orders", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -12112,11 +15592,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -12131,6 +15611,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Card Order
     ///
     /// Retrieve card order information by provided `card_order_id`.
@@ -12140,7 +15621,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_order_id`: path `card_order_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn physical_cards_get_order_info(
         &self,
         account_id: &::uuid::Uuid,
@@ -12150,6 +15631,13 @@ impl Client {
         crate::runtime::ResponseValue<types::PhysicalCardOrderResponse, ()>,
         crate::runtime::Error<types::PhysicalCardsGetOrderInfoError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "physical_cards_get_order_info",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/card-orders/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -12162,10 +15650,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -12180,6 +15668,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Card Orders
     ///
     /// List all card orders for this account.
@@ -12190,7 +15679,7 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn physical_cards_list_card_orders(
         &self,
         account_id: &::uuid::Uuid,
@@ -12200,6 +15689,13 @@ impl Client {
         crate::runtime::ResponseValue<types::PhysicalCardOrderListResponse, ()>,
         crate::runtime::Error<types::PhysicalCardsListCardOrdersError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "physical_cards_list_card_orders",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/card-orders",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/card-orders", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -12218,10 +15714,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -12236,6 +15732,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Close Portal
     ///
     /// Close a portal. This is an irreversible action.
@@ -12245,7 +15742,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn portals_close_portal(
         &self,
         account_id: &::uuid::Uuid,
@@ -12255,6 +15752,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::PortalsClosePortalError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "portals_close_portal",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 404, 412, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/portals/{}/close", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -12267,10 +15771,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             404 => {
@@ -12301,6 +15805,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Portal
     ///
     /// Create a portal for an account.
@@ -12309,7 +15814,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn portals_create_portal(
         &self,
         account_id: &::uuid::Uuid,
@@ -12319,6 +15824,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Portal, ()>,
         crate::runtime::Error<types::PortalsCreatePortalError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "portals_create_portal",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/portals",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/portals", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -12329,11 +15841,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             404 => {
@@ -12355,6 +15867,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Account Portal
     ///
     /// Get a specific portal associated with an account.
@@ -12364,7 +15877,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn portals_get_portal(
         &self,
         account_id: &::uuid::Uuid,
@@ -12374,6 +15887,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Portal, ()>,
         crate::runtime::Error<types::PortalsGetPortalError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "portals_get_portal",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/portals/{portal_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/portals/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id)), crate
@@ -12386,10 +15906,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -12411,6 +15931,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Portals
     ///
     /// Get a list of portals associated with an account.
@@ -12419,7 +15940,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn portals_list(
         &self,
         account_id: &::uuid::Uuid,
@@ -12428,6 +15949,13 @@ impl Client {
         crate::runtime::ResponseValue<types::ListPortalsResponse, ()>,
         crate::runtime::Error<types::PortalsListError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "portals_list",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/portals",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/portals", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -12438,10 +15966,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -12461,6 +15989,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Update Portal
     ///
     /// Update a portal's name.
@@ -12470,7 +15999,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn portals_update_name(
         &self,
         account_id: &::uuid::Uuid,
@@ -12481,6 +16010,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Portal, ()>,
         crate::runtime::Error<types::PortalsUpdateNameError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "portals_update_name",
+            method: "PATCH",
+            path: "/api/v1/jiko-accounts/{account_id}/portals/{portal_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/portals/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id)), crate
@@ -12493,11 +16029,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -12519,6 +16055,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Generate Physical Card From Order
     ///
     /// Generate a physical card from a card order with a given `card_order_id`.
@@ -12535,6 +16072,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::SandboxGeneratePhysicalCardFromOrderError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "sandbox_generate_physical_card_from_order",
+            method: "POST",
+            path: "/api/v1/sandbox/generate-card",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[202, 422],
+        };
         let path = "/api/v1/sandbox/generate-card";
         let mut request = self
             .core
@@ -12547,7 +16091,7 @@ impl Client {
                 );
         }
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
             422 => {
@@ -12562,6 +16106,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Fund Account
     ///
     /// Simulates an ACH credit to the provided Jiko account. Requires a portal to use. A portal can be created using the [Create Portal](https://docs.jiko.io/reference) endpoint.
@@ -12578,6 +16123,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::SandboxSimulateAchCreditError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "sandbox_simulate_ach_credit",
+            method: "POST",
+            path: "/api/v1/sandbox/fund",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[202, 422],
+        };
         let path = "/api/v1/sandbox/fund";
         let mut request = self
             .core
@@ -12590,7 +16142,7 @@ impl Client {
                 );
         }
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
             422 => {
@@ -12605,6 +16157,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Submit Card Swipe
     ///
     /// Simulate a card swipe with the given `card_id` for a given `amount_usdc` in USD cents. **Note**: Only for virtual cards at the moment.
@@ -12621,6 +16174,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::SandboxSimulateCardSwipeError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "sandbox_simulate_card_swipe",
+            method: "POST",
+            path: "/api/v1/sandbox/card-swipe",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[202, 422],
+        };
         let path = "/api/v1/sandbox/card-swipe";
         let mut request = self
             .core
@@ -12633,7 +16193,7 @@ impl Client {
                 );
         }
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
             422 => {
@@ -12648,6 +16208,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Trigger Webhook
     ///
     /// Simulates a webhook event according to the payload. This will trigger requests to subscribed callback URLs, if any.
@@ -12664,6 +16225,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::SandboxSimulateWebhookEventError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "sandbox_simulate_webhook_event",
+            method: "POST",
+            path: "/api/v1/sandbox/webhook",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[202, 422],
+        };
         let path = "/api/v1/sandbox/webhook";
         let mut request = self
             .core
@@ -12676,7 +16244,7 @@ impl Client {
                 );
         }
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
             422 => {
@@ -12691,6 +16259,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Login
     ///
     /// Provide the username and password in a request body to receive a bearer token to authenticate to the API's other endpoints.
@@ -12707,10 +16276,17 @@ impl Client {
         crate::runtime::ResponseValue<types::LoginResponse, ()>,
         crate::runtime::Error<types::SecurityAuthenticateUserError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "security_authenticate_user",
+            method: "POST",
+            path: "/api/v1/login",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 422],
+        };
         let path = "/api/v1/login";
         let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -12734,6 +16310,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Public Keys
     ///
     /// Returns all relevant asymmetric encryption keys.
@@ -12745,14 +16322,22 @@ impl Client {
         crate::runtime::ResponseValue<types::EncryptionKeysResponse, ()>,
         crate::runtime::Error<crate::runtime::NoDocumentedErrors>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "security_get_encryption_keys",
+            method: "GET",
+            path: "/api/v1/public-keys",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200],
+        };
         let path = "/api/v1/public-keys";
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Account Statements
     ///
     /// Lists all statements for an account. Partners can expect monthly statements to be available by the 15th of every month.
@@ -12770,7 +16355,7 @@ impl Client {
     /// - `params.key`: query `key`: Date formatted either `YYYY` or `YYYY-MM`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     #[deprecated(note = "deprecated by the API")]
     pub async fn statements_get_account_statements(
         &self,
@@ -12781,6 +16366,13 @@ impl Client {
         crate::runtime::ResponseValue<types::StatementListResponse, ()>,
         crate::runtime::Error<types::StatementsGetAccountStatementsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "statements_get_account_statements",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/statements",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/statements", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -12808,10 +16400,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -12835,6 +16427,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Customer Statements
     ///
     /// Get all statements for all accounts of a specific customer.
@@ -12849,7 +16442,7 @@ impl Client {
     /// - `params.key`: query `key`: Date formatted either `YYYY` or `YYYY-MM`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn statements_list_for_customer(
         &self,
         customer_id: &::uuid::Uuid,
@@ -12859,6 +16452,13 @@ impl Client {
         crate::runtime::ResponseValue<types::StatementListResponse, ()>,
         crate::runtime::Error<types::StatementsListForCustomerError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "statements_list_for_customer",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/statements",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/statements", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -12889,10 +16489,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -12916,6 +16516,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Subscription
     ///
     /// Creates a webhook subscription for the specified event types and the given URL.
@@ -12923,7 +16524,7 @@ impl Client {
     /// `POST /api/v1/subscriptions`
     ///
     /// Arguments:
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn subscriptions_create_webhook_subscription(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -12932,6 +16533,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Subscription, ()>,
         crate::runtime::Error<types::SubscriptionsCreateWebhookSubscriptionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "subscriptions_create_webhook_subscription",
+            method: "POST",
+            path: "/api/v1/subscriptions",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 404, 422],
+        };
         let path = "/api/v1/subscriptions";
         let mut request = self
             .core
@@ -12939,11 +16547,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             404 => {
@@ -12967,6 +16575,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Delete Subscription
     ///
     /// Deletes a webhook subscription matching the given ID.
@@ -12975,7 +16584,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn subscriptions_delete_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
@@ -12984,6 +16593,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::SubscriptionsDeleteWebhookSubscriptionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "subscriptions_delete_webhook_subscription",
+            method: "DELETE",
+            path: "/api/v1/subscriptions/{subscription_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 404, 422],
+        };
         let path = &format!(
             "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& subscription_id))
@@ -12994,10 +16610,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             404 => {
@@ -13021,6 +16637,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Subscription
     ///
     /// Retrieve a webhook subscription by given `subscription_id`.
@@ -13029,7 +16646,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn subscriptions_get_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
@@ -13038,6 +16655,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Subscription, ()>,
         crate::runtime::Error<types::SubscriptionsGetWebhookSubscriptionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "subscriptions_get_webhook_subscription",
+            method: "GET",
+            path: "/api/v1/subscriptions/{subscription_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& subscription_id))
@@ -13048,10 +16672,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13075,6 +16699,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Subscriptions
     ///
     /// List a partner's subscriptions.
@@ -13084,7 +16709,7 @@ impl Client {
     /// Arguments:
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn subscriptions_list_partner_subscriptions(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
@@ -13093,6 +16718,13 @@ impl Client {
         crate::runtime::ResponseValue<types::CursorListResponseSubscription, ()>,
         crate::runtime::Error<types::SubscriptionsListPartnerSubscriptionsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "subscriptions_list_partner_subscriptions",
+            method: "GET",
+            path: "/api/v1/subscriptions",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = "/api/v1/subscriptions";
         let mut request = self
             .core
@@ -13108,10 +16740,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13135,6 +16767,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Update Subscription
     ///
     /// Updates webhook subscription by specified `subscription_id`.
@@ -13143,7 +16776,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn subscriptions_update_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
@@ -13153,6 +16786,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Subscription, ()>,
         crate::runtime::Error<types::SubscriptionsUpdateWebhookSubscriptionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "subscriptions_update_webhook_subscription",
+            method: "PATCH",
+            path: "/api/v1/subscriptions/{subscription_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& subscription_id))
@@ -13163,11 +16803,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13191,6 +16831,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Account Trades
     ///
     /// Get a list of trades. This is the equivalent of fetching transactions for the **brokerage** account.
@@ -13203,7 +16844,7 @@ impl Client {
     /// - `params.trade_datetime_to`: query `trade_datetime_to`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn trades_get_account_transactions(
         &self,
         account_id: &::uuid::Uuid,
@@ -13213,6 +16854,13 @@ impl Client {
         crate::runtime::ResponseValue<types::TradeListResponse, ()>,
         crate::runtime::Error<types::TradesGetAccountTransactionsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "trades_get_account_transactions",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/trades",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/trades", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -13237,10 +16885,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13264,6 +16912,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Trade Confirmation
     ///
     /// Get a trade's trade confirmation.
@@ -13277,7 +16926,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `trade_id`: path `trade_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn trades_get_confirmation(
         &self,
         account_id: &::uuid::Uuid,
@@ -13287,6 +16936,13 @@ impl Client {
         crate::runtime::ResponseValue<types::TradeConfirmation, ()>,
         crate::runtime::Error<types::TradesGetConfirmationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "trades_get_confirmation",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/trades/{}/confirmation", crate
             ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
@@ -13299,10 +16955,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13324,6 +16980,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Customer Trades
     ///
     /// Returns a list of trades from a customer's **brokerage accounts**.
@@ -13337,7 +16994,7 @@ impl Client {
     /// - `params.trade_datetime_to`: query `trade_datetime_to`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn trades_list_customer_trades(
         &self,
         customer_id: &::uuid::Uuid,
@@ -13347,6 +17004,13 @@ impl Client {
         crate::runtime::ResponseValue<types::TradeListResponse, ()>,
         crate::runtime::Error<types::TradesListCustomerTradesError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "trades_list_customer_trades",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/trades",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/trades", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -13374,10 +17038,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13399,6 +17063,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Account Transaction
     ///
     /// Returns a specific transaction for a specific account, based on the provided account_id and transaction_id in question.
@@ -13408,7 +17073,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `transaction_id`: path `transaction_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn transactions_get_specific_transaction(
         &self,
         account_id: &::uuid::Uuid,
@@ -13418,6 +17083,13 @@ impl Client {
         crate::runtime::ResponseValue<types::Transaction, ()>,
         crate::runtime::Error<types::TransactionsGetSpecificTransactionError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "transactions_get_specific_transaction",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/transactions/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -13430,10 +17102,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13457,6 +17129,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Customer Transactions
     ///
     /// Returns a list of transactions from a customer's **bank accounts**. It does not include transactions between the **bank account** and **brokerage account**.
@@ -13474,7 +17147,7 @@ impl Client {
     /// - `params.timestamp_to`: query `timestamp_to`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn transactions_list_customer_transactions(
         &self,
         customer_id: &::uuid::Uuid,
@@ -13484,6 +17157,13 @@ impl Client {
         crate::runtime::ResponseValue<types::TransactionListResponse, ()>,
         crate::runtime::Error<types::TransactionsListCustomerTransactionsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "transactions_list_customer_transactions",
+            method: "GET",
+            path: "/api/v1/customers/{customer_id}/transactions",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/customers/{}/transactions", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& customer_id))
@@ -13523,10 +17203,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13550,6 +17230,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// List Account Transactions
     ///
     /// Returns a list of **bank account** transactions. It does not include transactions between the **bank account** and **brokerage account**.
@@ -13566,7 +17247,7 @@ impl Client {
     /// - `params.timestamp_to`: query `timestamp_to`
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn transactions_list_for_account(
         &self,
         account_id: &::uuid::Uuid,
@@ -13576,6 +17257,13 @@ impl Client {
         crate::runtime::ResponseValue<types::TransactionListResponse, ()>,
         crate::runtime::Error<types::TransactionsListForAccountError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "transactions_list_for_account",
+            method: "GET",
+            path: "/api/v1/jiko-accounts/{account_id}/transactions",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 404, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/transactions", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -13612,10 +17300,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             404 => {
@@ -13639,6 +17327,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Close Virtual Card
     ///
     /// Close a virtual card. This is an irreversible action.
@@ -13648,7 +17337,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn virtual_cards_close_card(
         &self,
         account_id: &::uuid::Uuid,
@@ -13658,6 +17347,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::VirtualCardsCloseCardError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "virtual_cards_close_card",
+            method: "DELETE",
+            path: "/api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[204, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/virtual-cards/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -13670,10 +17366,10 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
             422 => {
@@ -13688,6 +17384,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Virtual Card
     ///
     /// Create a virtual card for an account. Generate a single-use 4096-bit RSA key-pair at the (end user) client side and pass the public key PEM encoded upstream in PKCS#1 or PKCS#1.5 format to ensure confidentiality and encryption of the card's PAN, CVV and expiration date.
@@ -13696,7 +17393,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn virtual_cards_create_card(
         &self,
         account_id: &::uuid::Uuid,
@@ -13706,6 +17403,13 @@ impl Client {
         crate::runtime::ResponseValue<types::VirtualCardResponse, ()>,
         crate::runtime::Error<types::VirtualCardsCreateCardError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "virtual_cards_create_card",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/virtual-cards",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/virtual-cards", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id))
@@ -13716,11 +17420,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             422 => {
@@ -13735,6 +17439,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get Virtual Card
     ///
     /// Retrieve virtual card detail by given `card_id`. Generate a single-use 4096-bit RSA key-pair at the (end user) client side and pass the public key PEM encoded upstream in PKCS#1 or PKCS#1.5 format to ensure confidentiality and encryption of the card's PAN, CVV and expiration date.
@@ -13744,7 +17449,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn virtual_cards_get_detail(
         &self,
         account_id: &::uuid::Uuid,
@@ -13755,6 +17460,13 @@ impl Client {
         crate::runtime::ResponseValue<types::VirtualCardResponse, ()>,
         crate::runtime::Error<types::VirtualCardsGetDetailError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "virtual_cards_get_detail",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[200, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/virtual-cards/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& account_id)), crate
@@ -13767,11 +17479,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             422 => {
@@ -13786,6 +17498,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Create Wire
     ///
     /// Initiates a Wire Transfer. Wires can only be sent to accounts created and verified via [Create Counterparty](https://docs.jiko.io/reference/v2#tag/Counterparties/operation/create-counterparty-v2). Initiating outgoing wire transfers isn’t available by default and must be enabled — please contact your Jiko point-of-contact to learn more.
@@ -13794,7 +17507,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `account_id`
-    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`)
+    /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     pub async fn wires_initiate_wire_transfer(
         &self,
         account_id: &::uuid::Uuid,
@@ -13804,6 +17517,13 @@ impl Client {
         crate::runtime::ResponseValue<(), ()>,
         crate::runtime::Error<types::WiresInitiateWireTransferError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "wires_initiate_wire_transfer",
+            method: "POST",
+            path: "/api/v1/jiko-accounts/{account_id}/wires",
+            idempotency_header: ::std::option::Option::Some("x-jiko-idempotency"),
+            documented: &[201, 422],
+        };
         let path = &format!(
             "/api/v1/jiko-accounts/{}/wires", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& account_id))
@@ -13814,11 +17534,11 @@ impl Client {
         request = request
             .header(
                 "x-jiko-idempotency",
-                x_jiko_idempotency.unwrap_or_else(::uuid::Uuid::new_v4).to_string(),
+                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
             );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.empty()?),
             422 => {
@@ -13833,628 +17553,612 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
+    /// Every item of [`Self::accounts_list_customer_accounts`], page after page (offset paging on `offset`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn accounts_list_customer_accounts_stream(
+        &self,
+        customer_id: &::uuid::Uuid,
+        params: &types::AccountsListCustomerAccountsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Account,
+        types::AccountsListCustomerAccountsError,
+    > {
+        let customer_id = ::std::borrow::ToOwned::to_owned(customer_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Number(
+            params.offset.map_or(0, |n| n as u64),
+        );
+        crate::runtime::paginate(
+            "accounts_list_customer_accounts",
+            crate::runtime::PageStyle::Offset,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Number(n) = request {
+                    params.offset = ::std::option::Option::Some(n as _);
+                }
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
+                async move {
+                    let response = self
+                        .accounts_list_customer_accounts(
+                            &customer_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: ::std::option::Option::None,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::ach_list_ach_originations`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn ach_list_ach_originations_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::AchListAchOriginationsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::AchResponse,
+        types::AchListAchOriginationsError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "ach_list_ach_originations",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .ach_list_ach_originations(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::counterparties_list_for_customer`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn counterparties_list_for_customer_stream(
+        &self,
+        customer_id: &::uuid::Uuid,
+        params: &types::CounterpartiesListForCustomerParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Counterparty,
+        types::CounterpartiesListForCustomerError,
+    > {
+        let customer_id = ::std::borrow::ToOwned::to_owned(customer_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "counterparties_list_for_customer",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
+                async move {
+                    let response = self
+                        .counterparties_list_for_customer(
+                            &customer_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::events_get_past_events`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn events_get_past_events_stream(
+        &self,
+        params: &types::EventsGetPastEventsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::PartnerEvent,
+        types::EventsGetPastEventsError,
+    > {
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "events_get_past_events",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                async move {
+                    let response = self
+                        .events_get_past_events(::std::option::Option::None, &params)
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::manage_cards_get_account_cards`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn manage_cards_get_account_cards_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::ManageCardsGetAccountCardsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Card,
+        types::ManageCardsGetAccountCardsError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "manage_cards_get_account_cards",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .manage_cards_get_account_cards(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::physical_cards_list_card_orders`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn physical_cards_list_card_orders_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::PhysicalCardsListCardOrdersParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::MinimalPhysicalCardOrderResponse,
+        types::PhysicalCardsListCardOrdersError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "physical_cards_list_card_orders",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .physical_cards_list_card_orders(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::statements_get_account_statements`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn statements_get_account_statements_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::StatementsGetAccountStatementsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Statement,
+        types::StatementsGetAccountStatementsError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "statements_get_account_statements",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .statements_get_account_statements(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::statements_list_for_customer`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn statements_list_for_customer_stream(
+        &self,
+        customer_id: &::uuid::Uuid,
+        params: &types::StatementsListForCustomerParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Statement,
+        types::StatementsListForCustomerError,
+    > {
+        let customer_id = ::std::borrow::ToOwned::to_owned(customer_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "statements_list_for_customer",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
+                async move {
+                    let response = self
+                        .statements_list_for_customer(
+                            &customer_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::subscriptions_list_partner_subscriptions`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn subscriptions_list_partner_subscriptions_stream(
+        &self,
+        params: &types::SubscriptionsListPartnerSubscriptionsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Subscription,
+        types::SubscriptionsListPartnerSubscriptionsError,
+    > {
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "subscriptions_list_partner_subscriptions",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                async move {
+                    let response = self
+                        .subscriptions_list_partner_subscriptions(
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::trades_get_account_transactions`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn trades_get_account_transactions_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::TradesGetAccountTransactionsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Trade,
+        types::TradesGetAccountTransactionsError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "trades_get_account_transactions",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .trades_get_account_transactions(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::trades_list_customer_trades`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn trades_list_customer_trades_stream(
+        &self,
+        customer_id: &::uuid::Uuid,
+        params: &types::TradesListCustomerTradesParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Trade,
+        types::TradesListCustomerTradesError,
+    > {
+        let customer_id = ::std::borrow::ToOwned::to_owned(customer_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "trades_list_customer_trades",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
+                async move {
+                    let response = self
+                        .trades_list_customer_trades(
+                            &customer_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::transactions_list_customer_transactions`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn transactions_list_customer_transactions_stream(
+        &self,
+        customer_id: &::uuid::Uuid,
+        params: &types::TransactionsListCustomerTransactionsParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Transaction,
+        types::TransactionsListCustomerTransactionsError,
+    > {
+        let customer_id = ::std::borrow::ToOwned::to_owned(customer_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "transactions_list_customer_transactions",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
+                async move {
+                    let response = self
+                        .transactions_list_customer_transactions(
+                            &customer_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of [`Self::transactions_list_for_account`], page after page (cursor paging on `cursor`), as a stream.
+    ///
+    /// It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.
+    pub fn transactions_list_for_account_stream(
+        &self,
+        account_id: &::uuid::Uuid,
+        params: &types::TransactionsListForAccountParams,
+    ) -> crate::runtime::ItemStream<
+        '_,
+        types::Transaction,
+        types::TransactionsListForAccountError,
+    > {
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
+        let params = params.clone();
+        let first = crate::runtime::PageRequest::Cursor(params.cursor.clone());
+        crate::runtime::paginate(
+            "transactions_list_for_account",
+            crate::runtime::PageStyle::Cursor,
+            first,
+            move |request| {
+                let mut params = params.clone();
+                if let crate::runtime::PageRequest::Cursor(cursor) = request {
+                    params.cursor = cursor;
+                }
+                let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
+                async move {
+                    let response = self
+                        .transactions_list_for_account(
+                            &account_id,
+                            ::std::option::Option::None,
+                            &params,
+                        )
+                        .await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(
+                            response.body.items,
+                        ),
+                        next_cursor: crate::runtime::NextCursor::next_cursor(
+                            &response.body.next_page,
+                        ),
+                    })
+                }
+            },
+        )
+    }
 }
-/// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+
+/// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
-pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "#/components/schemas/CardStatusUpdateEvent/example",
-        "{\"event_id\":\"1a7749fd-a39f-4746-add2-861f270103d5\",\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"event_type\":\"card.status.closed\",\"payload\":{\"card_id\":\"f1246d4a-97b9-461e-8afa-2e8dedfbaece\",\"status\":\"CLOSED\"}}",
-    ),
-    (
-        "#/components/schemas/CustomerDefundingTransferRequest/example",
-        "{\"description\":\"Withdrawing funds from customer to partner\",\"transfer_id\":\"d64e7b7e-7fd2-44a4-8bfd-68a31252afaa\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_DEFUNDING\",\"target\":\"123456789\",\"amount\":{\"type\":\"FULL_WITHDRAWAL\"}}",
-    ),
-    (
-        "#/components/schemas/CustomerDefundingTransferResponse/example",
-        "{\"description\":\"Withdrawing funds from customer to partner\",\"transfer_id\":\"d64e7b7e-7fd2-44a4-8bfd-68a31252afaa\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_DEFUNDING\",\"target\":\"123456789\",\"amount\":{\"type\":\"FULL_WITHDRAWAL\"}}",
-    ),
-    (
-        "#/components/schemas/CustomerFundingTransferRequest/example",
-        "{\"description\":\"Disbursing funds from partner to customer\",\"transfer_id\":\"d4a2d8dd-7def-4545-a062-761683b9aa05\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_FUNDING\",\"source\":\"123456789\",\"amount\":{\"amount_usdc\":100000,\"type\":\"REQUESTED_AMOUNT\"}}",
-    ),
-    (
-        "#/components/schemas/CustomerFundingTransferResponse/example",
-        "{\"description\":\"Disbursing funds from partner to customer\",\"transfer_id\":\"d4a2d8dd-7def-4545-a062-761683b9aa05\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_FUNDING\",\"source\":\"123456789\",\"amount\":{\"amount_usdc\":100000,\"type\":\"REQUESTED_AMOUNT\"}}",
-    ),
-    (
-        "#/components/schemas/InternalReallocationTransferRequest/example",
-        "{\"description\":\"Moving funds between accounts belonging to the same customer\",\"transfer_id\":\"cbb6cfce-f207-45e7-a6b3-1055ab43db51\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"991dd8b5-f103-4158-8c6b-84480cb43652\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"INTERNAL_REALLOCATION\",\"amount\":{\"type\":\"REQUESTED_AMOUNT\",\"amount_usdc\":10000}}",
-    ),
-    (
-        "#/components/schemas/InternalReallocationTransferResponse/example",
-        "{\"description\":\"Moving funds between accounts belonging to the same customer\",\"transfer_id\":\"cbb6cfce-f207-45e7-a6b3-1055ab43db51\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"991dd8b5-f103-4158-8c6b-84480cb43652X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"INTERNAL_REALLOCATION\",\"amount\":{\"type\":\"REQUESTED_AMOUNT\",\"amount_usdc\":10000}}",
-    ),
-    (
-        "#/components/schemas/TradeConfirmation/example",
-        "{\"url\":\"https://example.com/path-to-trade-confirmation-pdf\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1agreements/get/responses/200/content/application~1json/example",
-        "{\"version\":\"1.0.0\",\"release_date\":\"2023-01-01\",\"documents\":[{\"title\":\"Jiko Privacy Policy\",\"pdf_download_url\":\"https://example.com/path-to-agreement-pdf\",\"type\":\"PRIVACY_POLICY\",\"category\":\"GENERAL\"}]}",
-    ),
-    (
-        "#/paths/~1api~1v1~1applications/post/requestBody/content/application~1json/example",
-        "{\"identification_number\":\"999999999\",\"name\":{\"first_name\":\"Jiko\",\"last_name\":\"Customer\"},\"email\":\"jiko@example.com\",\"date_of_birth\":\"1970-01-01\",\"investment_profile\":{\"income\":\"BETWEEN_100K_AND_250K\",\"net_worth\":\"BETWEEN_1M_AND_5M\",\"occupation\":\"Investor\",\"employment_status\":\"EMPLOYED\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"},\"phone_number\":\"+14155550100\",\"address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"USA\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1applications/post/responses/201/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T13:00:00+00:00\",\"status\":\"CREATED\",\"exception_reasons\":[],\"phone_number\":\"+14155550100\",\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"},\"email\":\"jiko@example.com\",\"name\":{\"first_name\":\"Jiko\",\"last_name\":\"Customer\"},\"date_of_birth\":{\"date_of_birth\":\"1970-01-01\"},\"investment_profile\":{\"income\":\"BETWEEN_100K_AND_250K\",\"net_worth\":\"BETWEEN_1M_AND_5M\",\"occupation\":\"Investor\",\"employment_status\":\"EMPLOYED\"},\"documents\":[],\"id_verification_documents_needed\":false,\"identification_number_verification_document_needed\":false,\"address_verification_document_needed\":false,\"address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"US\"},\"citizenship_country\":\"US\",\"object_type\":\"InternationalApplication\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1applications~1{application_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T13:00:00+00:00\",\"status\":\"CREATED\",\"exception_reasons\":[],\"phone_number\":\"+14155550100\",\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"},\"email\":\"jiko@example.com\",\"name\":{\"first_name\":\"Jiko\",\"last_name\":\"Customer\"},\"date_of_birth\":{\"date_of_birth\":\"1970-01-01\"},\"investment_profile\":{\"income\":\"BETWEEN_100K_AND_250K\",\"net_worth\":\"BETWEEN_1M_AND_5M\",\"occupation\":\"Investor\",\"employment_status\":\"EMPLOYED\"},\"documents\":[],\"id_verification_documents_needed\":false,\"identification_number_verification_document_needed\":false,\"address_verification_document_needed\":false,\"address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"US\"},\"citizenship_country\":\"US\",\"object_type\":\"InternationalApplication\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1applications~1{application_id}~1apply/post/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T13:00:00+00:00\",\"status\":\"DOCUMENTS_NEEDED\",\"exception_reasons\":[],\"phone_number\":\"+14155550100\",\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"},\"email\":\"jiko@example.com\",\"name\":{\"first_name\":\"Jiko\",\"last_name\":\"Customer\"},\"date_of_birth\":{\"date_of_birth\":\"1970-01-01\"},\"investment_profile\":{\"income\":\"BETWEEN_100K_AND_250K\",\"net_worth\":\"BETWEEN_1M_AND_5M\",\"occupation\":\"Investor\",\"employment_status\":\"EMPLOYED\"},\"customer_id\":\"160c0c4b-9966-4dc1-a916-8407eb10d74e\",\"documents\":[{\"id\":\"dcd70de2-9f18-4918-bd96-c3972c85dc4e\",\"type\":\"ID_FRONT\",\"status\":\"PENDING_UPLOAD\"},{\"id\":\"62cd7ac9-d882-43f5-ac19-ad85c0c5c533\",\"type\":\"ID_BACK\",\"status\":\"PENDING_UPLOAD\"},{\"id\":\"1bd78e61-c86f-45b8-8848-34a51c863166\",\"type\":\"PASSPORT\",\"status\":\"PENDING_UPLOAD\"},{\"id\":\"0ceee47c-946e-4a6d-8951-96e1f630a59c\",\"type\":\"SELFIE\",\"status\":\"PENDING_UPLOAD\"}],\"id_verification_documents_needed\":true,\"identification_number_verification_document_needed\":false,\"address_verification_document_needed\":false,\"address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"US\"},\"citizenship_country\":\"US\",\"object_type\":\"InternationalApplication\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications/post/requestBody/content/application~1json/example",
-        "{\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications/post/responses/201/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T12:00:00+00:00\",\"status\":\"CREATED\",\"exception_reasons\":[],\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T12:00:00+00:00\",\"status\":\"APPROVED\",\"exception_reasons\":[],\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"},\"customer_id\":\"160c0c4b-9966-4dc1-a916-8407eb10d74e\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}/patch/requestBody/content/application~1json/example",
-        "{\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}/patch/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T12:00:00+00:00\",\"status\":\"SUBMITTED\",\"exception_reasons\":[],\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1apply/post/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T12:00:00+00:00\",\"updated_at\":\"2023-01-01T12:00:00+00:00\",\"status\":\"SUBMITTED\",\"exception_reasons\":[],\"name\":\"Jiko Group, Inc.\",\"entity_type\":\"CORPORATE\",\"doing_business_as\":\"Jiko\",\"identification_number\":{\"identification_number\":\"987654321\",\"type\":\"TIN\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"website\":\"https://www.jiko.io\",\"contact\":{\"name\":{\"first_name\":\"Jiko\",\"middle_name\":\"\",\"last_name\":\"Contact\"},\"phone_number\":\"+15551234567\",\"email\":\"contact@jiko.io\"},\"formation_date\":\"2017-01-04\",\"risk_info\":{\"risk_categories\":[],\"has_current_enforcement_actions\":false,\"business_activity_location\":\"PRIMARILY_US\",\"source_of_funds\":\"INTERNAL_FUNDS\",\"account_usage\":\"MONEY_STORAGE\",\"annual_revenue\":\"PRE_REVENUE\",\"monthly_transactions\":\"5_OR_LESS\",\"first_month_deposit\":\"1M_OR_LESS\"},\"industry\":{\"industry\":\"ACCOUNTING_AND_BOOKKEEPING\"},\"agreement_consent\":{\"version\":\"1\",\"timestamp\":\"2023-01-01T12:00:00+00:00\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1documents/get/responses/200/content/application~1json/example",
-        "[{\"id\":\"61c23eb1-002a-4459-aa9a-624428281e14\",\"type\":\"OPERATING_AGREEMENT\",\"status\":\"PENDING_UPLOAD\",\"exception_reason\":\"\",\"name\":\"\"},{\"id\":\"96e70040-eb4e-48d1-98af-0c793a6ee137\",\"type\":\"ARTICLES_OF_INCORPORATION\",\"status\":\"INVALID\",\"exception_reason\":\"IMAGE_QUALITY_ERROR_CUTOFF\",\"name\":\"articles_of_incorporation.png\"}]",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/get/responses/200/content/application~1json/example",
-        "[{\"title\":\"CEO\",\"name\":{\"first_name\":\"Related\",\"middle_name\":\"\",\"last_name\":\"Party\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"date_of_birth\":\"1970-01-01\",\"identification_number\":{\"identification_number\":\"987654321\",\"identification_type\":\"SSN\"},\"phone_number\":\"+15551234567\",\"roles\":[\"CONTROL_PERSON\"],\"ownership_percentage\":\"0.51\",\"citizenship\":\"US\",\"email\":\"relatedparty@jiko.io\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\"}]",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/post/requestBody/content/application~1json/example",
-        "{\"title\":\"CEO\",\"name\":{\"first_name\":\"Related\",\"middle_name\":\"\",\"last_name\":\"Party\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"date_of_birth\":\"1970-01-01\",\"identification_number\":{\"identification_number\":\"987654321\",\"identification_type\":\"SSN\"},\"phone_number\":\"+15551234567\",\"roles\":[\"CONTROL_PERSON\"],\"ownership_percentage\":\"0.51\",\"citizenship\":\"US\",\"email\":\"relatedparty@jiko.io\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/post/responses/201/content/application~1json/example",
-        "{\"title\":\"CEO\",\"name\":{\"first_name\":\"Related\",\"middle_name\":\"\",\"last_name\":\"Party\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"date_of_birth\":\"1970-01-01\",\"identification_number\":{\"identification_number\":\"987654321\",\"identification_type\":\"SSN\"},\"phone_number\":\"+15551234567\",\"roles\":[\"CONTROL_PERSON\"],\"ownership_percentage\":\"0.51\",\"citizenship\":\"US\",\"email\":\"relatedparty@jiko.io\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications~1{related_party_application_id}/patch/requestBody/content/application~1json/example",
-        "{\"title\":\"CEO\",\"name\":{\"first_name\":\"Related\",\"middle_name\":\"\",\"last_name\":\"Party\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"date_of_birth\":\"1970-01-01\",\"identification_number\":{\"identification_number\":\"987654321\",\"identification_type\":\"SSN\"},\"phone_number\":\"+15551234567\",\"roles\":[\"CONTROL_PERSON\"],\"ownership_percentage\":\"0.51\",\"citizenship\":\"US\",\"email\":\"relatedparty@jiko.io\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications~1{related_party_application_id}/patch/responses/200/content/application~1json/example",
-        "{\"title\":\"CEO\",\"name\":{\"first_name\":\"Related\",\"middle_name\":\"\",\"last_name\":\"Party\"},\"address\":{\"street_address\":\"101 Mission Street\",\"street_address2\":\"7th Floor\",\"city\":\"San Francisco\",\"postal_code\":\"94105\",\"state\":\"CA\",\"country\":\"US\"},\"date_of_birth\":\"1970-01-01\",\"identification_number\":{\"identification_number\":\"987654321\",\"identification_type\":\"SSN\"},\"phone_number\":\"+15551234567\",\"roles\":[\"CONTROL_PERSON\"],\"ownership_percentage\":\"0.51\",\"citizenship\":\"US\",\"email\":\"relatedparty@jiko.io\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}/get/responses/200/content/application~1json/example",
-        "{\"address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"USA\"},\"email\":\"jiko@example.com\",\"phone_number\":\"15551234567\",\"account_status\":\"OPEN\",\"type\":\"INDIVIDUAL\",\"name\":{\"first_name\":\"Jiko\",\"last_name\":\"Customer\"},\"date_of_birth\":\"1970-01-01\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"ACH\",\"ach\":{\"time_created\":\"2023-01-15T14:00:00+00:00\",\"verification_type\":\"MICRO_DEPOSITS\",\"status\":\"IN_PROGRESS\",\"account_number\":\"123456789\",\"routing_number\":\"9876456\",\"name_on_account\":\"External Accountholder\",\"account_type\":\"SAVINGS\",\"institution_name\":\"External Bank NA\",\"plaid\":{\"mask\":\"0000\",\"verification_status\":\"PENDING_AUTOMATIC_VERIFICATION\",\"object_type\":\"CounterpartyPlaid\"}},\"wire\":{\"time_created\":\"2023-01-15T14:00:00+00:00\",\"verification_type\":\"INCOMING_WIRE\",\"status\":\"IN_PROGRESS\",\"account_number\":\"1213456789\",\"routing_number\":\"9876456\",\"name_on_account\":\"External Accountholder\",\"account_type\":\"SAVINGS\",\"institution_name\":\"External Bank NA\"},\"object_type\":\"Counterparty\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid/post/requestBody/content/application~1json/example",
-        "{\"public_token\":\"public-b0e2c4ee-a763-4df5-bfe9-46a46bce993d\",\"accounts\":[{\"id\":\"blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo\",\"name\":\"Plaid Checking\",\"mask\":\"0000\"}],\"institution_id\":\"ins_109508\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid/post/responses/200/content/application~1json/example",
-        "{\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"ACH\",\"ach\":{\"time_created\":\"2023-01-15T14:00:00+00:00\",\"verification_type\":\"MICRO_DEPOSITS\",\"status\":\"IN_PROGRESS\",\"account_number\":\"123456789\",\"routing_number\":\"9876456\",\"name_on_account\":\"External Accountholder\",\"account_type\":\"SAVINGS\",\"institution_name\":\"External Bank NA\",\"plaid\":{\"mask\":\"0000\",\"verification_status\":\"PENDING_AUTOMATIC_VERIFICATION\",\"object_type\":\"CounterpartyPlaid\"}},\"object_type\":\"Counterparty\"}],\"object_type\":\"PlaidCreateCounterpartiesResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid~1link-token/post/requestBody/content/application~1json/example",
-        "{\"client_name\":\"My App\",\"redirect_uri\":\"https://example.com/plaid-oauth\",\"android_package_name\":\"com.example.myapp\",\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c4279eafd\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid~1link-token/post/responses/200/content/application~1json/example",
-        "{\"link_token\":\"link-af1a0311-da53-4636-b754-dd15cc058176\",\"expiration\":\"2023-01-01T12:00:00+00:00\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1{counterparty_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"b5a776db-8960-4157-afe5-519b6708bb79\",\"type\":\"WIRE\",\"wire\":{\"time_created\":\"2023-01-15T14:00:00+00:00\",\"verification_type\":\"INCOMING_WIRE\",\"status\":\"IN_PROGRESS\",\"account_number\":\"1213456789\",\"routing_number\":\"9876456\",\"name_on_account\":\"External Accountholder\",\"account_type\":\"SAVINGS\",\"institution_name\":\"External Bank NA\"},\"object_type\":\"Counterparty\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1jiko-accounts/get/responses/200/content/application~1json/example",
-        "{\"offset\":0,\"count\":1,\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08\",\"name\":\"J1 (4-week)\",\"total_value\":{\"value\":20708596,\"currency\":\"USD\",\"formatted\":\"$207,085.96\"},\"status\":\"OPEN\",\"portfolio\":{\"securities\":[{\"description\":\"US T-Bill\",\"tradable_id\":\"4b955c69-dd95-4f6a-a0ff-325ee029f240\",\"security_type\":\"FIXED_INCOME\",\"quantity\":2100,\"market_value\":{\"value\":20708596,\"currency\":\"USD\",\"formatted\":\"$207,085.96\"},\"external_id\":\"912796RF6\",\"maturity_date\":\"2023-01-30\",\"yield_to_maturity\":\"0.0468\",\"ask\":\"98.628528\",\"bid\":\"98.612361\"}],\"cash\":{\"value\":0,\"currency\":\"USD\",\"formatted\":\"$0.00\"},\"all_time_earnings\":{\"value\":935404,\"currency\":\"USD\",\"formatted\":\"$9,354.04\"}},\"object_type\":\"Account\"}],\"object_type\":\"List\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1statements/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"type\":\"BANK\",\"key\":\"2023-01-01\",\"pdf_download_url\":\"https://example.com/path-to-statement-pdf\",\"time_created\":\"2023-01-15T14:00:00+00:00\",\"object_type\":\"Statement\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1trades/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"description\":\"US T-Bill\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"trade_datetime\":\"2023-01-01T12:00:00+00:00\",\"settled_date\":\"2023-01-01\",\"is_settled\":true,\"activity\":\"BUY\",\"cusip\":\"912796RF6\",\"notional\":{\"value\":20935404,\"currency\":\"USD\",\"formatted\":\"$209,354.04\"},\"quantity\":2123,\"price\":\"98.612361\",\"maturity_date\":\"2023-01-30\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"yield_to_maturity\":\"0.0468\",\"tradable_id\":\"912797HF7\",\"object_type\":\"Trade\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1customers~1{customer_id}~1transactions/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"ATM ABCD ID: TERM99 at 26 HOUSTON TEXAS CIR, HOUSTON TX\",\"transaction_type\":\"CARD\",\"transaction_type_title\":\"ATM Withdrawal\",\"card_transaction\":{\"location\":{\"street_address\":\"26 HOUSTON TEXAS CIR\",\"city\":\"HOUSTON\",\"state\":\"TX\",\"country\":\"US\"},\"counterparty\":\"ABCD\",\"terminal_id\":\"TERM99\",\"merchant_type\":\"ATM\",\"pre_authorization\":true}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"From VENMO (PAYMENT)\",\"transaction_type\":\"ACH\",\"sub_title\":\"IIN: 596425331 REF: 91000010211227\",\"transaction_type_title\":\"ACH Electronic Debit\",\"ach_transaction\":{\"company_name\":\"VENMO\",\"company_entry_description\":\"PAYMENT\",\"individual_identification_number\":\"596425331\",\"trace_number\":\"091000010211227\"}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"From External Account\",\"transaction_type\":\"WIRE\",\"sub_title\":\"9999XXXX\",\"transaction_type_title\":\"Wire Transfer In\",\"wire_transaction\":{\"reference_number\":\"9999XXXX\",\"counterparty_name\":\"John Smith\",\"wire_id\":\"4854014d-5540-4f0c-9efe-a0137f01e1da\"}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"2022-06 Card Cash Back\",\"transaction_type\":\"CASH_BACK\",\"transaction_type_title\":\"Card Cash Back\",\"cash_back_transaction\":{\"period\":\"2022-06\",\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01301\"}},\"object_type\":\"Transaction\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1documents~1{document_id}/post/responses/200/content/application~1json/example",
-        "{\"id\":\"96e70040-eb4e-48d1-98af-0c793a6ee137X\",\"type\":\"ARTICLES_OF_INCORPORATION\",\"status\":\"APPROVED\",\"exception_reason\":\"\",\"name\":\"articles_of_incorporation.png\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1events/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"event\":{\"event_id\":\"a7a26ff2-e851-45b6-9634-d595f45458b7\",\"timestamp\":\"2023-01-01T14:00:00+00:00\",\"payload\":{\"application_id\":\"48ac72d0-a829-4896-a067-dcb1c2b0f30c\"},\"event_type\":\"application.approved\"},\"delivery_attempts\":[{\"delivery_attempt_id\":\"5326238f-7f19-4e5f-b374-402eed7b1c7b\",\"subscription_id\":\"aa11a4c2-a467-43db-b413-c4ab0f5cf627\",\"success\":true,\"response_code\":200,\"response_message\":\"OK\",\"called_at\":\"2023-01-01T14:00:00+00:00\"}],\"object_type\":\"PartnerEvent\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1events~1types/get/responses/200/content/application~1json/example",
-        "{\"offset\":0,\"count\":14,\"items\":[{\"event\":\"application.approved\",\"object_type\":\"EventType\"},{\"event\":\"application.documents_needed\",\"object_type\":\"EventType\"},{\"event\":\"application.manual_review\",\"object_type\":\"EventType\"},{\"event\":\"application.rejected\",\"object_type\":\"EventType\"},{\"event\":\"card.status.closed\",\"object_type\":\"EventType\"},{\"event\":\"card.status.frozen\",\"object_type\":\"EventType\"},{\"event\":\"card.status.locked\",\"object_type\":\"EventType\"},{\"event\":\"card.status.open\",\"object_type\":\"EventType\"},{\"event\":\"card.transaction.approved\",\"object_type\":\"EventType\"},{\"event\":\"card.transaction.rejected\",\"object_type\":\"EventType\"},{\"event\":\"transfers.ach.in.success\",\"object_type\":\"EventType\"},{\"event\":\"transfers.ach.in.rejected\",\"object_type\":\"EventType\"},{\"event\":\"transfers.ach.out.success\",\"object_type\":\"EventType\"},{\"event\":\"transfers.ach.out.rejected\",\"object_type\":\"EventType\"}],\"object_type\":\"List\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"name\":\"J1 (4-week)\",\"total_value\":{\"value\":20708596,\"currency\":\"USD\",\"formatted\":\"$207,085.96\"},\"status\":\"OPEN\",\"portfolio\":{\"securities\":[{\"description\":\"US T-Bill\",\"tradable_id\":\"4b955c69-dd95-4f6a-a0ff-325ee029f240\",\"security_type\":\"FIXED_INCOME\",\"quantity\":2100,\"market_value\":{\"value\":20708596,\"currency\":\"USD\",\"formatted\":\"$207,085.96\"},\"external_id\":\"912796RF6\",\"maturity_date\":\"2023-01-30\",\"yield_to_maturity\":\"0.0468\",\"ask\":\"98.628528\",\"bid\":\"98.612361\"}],\"cash\":{\"value\":0,\"currency\":\"USD\",\"formatted\":\"$0.00\"},\"all_time_earnings\":{\"value\":935404,\"currency\":\"USD\",\"formatted\":\"$9,354.04\"}},\"object_type\":\"Account\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c42791afd\",\"direction\":\"CREDIT\",\"sec_code\":\"WEB\",\"payment_related_information\":[\"Transferring funds to Jiko from an external account\"],\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"status\":\"PROCESSED\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"company_entry_description\":\"Incoming ACH Transfer\",\"object_type\":\"ACHResponse\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/post/requestBody/content/application~1json/example",
-        "{\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c4279eafd\",\"direction\":\"CREDIT\",\"sec_code\":\"WEB\",\"payment_related_information\":[\"Transferring funds to Jiko from an external account\"],\"amount_usdc\":100000,\"company_entry_description\":\"ACH TXN IN\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/post/responses/200/content/application~1json/example",
-        "{\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c42791afd\",\"direction\":\"CREDIT\",\"sec_code\":\"WEB\",\"payment_related_information\":[\"Transferring funds to Jiko from an external account\"],\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"status\":\"PROCESSED\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"company_entry_description\":\"Incoming ACH Transfer\",\"object_type\":\"ACHResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating~1{transfer_id}/get/responses/200/content/application~1json/example",
-        "{\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c42791afd\",\"direction\":\"CREDIT\",\"sec_code\":\"WEB\",\"payment_related_information\":[\"Transferring funds to Jiko from an external account\"],\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"status\":\"PROCESSED\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"company_entry_description\":\"Incoming ACH Transfer\",\"object_type\":\"ACHResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"card_order_id\":\"d66e74c4-66f9-4937-8518-1a94f39ba0f9\",\"status\":\"INITIAL\",\"object_type\":\"MinimalPhysicalCardOrderResponse\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/post/requestBody/content/application~1json/example",
-        "{\"name_on_card\":\"Jiko Customer\",\"shipping_address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"USA\"}}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/post/responses/201/content/application~1json/example",
-        "{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"card_order_id\":\"d66e74c4-66f9-4937-8518-1a94f39ba0f9\",\"status\":\"INITIAL\",\"name_on_card\":\"Jiko Customer\",\"shipping_address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"USA\"},\"object_type\":\"PhysicalCardOrderResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders~1{card_order_id}/get/responses/200/content/application~1json/example",
-        "{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"card_order_id\":\"d66e74c4-66f9-4937-8518-1a94f39ba0f9\",\"status\":\"INITIAL\",\"name_on_card\":\"Jiko Customer\",\"shipping_address\":{\"street_address\":\"2000 Allston Way\",\"city\":\"Berkeley\",\"postal_code\":\"94701\",\"state\":\"CA\",\"country\":\"USA\"},\"object_type\":\"PhysicalCardOrderResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards/get/responses/200/content/application~1json/example",
-        "{\"offset\":0,\"count\":1,\"items\":[{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"name\":\"Jiko Virtual Debit Card\",\"status\":\"OPEN\",\"type\":\"VIRTUAL\"}],\"object_type\":\"List\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards~1{card_id}~1close/post/requestBody/content/application~1json/example",
-        "{\"closure_reason\":\"STOLEN\",\"lost_stolen_date\":\"2023-01-01\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards~1{card_id}~1pin/post/requestBody/content/application~1json/example",
-        "{\"encrypted_pin\":\"KzJXZ0DgR/rvWnxexTeObSsOaByNGHKt67kLwbAEWULV4szPTeOTp1wSVQalGn/ykE0qgEUV8PEZGUbyvfj3j0gpuxIMdgbxg0ujXp6UfiuOMIbmP+HDg4E2BoSduh8XygMhwiWycnqA6lnKHRjGSb8vOwnNgxTGuUX9w3k0NJl3u62JWs2FzSa/HedpxKu+U1VTRmW9Y7tee7QYC/72xseV2wKMx+iFG3Sw2D9ruC4sgVE3tdi7E9FBsSVWawle9UrTF+wdX+cfImb7lKI2Pw5MiEf29xe7moNU8RHzGgyOrbyQcx0/j8t8mLqHSs/ioRGeSNevw4pXlpJBRD+hamyRdVQdaLrWB5xEKx9Ih9fGlMYE5RJHWMveB0NQ2Oxl2h/4/Om/bbP0JDA1doY6l/ovkey9lu0c494R05tdWmch93v+f/SqAoBcXf4hDeUgLhWkRNykzzwoQOACFNcBk9TUWJH8S90TYQM3sdgIfcNFru45VGJa5jlyheqNYeU3EqsWyVFmZAJUFJUSBMJdAVkSg5jxDPdzyk7GLrk5xu2N1orq4NKzR8O6WL+PhFtJF/7pZDWawq8TZRX3nqbyYUY+5ZlnBEVXywsn0L5Fp6od4oAelyhzrjzMlhtEMpuwOFhLvcb3Fm0Z4EIDeX6l3MIhDTDExKxOJsCLG2dbbIA=\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/get/responses/200/content/application~1json/example",
-        "{\"count\":1,\"portals\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"routing_number\":\"123456789\",\"account_number\":\"987654321\",\"status\":\"OPEN\",\"name\":\"Payroll\",\"object_type\":\"Portal\"}],\"object_type\":\"List\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/post/requestBody/content/application~1json/example",
-        "{\"name\":\"Payroll\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/post/responses/201/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"routing_number\":\"123456789\",\"account_number\":\"987654321\",\"status\":\"OPEN\",\"name\":\"Payroll\",\"object_type\":\"Portal\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals~1{portal_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"routing_number\":\"123456789\",\"account_number\":\"987654321\",\"status\":\"OPEN\",\"name\":\"Payroll\",\"object_type\":\"Portal\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals~1{portal_id}/patch/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"routing_number\":\"123456789\",\"account_number\":\"987654321\",\"status\":\"OPEN\",\"name\":\"Payroll\",\"object_type\":\"Portal\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1statements/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"type\":\"BANK\",\"key\":\"2023-01-01\",\"pdf_download_url\":\"https://example.com/path-to-statement-pdf\",\"time_created\":\"2023-01-15T14:00:00+00:00\",\"object_type\":\"Statement\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1trades/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"description\":\"US T-Bill\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"trade_datetime\":\"2023-01-01T12:00:00+00:00\",\"settled_date\":\"2023-01-01\",\"is_settled\":true,\"activity\":\"BUY\",\"cusip\":\"912796RF6\",\"notional\":{\"value\":20935404,\"currency\":\"USD\",\"formatted\":\"$209,354.04\"},\"quantity\":2123,\"price\":\"98.612361\",\"maturity_date\":\"2023-01-30\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"yield_to_maturity\":\"0.0468\",\"tradable_id\":\"912797HF7\",\"object_type\":\"Trade\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1transactions/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"ATM ABCD ID: TERM99 at 26 HOUSTON TEXAS CIR, HOUSTON TX\",\"transaction_type\":\"CARD\",\"transaction_type_title\":\"ATM Withdrawal\",\"card_transaction\":{\"location\":{\"street_address\":\"26 HOUSTON TEXAS CIR\",\"city\":\"HOUSTON\",\"state\":\"TX\",\"country\":\"US\"},\"counterparty\":\"ABCD\",\"terminal_id\":\"TERM99\",\"merchant_type\":\"ATM\",\"pre_authorization\":true}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"From VENMO (PAYMENT)\",\"transaction_type\":\"ACH\",\"sub_title\":\"IIN: 596425331 REF: 91000010211227\",\"transaction_type_title\":\"ACH Electronic Debit\",\"ach_transaction\":{\"company_name\":\"VENMO\",\"company_entry_description\":\"PAYMENT\",\"individual_identification_number\":\"596425331\",\"trace_number\":\"091000010211227\"}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"From External Account\",\"transaction_type\":\"WIRE\",\"sub_title\":\"9999XXXX\",\"transaction_type_title\":\"Wire Transfer In\",\"wire_transaction\":{\"reference_number\":\"9999XXXX\",\"counterparty_name\":\"John Smith\",\"wire_id\":\"4854014d-5540-4f0c-9efe-a0137f01e1da\"}},\"object_type\":\"Transaction\"},{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"2022-06 Card Cash Back\",\"transaction_type\":\"CASH_BACK\",\"transaction_type_title\":\"Card Cash Back\",\"cash_back_transaction\":{\"period\":\"2022-06\",\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01301\"}},\"object_type\":\"Transaction\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1transactions~1{transaction_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"05964326-49b7-4e74-9783-81137ee3cf3b\",\"jiko_account_id\":\"8a7ec6c0-2701-40a1-8954-68870964b50d\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"},\"timestamp\":\"2023-01-01T12:00:00+00:00\",\"status\":\"COMPLETED\",\"details\":{\"title\":\"From External Account\",\"transaction_type\":\"WIRE\",\"sub_title\":\"9999XXXX\",\"transaction_type_title\":\"Wire Transfer In\",\"wire_transaction\":{\"reference_number\":\"9999XXXX\",\"counterparty_name\":\"John Smith\",\"wire_id\":\"4854014d-5540-4f0c-9efe-a0137f01e1da\"}},\"object_type\":\"Transaction\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards/post/requestBody/content/application~1json/example",
-        "{\"public_key\":\"-----BEGIN PUBLIC KEY-----\\r\\nMIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAzmZv8spzSU9z+/bhFzX0\\r\\ns4xVXE9ZOApQUMoM3Q1VDiJujyWJ61uoTsWT1uQlIXHdUQ3NcXw0WYDUEaM8fj1b\\r\\nB2k1zSXmRD4VmxAIRNVfs3Cp3GKqC/WjyvDw25+SYBFwiaYJblpyZPiunXvXRyK8\\r\\nvdDaPliwTN5p7pjHQvcfXOl20ZtWnZTGMulJ+smNCYKWckW1hEOMjJP8FLMJpSHa\\r\\n6yGOpAYAxoHxodiJCI4X6fG206gBtyFps1CyxCz8WDjALqJYfeArTFv7/2AyuVCF\\r\\n5zLE7tzPrJeVxfqa+CI+7mWFhEKZLAd/PEzEL7P2VZr9BRd0lyxBipEEG/DGMEvY\\r\\n1dcx+3J56ZxVURAqeXPGkqVfz/IdisQt/okp6vSVKQdImeyzpJvwvBc7T7tKyRZR\\r\\nvtL8XLYzZBujqWCezMxU97TAb7BlQ2nPJCQFMZD7y1KldgWuGnjXha1TFIYvfrYW\\r\\noDFK221Z6LYlKWeRFGXhoNOX1Qm/CX3wi9Tfo01LTxbCY2Y1mbv6e8Xt12MzhicD\\r\\nZsFvVrtRaVrjmqXXDq8X2r7puPTLOQf7Dow3944XnTZQURE4oPIwCfTBmfMow+TB\\r\\n+ZUYWRXwg0/hl9AOBSGLVNlaGZD8sAu98knish5LJv34lx5mIiLLpGpIt+mzZikU\\r\\nFt9siIkltvk49qcmTuI8GJUCAwEAAQ==\\r\\n-----END PUBLIC KEY-----\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards/post/responses/201/content/application~1json/example",
-        "{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"encrypted_pan\":\"LBHyVQggqNZvbYriaL8omZSFnQfS4yMFEO8hpVmgrtn70uYz56...\",\"encrypted_cvv\":\"GLuGA7uI2iYrzE03XkKMH1IJZD6cxR+WJmgw9Z0VuervNqnkUq...\",\"encrypted_expiration\":\"amAxcZuURFfOi38kbM1LXfa6gBmuaSCt10Kic8243kM1V+Llsb...\",\"object_type\":\"VirtualCardResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards~1{card_id}/post/requestBody/content/application~1json/example",
-        "{\"public_key\":\"-----BEGIN PUBLIC KEY-----\\r\\nMIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAzmZv8spzSU9z+/bhFzX0\\r\\ns4xVXE9ZOApQUMoM3Q1VDiJujyWJ61uoTsWT1uQlIXHdUQ3NcXw0WYDUEaM8fj1b\\r\\nB2k1zSXmRD4VmxAIRNVfs3Cp3GKqC/WjyvDw25+SYBFwiaYJblpyZPiunXvXRyK8\\r\\nvdDaPliwTN5p7pjHQvcfXOl20ZtWnZTGMulJ+smNCYKWckW1hEOMjJP8FLMJpSHa\\r\\n6yGOpAYAxoHxodiJCI4X6fG206gBtyFps1CyxCz8WDjALqJYfeArTFv7/2AyuVCF\\r\\n5zLE7tzPrJeVxfqa+CI+7mWFhEKZLAd/PEzEL7P2VZr9BRd0lyxBipEEG/DGMEvY\\r\\n1dcx+3J56ZxVURAqeXPGkqVfz/IdisQt/okp6vSVKQdImeyzpJvwvBc7T7tKyRZR\\r\\nvtL8XLYzZBujqWCezMxU97TAb7BlQ2nPJCQFMZD7y1KldgWuGnjXha1TFIYvfrYW\\r\\noDFK221Z6LYlKWeRFGXhoNOX1Qm/CX3wi9Tfo01LTxbCY2Y1mbv6e8Xt12MzhicD\\r\\nZsFvVrtRaVrjmqXXDq8X2r7puPTLOQf7Dow3944XnTZQURE4oPIwCfTBmfMow+TB\\r\\n+ZUYWRXwg0/hl9AOBSGLVNlaGZD8sAu98knish5LJv34lx5mIiLLpGpIt+mzZikU\\r\\nFt9siIkltvk49qcmTuI8GJUCAwEAAQ==\\r\\n-----END PUBLIC KEY-----\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards~1{card_id}/post/responses/200/content/application~1json/example",
-        "{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"encrypted_pan\":\"LBHyVQggqNZvbYriaL8omZSFnQfS4yMFEO8hpVmgrtn70uYz56...\",\"encrypted_cvv\":\"GLuGA7uI2iYrzE03XkKMH1IJZD6cxR+WJmgw9Z0VuervNqnkUq...\",\"encrypted_expiration\":\"amAxcZuURFfOi38kbM1LXfa6gBmuaSCt10Kic8243kM1V+Llsb...\",\"object_type\":\"VirtualCardResponse\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1wires/post/requestBody/content/application~1json/example",
-        "{\"description\":\"Wiring funds to external account\",\"counterparty_id\":\"fd38dae9-b300-4017-a630-101c4279eafd\",\"amount_usdc\":1000000,\"created_by\":\"jiko@example.com\",\"wire_id\":\"6b14d0c0-277f-4a32-b5ac-c2e1c7d99f15\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1login/post/responses/200/content/application~1json/example",
-        "{\"token\":\"LBHyVQggqNZvbYriaL8omZSFnQfS4yMFEO8hpVmgrtn=\",\"expires\":\"2023-01-01T14:00:00+00:00\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1public-keys/get/responses/200/content/application~1json/example",
-        "{\"set_pin\":\"-----BEGIN PUBLIC KEY-----\\r\\nMIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAzmZv8spzSU9z+/bhFzX0\\r\\ns4xVXE9ZOApQUMoM3Q1VDiJujyWJ61uoTsWT1uQlIXHdUQ3NcXw0WYDUEaM8fj1b\\r\\nB2k1zSXmRD4VmxAIRNVfs3Cp3GKqC/WjyvDw25+SYBFwiaYJblpyZPiunXvXRyK8\\r\\nvdDaPliwTN5p7pjHQvcfXOl20ZtWnZTGMulJ+smNCYKWckW1hEOMjJP8FLMJpSHa\\r\\n6yGOpAYAxoHxodiJCI4X6fG206gBtyFps1CyxCz8WDjALqJYfeArTFv7/2AyuVCF\\r\\n5zLE7tzPrJeVxfqa+CI+7mWFhEKZLAd/PEzEL7P2VZr9BRd0lyxBipEEG/DGMEvY\\r\\n1dcx+3J56ZxVURAqeXPGkqVfz/IdisQt/okp6vSVKQdImeyzpJvwvBc7T7tKyRZR\\r\\nvtL8XLYzZBujqWCezMxU97TAb7BlQ2nPJCQFMZD7y1KldgWuGnjXha1TFIYvfrYW\\r\\noDFK221Z6LYlKWeRFGXhoNOX1Qm/CX3wi9Tfo01LTxbCY2Y1mbv6e8Xt12MzhicD\\r\\nZsFvVrtRaVrjmqXXDq8X2r7puPTLOQf7Dow3944XnTZQURE4oPIwCfTBmfMow+TB\\r\\n+ZUYWRXwg0/hl9AOBSGLVNlaGZD8sAu98knish5LJv34lx5mIiLLpGpIt+mzZikU\\r\\nFt9siIkltvk49qcmTuI8GJUCAwEAAQ==\\r\\n-----END PUBLIC KEY-----\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1sandbox~1card-swipe/post/requestBody/content/application~1json/example",
-        "{\"card_id\":\"66f6e46c-f6a1-4af8-a1bd-49666bc01304\",\"amount_usdc\":100000}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions/get/responses/200/content/application~1json/example",
-        "{\"prev_page\":\"cj0xJnA9MjAyMi0xMi0yMSsxNyUzQTIyJTNBMDguNjc5MzQ5JTJCMDAlM0EwMA==\",\"next_page\":\"cD0yMDIyLTEyLTE5KzE5JTNBNTQlM0EyNy4xODMyNzglMkIwMCUzQTAw\",\"items\":[{\"description\":\"Jiko API Webhook Subscriptions\",\"events\":[\"application.approved\",\"application.documents_needed\",\"application.manual_review\",\"application.rejected\",\"card.status.closed\",\"card.status.frozen\",\"card.status.locked\",\"card.status.open\",\"card.transaction.approved\",\"card.transaction.rejected\",\"transfers.ach.in.success\",\"transfers.ach.in.rejected\",\"transfers.ach.out.success\",\"transfers.ach.out.rejected\"],\"url\":\"https://example.com/webhooks\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"updated_at\":\"2023-01-01T14:00:00+00:00\",\"status\":\"enabled\",\"object_type\":\"Subscription\"}],\"object_type\":\"CursorList\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions/post/requestBody/content/application~1json/example",
-        "{\"description\":\"Incoming ACH Success Webhook\",\"events\":[\"transfers.ach.in.success\"],\"url\":\"https://example.com/webhooks/ach-incoming-success\",\"shared_secret\":\"1234567890123456\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions/post/responses/201/content/application~1json/example",
-        "{\"description\":\"Incoming ACH Success Webhook\",\"events\":[\"transfers.ach.in.success\"],\"url\":\"https://example.com/webhooks/ach-incoming-success\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"updated_at\":\"2023-01-01T14:00:00+00:00\",\"status\":\"enabled\",\"object_type\":\"Subscription\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/get/responses/200/content/application~1json/example",
-        "{\"description\":\"Incoming ACH Success Webhook\",\"events\":[\"transfers.ach.in.success\"],\"url\":\"https://example.com/webhooks/ach-incoming-success\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"updated_at\":\"2023-01-01T14:00:00+00:00\",\"status\":\"enabled\",\"object_type\":\"Subscription\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/patch/requestBody/content/application~1json/example",
-        "{\"description\":\"Incoming ACH Success Webhook\",\"events\":[\"transfers.ach.in.success\"],\"url\":\"https://example.com/webhooks/ach-incoming-success-new\",\"shared_secret\":\"1234567890123456\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/patch/responses/200/content/application~1json/example",
-        "{\"description\":\"Incoming ACH Success Webhook\",\"events\":[\"transfers.ach.in.success\"],\"url\":\"https://example.com/webhooks/ach-incoming-success-new\",\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"time_created\":\"2023-01-01T14:00:00+00:00\",\"updated_at\":\"2023-01-01T16:00:00+00:00\",\"status\":\"enabled\",\"object_type\":\"Subscription\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1transfers~1on-us/post/responses/201/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"status\":\"PENDING\",\"transfer\":{\"description\":\"Disbursing funds from partner to customer\",\"transfer_id\":\"d4a2d8dd-7def-4545-a062-761683b9aa05\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_FUNDING\",\"source\":\"123456789\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"}},\"fees\":[{\"type\":\"AUM_FEE\",\"amount\":{\"value\":10,\"currency\":\"USD\",\"formatted\":\"$0.10\"}}],\"object_type\":\"OnUsTransfer\"}",
-    ),
-    (
-        "#/paths/~1api~1v1~1transfers~1on-us~1{transfer_id}/get/responses/200/content/application~1json/example",
-        "{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"status\":\"PENDING\",\"transfer\":{\"description\":\"Disbursing funds from partner to customer\",\"transfer_id\":\"d4a2d8dd-7def-4545-a062-761683b9aa05\",\"from_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"to_account\":{\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f08X\",\"type\":\"JIKO_ACCOUNT\"},\"type\":\"PARTNER_CUSTOMER_FUNDING\",\"source\":\"123456789\",\"amount\":{\"value\":100000,\"currency\":\"USD\",\"formatted\":\"$1,000.00\"}},\"fees\":[{\"type\":\"AUM_FEE\",\"amount\":{\"value\":10,\"currency\":\"USD\",\"formatted\":\"$0.10\"}}],\"object_type\":\"OnUsTransfer\"}",
-    ),
-];
-/// Round-trips `json` through the type of the example documented at `origin`
-/// (feature `examples`); `None` when no example sits there.
+#[path = "jiko_partner_api_examples.rs"]
+mod examples;
+
 #[cfg(feature = "examples")]
-pub fn check_example(
-    origin: &str,
-    json: &str,
-) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-    Some(
-        match origin {
-            "#/components/schemas/CardStatusUpdateEvent/example" => {
-                crate::runtime::round_trip::<types::CardStatusUpdateEvent>(origin, json)
-            }
-            "#/components/schemas/CustomerDefundingTransferRequest/example" => {
-                crate::runtime::round_trip::<
-                    types::CustomerDefundingTransferRequest,
-                >(origin, json)
-            }
-            "#/components/schemas/CustomerDefundingTransferResponse/example" => {
-                crate::runtime::round_trip::<
-                    types::CustomerDefundingTransferResponse,
-                >(origin, json)
-            }
-            "#/components/schemas/CustomerFundingTransferRequest/example" => {
-                crate::runtime::round_trip::<
-                    types::CustomerFundingTransferRequest,
-                >(origin, json)
-            }
-            "#/components/schemas/CustomerFundingTransferResponse/example" => {
-                crate::runtime::round_trip::<
-                    types::CustomerFundingTransferResponse,
-                >(origin, json)
-            }
-            "#/components/schemas/InternalReallocationTransferRequest/example" => {
-                crate::runtime::round_trip::<
-                    types::InternalReallocationTransferRequest,
-                >(origin, json)
-            }
-            "#/components/schemas/InternalReallocationTransferResponse/example" => {
-                crate::runtime::round_trip::<
-                    types::InternalReallocationTransferResponse,
-                >(origin, json)
-            }
-            "#/components/schemas/TradeConfirmation/example" => {
-                crate::runtime::round_trip::<types::TradeConfirmation>(origin, json)
-            }
-            "#/paths/~1api~1v1~1agreements/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Agreement>(origin, json)
-            }
-            "#/paths/~1api~1v1~1applications/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::InternationalApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1applications/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::InternationalApplication,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1applications~1{application_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::InternationalApplication,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1applications~1{application_id}~1apply/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::InternationalApplication,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}/patch/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}/patch/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1apply/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1documents/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessesListDocumentRequestsResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::BusinessesListRelatedPartyApplicationsResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::RelatedPartyApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::RelatedPartyApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications~1{related_party_application_id}/patch/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::RelatedPartyApplicationRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1business-applications~1{application_id}~1related-party-applications~1{related_party_application_id}/patch/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::RelatedPartyApplicationResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Customer>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::ListCounterpartiesResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::PlaidCreateCounterparties,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::PlaidCreateCounterpartiesResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid~1link-token/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PlaidLinkTokenRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1plaid~1link-token/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PlaidLinkToken>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1counterparties~1{counterparty_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Counterparty>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1jiko-accounts/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::ListAccountsResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1statements/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::StatementListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1trades/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::TradeListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1customers~1{customer_id}~1transactions/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::TransactionListResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1documents~1{document_id}/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Document>(origin, json)
-            }
-            "#/paths/~1api~1v1~1events/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::CursorListResponsePartnerEvent,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1events~1types/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::EventListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Account>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::CursorListResponseAchResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::AchRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::AchResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1ach-originating~1{transfer_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::AchResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::PhysicalCardOrderListResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PhysicalCardOrder>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::PhysicalCardOrderResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1card-orders~1{card_order_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::PhysicalCardOrderResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CardListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards~1{card_id}~1close/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CloseCardRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1cards~1{card_id}~1pin/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CardPinBase>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::ListPortalsResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PortalCreateRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Portal>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals~1{portal_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Portal>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1portals~1{portal_id}/patch/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Portal>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1statements/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::StatementListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1trades/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::TradeListResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1transactions/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::TransactionListResponse,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1transactions~1{transaction_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Transaction>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PublicKeyRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::VirtualCardResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards~1{card_id}/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::PublicKeyRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1virtual-cards~1{card_id}/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::VirtualCardResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1jiko-accounts~1{account_id}~1wires/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::WireRequest>(origin, json)
-            }
-            "#/paths/~1api~1v1~1login/post/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::LoginResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1public-keys/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::EncryptionKeysResponse>(origin, json)
-            }
-            "#/paths/~1api~1v1~1sandbox~1card-swipe/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::CardSwipe>(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::CursorListResponseSubscription,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions/post/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::CreateSubscriptionRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Subscription>(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Subscription>(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/patch/requestBody/content/application~1json/example" => {
-                crate::runtime::round_trip::<
-                    types::UpdateSubscriptionRequest,
-                >(origin, json)
-            }
-            "#/paths/~1api~1v1~1subscriptions~1{subscription_id}/patch/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::Subscription>(origin, json)
-            }
-            "#/paths/~1api~1v1~1transfers~1on-us/post/responses/201/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::OnUsTransfer>(origin, json)
-            }
-            "#/paths/~1api~1v1~1transfers~1on-us~1{transfer_id}/get/responses/200/content/application~1json/example" => {
-                crate::runtime::round_trip::<types::OnUsTransfer>(origin, json)
-            }
-            _ => return None,
-        },
-    )
-}
-/// Round-trips every documented example through its generated type (feature `examples`).
-#[cfg(feature = "examples")]
-pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-    EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-}
+pub use examples::{EXAMPLES, check_example, example_checks};

@@ -9,29 +9,29 @@
 //! The notes name no servers or authentication: build the client with `Client::new(base_url)` and add credentials with `with_http_client` (default headers) or `with_signer`.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
 /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
 /// the document holds a placeholder such as `${version}`.
 pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Some(
     "v4.3.0",
 );
+
 /// Models, response headers and per-operation response enums.
 pub mod types {
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Address {
-        #[serde(rename = "address1")]
         pub address1: ::std::string::String,
-        #[serde(rename = "city")]
         pub city: ::std::string::String,
-        #[serde(rename = "state")]
         pub state: ::std::string::String,
         #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
         #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BankAccount {
         #[serde(rename = "bankLegalName")]
         pub bank_legal_name: ::std::string::String,
@@ -39,13 +39,28 @@ pub mod types {
         pub bank_account_holder_name: ::std::string::String,
         #[serde(rename = "bankAccountType")]
         pub bank_account_type: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "bankAccountNumber")]
         pub bank_account_number: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "bankAbaRoutingNumber")]
         pub bank_aba_routing_number: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for BankAccount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BankAccount")
+                .field("bank_legal_name", &self.bank_legal_name)
+                .field("bank_account_holder_name", &self.bank_account_holder_name)
+                .field("bank_account_type", &self.bank_account_type)
+                .field("bank_account_number", &crate::runtime::Redacted)
+                .field("bank_aba_routing_number", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BankAccountDetails {
         #[serde(rename = "bankLegalName")]
         pub bank_legal_name: ::std::string::String,
@@ -53,6 +68,7 @@ pub mod types {
         pub bank_account_holder_name: ::std::string::String,
         #[serde(rename = "bankAccountType")]
         pub bank_account_type: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "bankAccountNumber")]
         pub bank_account_number: ::std::string::String,
         #[serde(rename = "bankAccountHolderPhoneNumber")]
@@ -62,35 +78,62 @@ pub mod types {
         #[serde(rename = "bankAccountHolderAddress")]
         pub bank_account_holder_address: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for BankAccountDetails {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BankAccountDetails")
+                .field("bank_legal_name", &self.bank_legal_name)
+                .field("bank_account_holder_name", &self.bank_account_holder_name)
+                .field("bank_account_type", &self.bank_account_type)
+                .field("bank_account_number", &crate::runtime::Redacted)
+                .field(
+                    "bank_account_holder_phone_number",
+                    &self.bank_account_holder_phone_number,
+                )
+                .field("bank_account_holder_email", &self.bank_account_holder_email)
+                .field("bank_account_holder_address", &self.bank_account_holder_address)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessUserMetadata {
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "phone")]
         pub phone: ::std::string::String,
-        #[serde(rename = "legal_name")]
         pub legal_name: ::std::string::String,
-        #[serde(rename = "tax_id")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub tax_id: ::std::string::String,
         #[serde(rename = "businessUserId")]
         pub business_user_id: ::std::string::String,
         #[serde(rename = "businessUserMetadataId")]
         pub business_user_metadata_id: ::std::string::String,
-        #[serde(rename = "business_entity_name")]
         pub business_entity_name: ::std::string::String,
-        #[serde(rename = "company_address")]
         pub company_address: Address,
     }
+
+    impl ::std::fmt::Debug for BusinessUserMetadata {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BusinessUserMetadata")
+                .field("email", &self.email)
+                .field("phone", &self.phone)
+                .field("legal_name", &self.legal_name)
+                .field("tax_id", &crate::runtime::Redacted)
+                .field("business_user_id", &self.business_user_id)
+                .field("business_user_metadata_id", &self.business_user_metadata_id)
+                .field("business_entity_name", &self.business_entity_name)
+                .field("company_address", &self.company_address)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ControlPerson {
-        #[serde(rename = "title")]
         pub title: ::std::string::String,
-        #[serde(rename = "identification")]
         pub identification: Doc,
-        #[serde(rename = "documents")]
         pub documents: ::std::vec::Vec<Doc>,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
         #[serde(rename = "emailAddress")]
@@ -103,21 +146,42 @@ pub mod types {
         pub phone_number: ::std::string::String,
         #[serde(rename = "phoneNumberType")]
         pub phone_number_type: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
-        #[serde(rename = "gender")]
         pub gender: ::std::string::String,
-        #[serde(rename = "address")]
         pub address: Address,
-        #[serde(rename = "bvn")]
         pub bvn: ::std::string::String,
         #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
         #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
-        #[serde(rename = "tax")]
         pub tax: Tax,
     }
+
+    impl ::std::fmt::Debug for ControlPerson {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ControlPerson")
+                .field("title", &self.title)
+                .field("identification", &self.identification)
+                .field("documents", &self.documents)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("email_address", &self.email_address)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("phone_number", &self.phone_number)
+                .field("phone_number_type", &self.phone_number_type)
+                .field("tax_id_number", &crate::runtime::Redacted)
+                .field("gender", &self.gender)
+                .field("address", &self.address)
+                .field("bvn", &self.bvn)
+                .field("custom_attributes", &self.custom_attributes)
+                .field("proof_of_address", &self.proof_of_address)
+                .field("tax", &self.tax)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:403`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePreauthorizationRequest {
@@ -125,13 +189,10 @@ pub mod types {
         #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
         /// Ethereum wallet address of the sender authorizing the funds. Example: `0x41c528683845350e9bfc937e0f6c72bc999b5cdc`.
-        #[serde(rename = "sender")]
         pub sender: ::std::string::String,
         /// Ethereum wallet address of the receiver who will receive funds upon settlement. Example: `0xaec528683845350e9bfc937e0f6c72bc999b5123`.
-        #[serde(rename = "receiver")]
         pub receiver: ::std::string::String,
         /// Maximum amount (in token units) authorized for this preauthorization. Must be a numeric string. Example: `150.75`.
-        #[serde(rename = "amount")]
         pub amount: ::std::string::String,
         /// ERC20 token contract address used for the preauthorization. Example: `0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2`.
         #[serde(rename = "contractAddress")]
@@ -144,6 +205,7 @@ pub mod types {
         )]
         pub expires_at: ::std::option::Option<::std::string::String>,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:425`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreatePreauthorizationResponse {
@@ -151,29 +213,25 @@ pub mod types {
         pub transaction_id: ::std::string::String,
         #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
-        #[serde(rename = "amount")]
         pub amount: ::std::string::String,
-        #[serde(rename = "sender")]
         pub sender: ::std::string::String,
-        #[serde(rename = "receiver")]
         pub receiver: ::std::string::String,
         #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: ::std::string::String,
         #[serde(rename = "expiresAt")]
         pub expires_at: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CustomAttribute {
-        #[serde(rename = "name")]
         pub name: ::std::string::String,
-        #[serde(rename = "value")]
         pub value: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Data {
         #[serde(rename = "customerAccountId")]
         pub customer_account_id: ::std::string::String,
@@ -185,23 +243,20 @@ pub mod types {
         pub middle_name: ::std::string::String,
         #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "taxId")]
         pub tax_id: ::std::string::String,
-        #[serde(rename = "ssn")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub ssn: ::std::string::String,
-        #[serde(rename = "phone")]
         pub phone: ::std::string::String,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "dob")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub dob: ::std::string::String,
         #[serde(rename = "gidName")]
         pub gid_name: ::std::string::String,
         #[serde(rename = "gidDob")]
         pub gid_dob: ::std::string::String,
-        #[serde(rename = "address")]
         pub address: DataAddress,
-        #[serde(rename = "occupation")]
         pub occupation: ::std::string::String,
         #[serde(rename = "ipAddress")]
         pub ip_address: ::std::string::String,
@@ -211,7 +266,6 @@ pub mod types {
         pub annual_salary: ::std::string::String,
         #[serde(rename = "accountPurpose")]
         pub account_purpose: ::std::string::String,
-        #[serde(rename = "gender")]
         pub gender: ::std::string::String,
         #[serde(rename = "expectedMonthlyVolume")]
         pub expected_monthly_volume: ::std::string::String,
@@ -243,29 +297,69 @@ pub mod types {
         pub bank_verification_status: ::std::string::String,
         #[serde(rename = "bankAccounts")]
         pub bank_accounts: ::std::vec::Vec<BankAccount>,
-        #[serde(rename = "namespaces")]
         pub namespaces: ::std::vec::Vec<Namespace>,
         #[serde(rename = "historyData")]
         pub history_data: ::std::vec::Vec<HistoryData>,
     }
+
+    impl ::std::fmt::Debug for Data {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Data")
+                .field("customer_account_id", &self.customer_account_id)
+                .field("tenant_id", &self.tenant_id)
+                .field("first_name", &self.first_name)
+                .field("middle_name", &self.middle_name)
+                .field("last_name", &self.last_name)
+                .field("tax_id", &crate::runtime::Redacted)
+                .field("ssn", &crate::runtime::Redacted)
+                .field("phone", &self.phone)
+                .field("email", &self.email)
+                .field("dob", &crate::runtime::Redacted)
+                .field("gid_name", &self.gid_name)
+                .field("gid_dob", &self.gid_dob)
+                .field("address", &self.address)
+                .field("occupation", &self.occupation)
+                .field("ip_address", &self.ip_address)
+                .field("lat_long", &self.lat_long)
+                .field("annual_salary", &self.annual_salary)
+                .field("account_purpose", &self.account_purpose)
+                .field("gender", &self.gender)
+                .field("expected_monthly_volume", &self.expected_monthly_volume)
+                .field("gid_photo", &self.gid_photo)
+                .field("gid_country", &self.gid_country)
+                .field("gid_state", &self.gid_state)
+                .field("gid_issue_date", &self.gid_issue_date)
+                .field("gid_expiration_date", &self.gid_expiration_date)
+                .field("gid_address", &self.gid_address)
+                .field("verified_gender", &self.verified_gender)
+                .field("denial_code", &self.denial_code)
+                .field("denial_reason", &self.denial_reason)
+                .field("govt_id_verification", &self.govt_id_verification)
+                .field("poa_verification_status", &self.poa_verification_status)
+                .field("ssn_verification_status", &self.ssn_verification_status)
+                .field("bank_verification_status", &self.bank_verification_status)
+                .field("bank_accounts", &self.bank_accounts)
+                .field("namespaces", &self.namespaces)
+                .field("history_data", &self.history_data)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct DataAddress {
-        #[serde(rename = "city")]
         pub city: ::std::string::String,
-        #[serde(rename = "state")]
         pub state: ::std::string::String,
-        #[serde(rename = "address1")]
         pub address1: ::std::string::String,
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
         #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
         #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Detail {
         #[serde(rename = "customerAccountId")]
         pub customer_account_id: ::std::string::String,
@@ -273,21 +367,18 @@ pub mod types {
         pub first_name: ::std::string::String,
         #[serde(rename = "middleName")]
         pub middle_name: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
-        #[serde(rename = "address")]
         pub address: DataAddress,
         #[serde(rename = "maritalStatus")]
         pub marital_status: ::std::string::String,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
-        #[serde(rename = "gender")]
         pub gender: ::std::string::String,
-        #[serde(rename = "ssn")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub ssn: ::std::string::String,
         #[serde(rename = "selfieContent")]
         pub selfie_content: ::std::string::String,
-        #[serde(rename = "tax")]
         pub tax: Tax,
         #[serde(rename = "governmentDocuments")]
         pub government_documents: ::std::vec::Vec<GovernmentDocument>,
@@ -301,6 +392,7 @@ pub mod types {
         pub verified_dob: ::std::string::String,
         #[serde(rename = "verifiedPhoto")]
         pub verified_photo: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "verifiedIDNumber")]
         pub verified_id_number: ::std::string::String,
         #[serde(rename = "verifiedCountry")]
@@ -315,7 +407,6 @@ pub mod types {
         pub verified_address: GidAddress,
         #[serde(rename = "verifiedGender")]
         pub verified_gender: ::std::string::String,
-        #[serde(rename = "occupation")]
         pub occupation: ::std::string::String,
         #[serde(rename = "annualSalary")]
         pub annual_salary: ::std::string::String,
@@ -323,11 +414,48 @@ pub mod types {
         pub account_purpose: ::std::string::String,
         #[serde(rename = "expectedMonthlyVolume")]
         pub expected_monthly_volume: ::std::string::String,
-        #[serde(rename = "remarks")]
         pub remarks: ::std::string::String,
         #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for Detail {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Detail")
+                .field("customer_account_id", &self.customer_account_id)
+                .field("first_name", &self.first_name)
+                .field("middle_name", &self.middle_name)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("address", &self.address)
+                .field("marital_status", &self.marital_status)
+                .field("email", &self.email)
+                .field("gender", &self.gender)
+                .field("ssn", &crate::runtime::Redacted)
+                .field("selfie_content", &self.selfie_content)
+                .field("tax", &self.tax)
+                .field("government_documents", &self.government_documents)
+                .field("proof_of_address", &self.proof_of_address)
+                .field("bank_account_details", &self.bank_account_details)
+                .field("verified_name", &self.verified_name)
+                .field("verified_dob", &self.verified_dob)
+                .field("verified_photo", &self.verified_photo)
+                .field("verified_id_number", &crate::runtime::Redacted)
+                .field("verified_country", &self.verified_country)
+                .field("verified_state", &self.verified_state)
+                .field("verified_id_issue_date", &self.verified_id_issue_date)
+                .field("verified_id_expiration_date", &self.verified_id_expiration_date)
+                .field("verified_address", &self.verified_address)
+                .field("verified_gender", &self.verified_gender)
+                .field("occupation", &self.occupation)
+                .field("annual_salary", &self.annual_salary)
+                .field("account_purpose", &self.account_purpose)
+                .field("expected_monthly_volume", &self.expected_monthly_volume)
+                .field("remarks", &self.remarks)
+                .field("custom_namespace", &self.custom_namespace)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Doc {
@@ -335,13 +463,13 @@ pub mod types {
         pub document_type: ::std::string::String,
         #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
-        #[serde(rename = "content")]
         pub content: ::std::string::String,
         #[serde(rename = "countryCode")]
         pub country_code: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EntityBeneficialOwner {
         #[serde(
             rename = "ownershipPercentage",
@@ -397,6 +525,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub legal_name: ::std::option::Option<::std::string::String>,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(
             rename = "taxIdNumber",
             default,
@@ -421,17 +550,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "address",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(
-            rename = "bvn",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bvn: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "proofOfAddress",
@@ -440,15 +561,39 @@ pub mod types {
         )]
         pub proof_of_address: ::std::option::Option<Doc>,
     }
+
+    impl ::std::fmt::Debug for EntityBeneficialOwner {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EntityBeneficialOwner")
+                .field("ownership_percentage", &self.ownership_percentage)
+                .field("ownership_type", &self.ownership_type)
+                .field("entity_beneficial_owners", &self.entity_beneficial_owners)
+                .field(
+                    "individual_beneficial_owners",
+                    &self.individual_beneficial_owners,
+                )
+                .field("control_persons", &self.control_persons)
+                .field("incorporation_docs", &self.incorporation_docs)
+                .field("jurisdiction_docs", &self.jurisdiction_docs)
+                .field("legal_name", &self.legal_name)
+                .field("tax_id_number", &crate::runtime::Redacted)
+                .field("tax_country", &self.tax_country)
+                .field("tax_state", &self.tax_state)
+                .field("phone_number", &self.phone_number)
+                .field("address", &self.address)
+                .field("bvn", &self.bvn)
+                .field("proof_of_address", &self.proof_of_address)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EntityBeneficialOwnerControlPerson {
-        #[serde(rename = "title")]
         pub title: ::std::string::String,
-        #[serde(rename = "identification")]
         pub identification: Doc,
-        #[serde(rename = "documents")]
         pub documents: ::std::vec::Vec<Doc>,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
         #[serde(rename = "emailAddress")]
@@ -461,39 +606,58 @@ pub mod types {
         pub phone_number: ::std::string::String,
         #[serde(rename = "phoneNumberType")]
         pub phone_number_type: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
-        #[serde(rename = "address")]
         pub address: Address,
-        #[serde(rename = "bvn")]
         pub bvn: ::std::string::String,
         #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
         #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
     }
+
+    impl ::std::fmt::Debug for EntityBeneficialOwnerControlPerson {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EntityBeneficialOwnerControlPerson")
+                .field("title", &self.title)
+                .field("identification", &self.identification)
+                .field("documents", &self.documents)
+                .field("date_of_birth", &crate::runtime::Redacted)
+                .field("email_address", &self.email_address)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("phone_number", &self.phone_number)
+                .field("phone_number_type", &self.phone_number_type)
+                .field("tax_id_number", &crate::runtime::Redacted)
+                .field("address", &self.address)
+                .field("bvn", &self.bvn)
+                .field("custom_attributes", &self.custom_attributes)
+                .field("proof_of_address", &self.proof_of_address)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:58`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Error {
-        #[serde(rename = "type")]
         pub r#type: ::std::string::String,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:58`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ErrorResponse {
-        #[serde(rename = "errors")]
         pub errors: ::std::vec::Vec<Error>,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FetchPiiDataWithBankDetailsAndFullChangeHistoryResponse {
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
-        #[serde(rename = "data")]
         pub data: Data,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:41`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetPreauthorizationDetailsResponse {
@@ -501,15 +665,12 @@ pub mod types {
         pub transaction_id: ::std::string::String,
         #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
-        #[serde(rename = "sender")]
         pub sender: ::std::string::String,
-        #[serde(rename = "receiver")]
         pub receiver: ::std::string::String,
         #[serde(rename = "authorizedAmount")]
         pub authorized_amount: ::std::string::String,
         #[serde(rename = "settledAmount")]
         pub settled_amount: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: ::std::string::String,
         #[serde(rename = "transactionHash")]
         pub transaction_hash: ::std::string::String,
@@ -520,36 +681,33 @@ pub mod types {
         #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GidAddress {
         #[serde(rename = "fullAddress")]
         pub full_address: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GovernmentDocument {
-        #[serde(rename = "description")]
         pub description: ::std::string::String,
         #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
-        #[serde(rename = "side")]
         pub side: ::std::string::String,
-        #[serde(rename = "type")]
         pub r#type: ::std::string::String,
-        #[serde(rename = "content")]
         pub content: ::std::string::String,
-        #[serde(rename = "number")]
         pub number: ::std::string::String,
         #[serde(rename = "issuedCountry")]
         pub issued_country: ::std::string::String,
-        #[serde(rename = "expired")]
         pub expired: bool,
         #[serde(rename = "validFromDate")]
         pub valid_from_date: ::std::string::String,
         #[serde(rename = "validTillDate")]
         pub valid_till_date: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct HistoryData {
@@ -557,31 +715,28 @@ pub mod types {
         pub old_details: Detail,
         #[serde(rename = "newDetails")]
         pub new_details: Detail,
-        #[serde(rename = "remarks")]
         pub remarks: ::std::string::String,
         #[serde(rename = "updatedBy")]
         pub updated_by: ::std::string::String,
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndividualBeneficialOwner {
         #[serde(rename = "ownershipPercentage")]
         pub ownership_percentage: i64,
         #[serde(rename = "ownershipType")]
         pub ownership_type: i64,
-        #[serde(rename = "title")]
         pub title: ::std::string::String,
-        #[serde(rename = "identification")]
         pub identification: Doc,
         #[serde(rename = "isControlPerson")]
         pub is_control_person: bool,
         #[serde(rename = "otherDocs")]
         pub other_docs: Doc,
-        #[serde(rename = "dob")]
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub dob: ::std::string::String,
-        #[serde(rename = "email")]
         pub email: ::std::string::String,
         #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
@@ -591,23 +746,48 @@ pub mod types {
         pub phone_number: ::std::string::String,
         #[serde(rename = "phoneType")]
         pub phone_type: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
         #[serde(rename = "taxCountry")]
         pub tax_country: ::std::string::String,
         #[serde(rename = "taxState")]
         pub tax_state: ::std::string::String,
-        #[serde(rename = "address")]
         pub address: Address,
         #[serde(rename = "bankVerificationNumber")]
         pub bank_verification_number: ::std::string::String,
         #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
     }
+
+    impl ::std::fmt::Debug for IndividualBeneficialOwner {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IndividualBeneficialOwner")
+                .field("ownership_percentage", &self.ownership_percentage)
+                .field("ownership_type", &self.ownership_type)
+                .field("title", &self.title)
+                .field("identification", &self.identification)
+                .field("is_control_person", &self.is_control_person)
+                .field("other_docs", &self.other_docs)
+                .field("dob", &crate::runtime::Redacted)
+                .field("email", &self.email)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("phone_number", &self.phone_number)
+                .field("phone_type", &self.phone_type)
+                .field("tax_id_number", &crate::runtime::Redacted)
+                .field("tax_country", &self.tax_country)
+                .field("tax_state", &self.tax_state)
+                .field("address", &self.address)
+                .field("bank_verification_number", &self.bank_verification_number)
+                .field("proof_of_address", &self.proof_of_address)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Namespace {
-        #[serde(rename = "namespace")]
         pub namespace: ::std::string::String,
         #[serde(rename = "isGlobal")]
         pub is_global: bool,
@@ -616,20 +796,19 @@ pub mod types {
         #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1034`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnboardANewBusinessUserBadRequestResponseItem {
-        #[serde(rename = "type")]
         pub r#type: ::std::vec::Vec<Error>,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnboardANewBusinessUserRequest {
         #[serde(rename = "businessUserLegalName")]
         pub business_user_legal_name: ::std::string::String,
-        #[serde(rename = "domain")]
         pub domain: ::std::string::String,
         #[serde(rename = "accountAddress")]
         pub account_address: ::std::string::String,
@@ -637,7 +816,6 @@ pub mod types {
         pub business_user_name: ::std::string::String,
         #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
-        #[serde(rename = "provider")]
         pub provider: ::std::string::String,
         #[serde(rename = "businessUserAddress")]
         pub business_user_address: Address,
@@ -667,6 +845,8 @@ pub mod types {
         /// Tax ID for business user
         ///
         /// Added in v4.3.0.
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "taxId")]
         pub tax_id: ::std::string::String,
         #[serde(rename = "phoneNumber")]
@@ -677,15 +857,17 @@ pub mod types {
         pub registered_office_address: RegisteredOfficeAddress,
         #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
-        #[serde(rename = "signatories")]
         pub signatories: ::std::vec::Vec<ControlPerson>,
         #[serde(rename = "governingDocuments")]
         pub governing_documents: ::std::vec::Vec<Doc>,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "clientToken")]
         pub client_token: ::std::string::String,
         #[serde(rename = "badgeId")]
         pub badge_id: ::std::string::String,
         /// tax id number of business user
+        ///
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[deprecated(note = "deprecated in v4.3.0: tax id number of business user")]
         #[serde(
             rename = "taxIdNumber",
@@ -694,57 +876,84 @@ pub mod types {
         )]
         pub tax_id_number: ::std::option::Option<::std::string::String>,
     }
+
+    impl ::std::fmt::Debug for OnboardANewBusinessUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OnboardANewBusinessUserRequest")
+                .field("business_user_legal_name", &self.business_user_legal_name)
+                .field("domain", &self.domain)
+                .field("account_address", &self.account_address)
+                .field("business_user_name", &self.business_user_name)
+                .field("custom_namespace", &self.custom_namespace)
+                .field("provider", &self.provider)
+                .field("business_user_address", &self.business_user_address)
+                .field("business_entity_name", &self.business_entity_name)
+                .field("business_entity_id", &self.business_entity_id)
+                .field("incorporation_docs", &self.incorporation_docs)
+                .field("jurisdiction_docs", &self.jurisdiction_docs)
+                .field("other_docs", &self.other_docs)
+                .field("entity_beneficial_owners", &self.entity_beneficial_owners)
+                .field(
+                    "individual_beneficial_owners",
+                    &self.individual_beneficial_owners,
+                )
+                .field("memo_fields", &self.memo_fields)
+                .field("bank_verification_number", &self.bank_verification_number)
+                .field("business_user_email", &self.business_user_email)
+                .field("tax_id", &crate::runtime::Redacted)
+                .field("phone_number", &self.phone_number)
+                .field("control_persons", &self.control_persons)
+                .field("registered_office_address", &self.registered_office_address)
+                .field("proof_of_address", &self.proof_of_address)
+                .field("signatories", &self.signatories)
+                .field("governing_documents", &self.governing_documents)
+                .field("client_token", &crate::runtime::Redacted)
+                .field("badge_id", &self.badge_id)
+                .field("tax_id_number", &crate::runtime::Redacted)
+                .finish()
+        }
+    }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnboardANewBusinessUserResponse {
-        #[serde(rename = "data")]
         pub data: OnboardANewBusinessUserResponseData,
-        #[serde(rename = "message")]
         pub message: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnboardANewBusinessUserResponseData {
-        #[serde(rename = "domain")]
         pub domain: ::std::string::String,
-        #[serde(rename = "business_user_name")]
         pub business_user_name: ::std::string::String,
-        #[serde(rename = "business_user_metadata")]
         pub business_user_metadata: BusinessUserMetadata,
-        #[serde(rename = "is_active")]
         pub is_active: bool,
-        #[serde(rename = "created_at")]
         pub created_at: ::std::string::String,
-        #[serde(rename = "start_date")]
         pub start_date: ::std::string::String,
-        #[serde(rename = "end_date")]
         pub end_date: ::std::string::String,
-        #[serde(rename = "tenant_id")]
         pub tenant_id: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RegisteredOfficeAddress {
-        #[serde(rename = "address1")]
         pub address1: ::std::string::String,
-        #[serde(rename = "address2")]
         pub address2: ::std::string::String,
-        #[serde(rename = "city")]
         pub city: ::std::string::String,
-        #[serde(rename = "state")]
         pub state: ::std::string::String,
         #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
         #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:535`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SettlePreauthorizationRequest {
         /// Final amount to be settled. Must be less than or equal to the authorized amount (within allowed limits). Example: `120.50`.
-        #[serde(rename = "amount")]
         pub amount: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:556`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SettlePreauthorizationResponse {
@@ -758,21 +967,31 @@ pub mod types {
         pub settled_amount: ::std::string::String,
         #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
-        #[serde(rename = "status")]
         pub status: ::std::string::String,
         #[serde(rename = "transactionHash")]
         pub transaction_hash: ::std::string::String,
     }
+
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Tax {
-        #[serde(rename = "country")]
         pub country: ::std::string::String,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "idNumber")]
         pub id_number: ::std::string::String,
-        #[serde(rename = "state")]
         pub state: ::std::string::String,
     }
+
+    impl ::std::fmt::Debug for Tax {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Tax")
+                .field("country", &self.country)
+                .field("id_number", &crate::runtime::Redacted)
+                .field("state", &self.state)
+                .finish()
+        }
+    }
+
     /// Documented error responses of `create_preauthorization` (`POST /onchain-preauth`).
     #[derive(Debug, Clone)]
     pub enum CreatePreauthorizationError {
@@ -815,6 +1034,7 @@ pub mod types {
         /// - Failed to check preapproval
         InternalServerError(crate::runtime::ResponseValue<ErrorResponse, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for CreatePreauthorizationError {
         fn status(&self) -> u16 {
             match self {
@@ -826,7 +1046,35 @@ pub mod types {
                 Self::InternalServerError(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "create_preauthorization"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+                Self::Forbidden(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::InternalServerError(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => ::std::option::Option::None,
+                Self::Unauthorized(r) => ::std::option::Option::None,
+                Self::Forbidden(r) => ::std::option::Option::None,
+                Self::NotFound(r) => ::std::option::Option::None,
+                Self::Conflict(r) => ::std::option::Option::None,
+                Self::InternalServerError(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `fetch_pii_data_with_bank_details_and_full_change_history` (`GET /tenant/customer/pii-customer-details/{customerAccountId}`).
     #[derive(Debug, Clone)]
     pub enum FetchPiiDataWithBankDetailsAndFullChangeHistoryError {
@@ -839,6 +1087,7 @@ pub mod types {
         /// Customer PII data not found for provided account ID.
         NotFound(crate::runtime::ResponseValue<ErrorResponse, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus
     for FetchPiiDataWithBankDetailsAndFullChangeHistoryError {
         fn status(&self) -> u16 {
@@ -847,7 +1096,27 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "fetch_pii_data_with_bank_details_and_full_change_history"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => ::std::option::Option::None,
+                Self::NotFound(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `get_preauthorization_details` (`GET /onchain-preauth/{invoiceId}`).
     #[derive(Debug, Clone)]
     pub enum GetPreauthorizationDetailsError {
@@ -868,6 +1137,7 @@ pub mod types {
         /// Preauthorization not found
         NotFound(crate::runtime::ResponseValue<ErrorResponse, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for GetPreauthorizationDetailsError {
         fn status(&self) -> u16 {
             match self {
@@ -876,7 +1146,29 @@ pub mod types {
                 Self::NotFound(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "get_preauthorization_details"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::Unauthorized(r) => r.attempts,
+                Self::Forbidden(r) => r.attempts,
+                Self::NotFound(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::Unauthorized(r) => ::std::option::Option::None,
+                Self::Forbidden(r) => ::std::option::Option::None,
+                Self::NotFound(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `onboard_a_new_business_user` (`POST /tenant/business-user`).
     #[derive(Debug, Clone)]
     pub enum OnboardANewBusinessUserError {
@@ -890,13 +1182,32 @@ pub mod types {
             >,
         ),
     }
+
     impl crate::runtime::ApiErrorStatus for OnboardANewBusinessUserError {
         fn status(&self) -> u16 {
             match self {
                 Self::BadRequest(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "onboard_a_new_business_user"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => ::std::option::Option::None,
+            }
+        }
     }
+
     /// Documented error responses of `settle_preauthorization` (`POST /onchain-preauth/{invoiceId}/settle`).
     #[derive(Debug, Clone)]
     pub enum SettlePreauthorizationError {
@@ -934,6 +1245,7 @@ pub mod types {
         /// - Settlement failed
         InternalServerError(crate::runtime::ResponseValue<ErrorResponse, ()>),
     }
+
     impl crate::runtime::ApiErrorStatus for SettlePreauthorizationError {
         fn status(&self) -> u16 {
             match self {
@@ -944,39 +1256,96 @@ pub mod types {
                 Self::InternalServerError(r) => r.status,
             }
         }
+
+        fn operation(&self) -> &'static str {
+            "settle_preauthorization"
+        }
+
+        fn attempts(&self) -> u32 {
+            match self {
+                Self::BadRequest(r) => r.attempts,
+                Self::Unauthorized(r) => r.attempts,
+                Self::Forbidden(r) => r.attempts,
+                Self::Conflict(r) => r.attempts,
+                Self::InternalServerError(r) => r.attempts,
+            }
+        }
+
+        #[allow(unused_variables)]
+        fn message(&self) -> ::std::option::Option<&str> {
+            match self {
+                Self::BadRequest(r) => ::std::option::Option::None,
+                Self::Unauthorized(r) => ::std::option::Option::None,
+                Self::Forbidden(r) => ::std::option::Option::None,
+                Self::Conflict(r) => ::std::option::Option::None,
+                Self::InternalServerError(r) => ::std::option::Option::None,
+            }
+        }
     }
 }
+
 /// A client for the Partner API.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl Client {
     /// The server URLs the spec lists.
     pub const SERVERS: &'static [&'static str] = &[];
+
     /// A client for `base_url` (for example a local mock server).
     pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             core: crate::runtime::ClientCore::new(base_url),
         }
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.core.base_url
     }
-    /// Uses `http` for requests (timeouts, proxies, TLS settings).
+
+    /// Uses `http` for requests (proxies, TLS settings, connection pool). Its own timeouts
+    /// apply, unless [`Self::with_timeouts`] is called after this.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.core.http = http;
+        self.core.set_http_client(http);
         self
     }
-    /// Signs every request just before it is sent.
+
+    /// Adds a signer or request hook. Hooks run in the order they were added, just before
+    /// each attempt is sent; signers that write a signature header (such as
+    /// `runtime::HmacSigner`) run after all the others, so they sign the final request.
     pub fn with_signer(
         mut self,
         signer: ::std::sync::Arc<dyn crate::runtime::RequestSigner>,
     ) -> Self {
-        self.core.signer = Some(signer);
+        self.core.add_signer(signer);
         self
     }
+
+    /// Replaces the retry policy (default: `runtime::RetryPolicy::default()`, up to 2
+    /// retries; `RetryPolicy::none()` turns retries off).
+    pub fn with_retry_policy(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.core.retry = policy;
+        self
+    }
+
+    /// Replaces the connect and per-attempt request timeouts (default 10 s and 30 s).
+    pub fn with_timeouts(mut self, timeouts: crate::runtime::Timeouts) -> Self {
+        self.core.set_timeouts(timeouts);
+        self
+    }
+
+    /// A client whose calls carry `options` (extra headers, a timeout, an idempotency key):
+    /// per-call settings without changing any method's arguments. It shares the connection
+    /// pool with `self`.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
+        }
+    }
+
     /// Create preauthorization
     ///
     /// Creates a new on-chain preauthorization that reserves (locks) a specified token amount from the sender’s wallet for a future transaction.
@@ -1003,10 +1372,17 @@ impl Client {
         crate::runtime::ResponseValue<types::CreatePreauthorizationResponse, ()>,
         crate::runtime::Error<types::CreatePreauthorizationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "create_preauthorization",
+            method: "POST",
+            path: "/onchain-preauth",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[201, 400, 401, 403, 404, 409, 500],
+        };
         let path = "/onchain-preauth";
         let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             400 => {
@@ -1058,6 +1434,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Fetch PII data with bank details and full change history
     ///
     /// Fetches the user's current PII information and a complete history of changes made to PII data including old/new values, updated by, and timestamp for audit and compliance purposes.
@@ -1083,12 +1460,19 @@ impl Client {
             types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError,
         >,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "fetch_pii_data_with_bank_details_and_full_change_history",
+            method: "GET",
+            path: "/tenant/customer/pii-customer-details/{customerAccountId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 400, 404],
+        };
         let path = &format!(
             "/tenant/customer/pii-customer-details/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& customer_account_id))
         );
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             400 => {
@@ -1112,6 +1496,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Get preauthorization details
     ///
     /// Retrieves the current state and details of a preauthorization, including settlement status and transaction information.
@@ -1137,12 +1522,19 @@ impl Client {
         crate::runtime::ResponseValue<types::GetPreauthorizationDetailsResponse, ()>,
         crate::runtime::Error<types::GetPreauthorizationDetailsError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "get_preauthorization_details",
+            method: "GET",
+            path: "/onchain-preauth/{invoiceId}",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 401, 403, 404],
+        };
         let path = &format!(
             "/onchain-preauth/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& invoice_id))
         );
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             401 => {
@@ -1175,6 +1567,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Onboard a new business user
     ///
     /// Registers a new business user under a tenant.
@@ -1192,10 +1585,17 @@ impl Client {
         crate::runtime::ResponseValue<types::OnboardANewBusinessUserResponse, ()>,
         crate::runtime::Error<types::OnboardANewBusinessUserError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "onboard_a_new_business_user",
+            method: "POST",
+            path: "/tenant/business-user",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[201, 400],
+        };
         let path = "/tenant/business-user";
         let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
             400 => {
@@ -1208,6 +1608,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Settle preauthorization
     ///
     /// Executes a settlement against an existing preauthorization by transferring tokens from the sender to the receiver.
@@ -1236,13 +1637,20 @@ impl Client {
         crate::runtime::ResponseValue<types::SettlePreauthorizationResponse, ()>,
         crate::runtime::Error<types::SettlePreauthorizationError>,
     > {
+        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            name: "settle_preauthorization",
+            method: "POST",
+            path: "/onchain-preauth/{invoiceId}/settle",
+            idempotency_header: ::std::option::Option::None,
+            documented: &[200, 400, 401, 403, 409, 500],
+        };
         let path = &format!(
             "/onchain-preauth/{}/settle", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& invoice_id))
         );
         let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
         request = request.json(body);
-        let response = self.core.send(request).await?;
+        let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
             400 => {
@@ -1288,215 +1696,11 @@ impl Client {
         }
     }
 }
-/// Every documented example as `(where it sits in the spec, its JSON)` (feature `examples`).
+
+/// Documented examples and their round-trip checks (feature `examples`).
 #[cfg(feature = "examples")]
-pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "specs/partner-api/v4.3.0.md:41",
-        "{\"transactionId\":\"b3f9c2a1-8d4e-4a5b-9c12-123456789abc\",\"invoiceId\":\"INV-2026-0001\",\"sender\":\"0x41c528683845350e9bfc937e0f6c72bc999b5cdc\",\"receiver\":\"0xaec528683845350e9bfc937e0f6c72bc999b5123\",\"authorizedAmount\":\"150.75\",\"settledAmount\":\"120.50\",\"status\":\"AUTHORIZED\",\"transactionHash\":\"0xabc123def456...\",\"contractAddress\":\"0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2\",\"createdAt\":\"2026-03-25T10:15:30.000Z\",\"updatedAt\":\"2026-03-25T10:20:45.000Z\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:58",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:70",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:81",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Preauthorization not found\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:113",
-        "{\"message\":\"Customer full details fetched successfully\",\"data\":{\"customerAccountId\":\"c8abc8ff-8c56-4231-9e55-aaca9698a3d7\",\"tenantId\":\"e1e9adb4-d3bd-4ba5-98b8-011c03a9d2b1\",\"firstName\":\"amber\",\"middleName\":\"donald\",\"lastName\":\"wenny\",\"taxId\":\"122-22-2332\",\"ssn\":\"ssn\",\"phone\":\"+15417543010\",\"email\":\"amber.wenny@mail.com\",\"dob\":\"1997-04-02\",\"gidName\":\"\",\"gidDob\":\"\",\"address\":{\"city\":\"New York\",\"state\":\"KY\",\"address1\":\"123 Main St\",\"country\":\"US\",\"postalCode\":\"10001\",\"isoCountryCode\":\"US\"},\"occupation\":\"Engineer\",\"ipAddress\":\"10.20.121.1\",\"latLong\":\"{}\",\"annualSalary\":\"50000-75000\",\"accountPurpose\":\"Savings\",\"gender\":\"<string>\",\"expectedMonthlyVolume\":\"1000-5000\",\"gidPhoto\":\"string\",\"gidCountry\":\"USA\",\"gidState\":\"California\",\"gidIssueDate\":\"2012-12-12\",\"gidExpirationDate\":\"2012-12-12\",\"gidAddress\":{\"fullAddress\":\"Lorem Ipsum 30, 13612 Tallinn, Estonia\"},\"verifiedGender\":\"string\",\"denialCode\":\"<string>\",\"denialReason\":\"<string>\",\"govtIdVerification\":\"Not Verified\",\"poaVerificationStatus\":\"Not Verified\",\"ssnVerificationStatus\":\"Not Verified\",\"bankVerificationStatus\":\"Not Verified\",\"bankAccounts\":[{\"bankLegalName\":\"US Bank\",\"bankAccountHolderName\":\"John Doe\",\"bankAccountType\":\"Savings\",\"bankAccountNumber\":\"XXXXXX0412\",\"bankAbaRoutingNumber\":\"22440412\"}],\"namespaces\":[{\"namespace\":\"<string>\",\"isGlobal\":false,\"isPrimary\":false,\"customNamespace\":\"new_namespace\"}],\"historyData\":[{\"oldDetails\":{\"customerAccountId\":\"cbf2f17a-d0d1-42da-a6cc-cb28f99484ea\",\"firstName\":\"John\",\"middleName\":\"Wick\",\"dateOfBirth\":\"1997-02-02\",\"address\":{\"city\":\"New York\",\"state\":\"KY\",\"address1\":\"123 Main St\",\"country\":\"US\",\"postalCode\":\"10001\",\"isoCountryCode\":\"US\"},\"maritalStatus\":\"married\",\"email\":\"lorem@mygmail.com\",\"gender\":\"male\",\"ssn\":\"<string>\",\"selfieContent\":\"<string>\",\"tax\":{\"country\":\"BO\",\"idNumber\":\"134567890\",\"state\":\"US\"},\"governmentDocuments\":[{\"description\":\"National ID card of the user\",\"fileName\":\"idCard.png\",\"side\":\"front\",\"type\":\"<string>\",\"content\":\"<string>\",\"number\":\"123455\",\"issuedCountry\":\"India\",\"expired\":false,\"validFromDate\":\"2012-12-12\",\"validTillDate\":\"2030-12-12\"}],\"proofOfAddress\":[{\"description\":\"Credit card statement for Sep 2024\",\"fileName\":\"cc1.png\",\"side\":\"front\",\"type\":\"Utility Bill\",\"content\":\"<string>\",\"number\":\"123455\",\"issuedCountry\":\"India\",\"expired\":false,\"validFromDate\":\"2022-01-01\",\"validTillDate\":\"2030-12-31\"}],\"bankAccountDetails\":{\"bankLegalName\":\"US Bank\",\"bankAccountHolderName\":\"John Doe\",\"bankAccountType\":\"<string>\",\"bankAccountNumber\":\"Ul22440412\",\"bankAccountHolderPhoneNumber\":\"+917347634906\",\"bankAccountHolderEmail\":\"unknown@gmail.com\",\"bankAccountHolderAddress\":\"Lorem Ipsum 30, 13612 Tallinn, Estonia\"},\"verifiedName\":\"John Wick\",\"verifiedDOB\":\"2012-12-12\",\"verifiedPhoto\":\"string\",\"verifiedIDNumber\":\"string\",\"verifiedCountry\":\"USA\",\"verifiedState\":\"California\",\"verifiedIDIssueDate\":\"2012-12-12\",\"verifiedIDExpirationDate\":\"2012-12-12\",\"verifiedAddress\":{\"fullAddress\":\"Lorem Ipsum 30, 13612 Tallinn, Estonia\"},\"verifiedGender\":\"string\",\"occupation\":\"RETIRED\",\"annualSalary\":\"1000000\",\"accountPurpose\":\"Trading\",\"expectedMonthlyVolume\":\"10000\",\"remarks\":\"Editing first name and date of birth\",\"customNamespace\":\"custom-namespace-123\"},\"newDetails\":{\"customerAccountId\":\"cbf2f17a-d0d1-42da-a6cc-cb28f99484ea\",\"firstName\":\"John\",\"middleName\":\"Wick\",\"dateOfBirth\":\"1997-02-02\",\"address\":{\"city\":\"New York\",\"state\":\"KY\",\"address1\":\"123 Main St\",\"country\":\"US\",\"postalCode\":\"10001\",\"isoCountryCode\":\"US\"},\"maritalStatus\":\"married\",\"email\":\"lorem@mygmail.com\",\"gender\":\"male\",\"ssn\":\"<string>\",\"selfieContent\":\"<string>\",\"tax\":{\"country\":\"BO\",\"idNumber\":\"134567890\",\"state\":\"US\"},\"governmentDocuments\":[{\"description\":\"National ID card of the user\",\"fileName\":\"idCard.png\",\"side\":\"front\",\"type\":\"<string>\",\"content\":\"<string>\",\"number\":\"123455\",\"issuedCountry\":\"India\",\"expired\":false,\"validFromDate\":\"2012-12-12\",\"validTillDate\":\"2030-12-12\"}],\"proofOfAddress\":[{\"description\":\"Credit card statement for Sep 2024\",\"fileName\":\"cc1.png\",\"side\":\"front\",\"type\":\"Utility Bill\",\"content\":\"<string>\",\"number\":\"123455\",\"issuedCountry\":\"India\",\"expired\":false,\"validFromDate\":\"2022-01-01\",\"validTillDate\":\"2030-12-31\"}],\"bankAccountDetails\":{\"bankLegalName\":\"US Bank\",\"bankAccountHolderName\":\"John Doe\",\"bankAccountType\":\"<string>\",\"bankAccountNumber\":\"Ul22440412\",\"bankAccountHolderPhoneNumber\":\"+917347634906\",\"bankAccountHolderEmail\":\"unknown@gmail.com\",\"bankAccountHolderAddress\":\"Lorem Ipsum 30, 13612 Tallinn, Estonia\"},\"verifiedName\":\"John Wick\",\"verifiedDOB\":\"2012-12-12\",\"verifiedPhoto\":\"string\",\"verifiedIDNumber\":\"string\",\"verifiedCountry\":\"USA\",\"verifiedState\":\"California\",\"verifiedIDIssueDate\":\"2012-12-12\",\"verifiedIDExpirationDate\":\"2012-12-12\",\"verifiedAddress\":{\"fullAddress\":\"Lorem Ipsum 30, 13612 Tallinn, Estonia\"},\"verifiedGender\":\"string\",\"occupation\":\"RETIRED\",\"annualSalary\":\"1000000\",\"accountPurpose\":\"Trading\",\"expectedMonthlyVolume\":\"10000\",\"remarks\":\"Editing first name and date of birth\",\"customNamespace\":\"custom-namespace-123\"},\"remarks\":\"Editing first name\",\"updatedBy\":\"default.user@ul.com\",\"createdAt\":\"2025-11-24T19:56:51.070Z\"}]}}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:345",
-        "{\"errors\":[{\"type\":\"catch\",\"message\":\"Error while fetching full customer pii history.\"},{\"message\":\"Please provide valid customer id\",\"type\":\"Invalid UUID\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:360",
-        "{\"errors\":[{\"type\":\"No data found\",\"message\":\"Please provide valid tenant id\"},{\"type\":\"No data available\",\"message\":\"There is no such customer account in the given tenant id\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:403",
-        "{\"invoiceId\":\"INV-2026\",\"sender\":\"0x41c528683845350e9bfc937e0f6c72bc999b5cdc\",\"receiver\":\"0xaec528683845350e9bfc937e0f6c72bc999b5123\",\"amount\":\"150.75\",\"contractAddress\":\"0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2\",\"expiresAt\":\"2026-03-30T12:00:00Z\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:425",
-        "{\"transactionId\":\"b3f9c2a1-8d4e-4a5b-9c12-123456789abc\",\"invoiceId\":\"INV-2026-0001\",\"amount\":\"150.75\",\"sender\":\"0x41c528683845350e9bfc937e0f6c72bc999b5cdc\",\"receiver\":\"0xaec528683845350e9bfc937e0f6c72bc999b5123\",\"contractAddress\":\"0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2\",\"status\":\"AUTHORIZED\",\"expiresAt\":\"2026-03-30T12:00:00.000Z\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:443",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Amount must be greater than zero\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:455",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:467",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:478",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Wallet not registered\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:489",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Invoice already exists\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:503",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Insufficient Allowance\"}]}",
-    ),
-    ("specs/partner-api/v4.3.0.md:535", "{\"amount\":\"120.50\"}"),
-    (
-        "specs/partner-api/v4.3.0.md:556",
-        "{\"transactionId\":\"b3f9c2a1-8d4e-4a5b-9c12-123456789abc\",\"invoiceId\":\"INV-2026-0001\",\"authorizedAmount\":\"150.75\",\"settledAmount\":\"120.50\",\"contractAddress\":\"0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2\",\"status\":\"SETTLED\",\"transactionHash\":\"0xabc123def456...\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:569",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Errors occurred while initializing transaction on chain\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:581",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:593",
-        "{\"errors\":[{\"type\":\"Access Denied\",\"message\":\"Access Denied\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:608",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Amount must be greater than zero\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:620",
-        "{\"errors\":[{\"type\":\"onchain\",\"message\":\"Settlement failed\"}]}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:651",
-        "{\"businessUserLegalName\":\"Jone Doe\",\"domain\":\"jonedoe\",\"accountAddress\":\"0x5179ba651a8ab0d2da5dc3e54ee6c8aa73272f5eac1\",\"businessUserName\":\"Jone Doe\",\"customNamespace\":\"jonedoebusiness\",\"provider\":\"ens\",\"businessUserAddress\":{\"address1\":\"Mr John Smith. 132, 40ft Street, Kingston\",\"city\":\"San Francisco\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"businessEntityName\":\"Not Applicable\",\"businessEntityId\":\"BE-10001\",\"incorporationDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"jurisdictionDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"otherDocs\":[{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}],\"entityBeneficialOwners\":[{\"ownershipPercentage\":20,\"ownershipType\":1,\"entityBeneficialOwners\":[{}],\"individualBeneficialOwners\":[{\"ownershipPercentage\":20,\"ownershipType\":1,\"title\":\"<string>\",\"identification\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"isControlPerson\":false,\"otherDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"dob\":\"<string>\",\"email\":\"<string>\",\"firstName\":\"<string>\",\"lastName\":\"<string>\",\"phoneNumber\":\"9822222\",\"phoneType\":\"<string>\",\"taxIdNumber\":\"122-22-2332\",\"taxCountry\":\"US\",\"taxState\":\"California\",\"address\":{\"address1\":\"Lorem Ipsum is simply dummy text\",\"city\":\"Lorem\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bankVerificationNumber\":\"<string>\",\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}}],\"controlPersons\":[{\"title\":\"supervisor\",\"identification\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"documents\":[{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}],\"dateOfBirth\":\"2000-12-01\",\"emailAddress\":\"test@test.com\",\"firstName\":\"First name\",\"lastName\":\"Last name\",\"phoneNumber\":\"9100000000\",\"phoneNumberType\":\"0\",\"taxIdNumber\":\"122-22-2332\",\"address\":{\"address1\":\"Lorem Ipsum is simply dummy text\",\"city\":\"Lorem\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bvn\":\"bn01910190\",\"customAttributes\":[{\"name\":\"name\",\"value\":\"value\"}],\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}}],\"incorporationDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"jurisdictionDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"legalName\":\"<string>\",\"taxIdNumber\":\"12-3123123\",\"taxCountry\":\"US\",\"taxState\":\"California\",\"phoneNumber\":\"9800000\",\"address\":{\"address1\":\"Lorem Ipsum is simply dummy text\",\"city\":\"Lorem\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bvn\":\"<string>\",\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}}],\"individualBeneficialOwners\":[{\"ownershipPercentage\":20,\"ownershipType\":1,\"title\":\"<string>\",\"identification\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"isControlPerson\":false,\"otherDocs\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"dob\":\"<string>\",\"email\":\"<string>\",\"firstName\":\"<string>\",\"lastName\":\"<string>\",\"phoneNumber\":\"9822222\",\"phoneType\":\"<string>\",\"taxIdNumber\":\"122-22-2332\",\"taxCountry\":\"US\",\"taxState\":\"California\",\"address\":{\"address1\":\"Lorem Ipsum is simply dummy text\",\"city\":\"Lorem\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bankVerificationNumber\":\"<string>\",\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}}],\"memoFields\":{\"name\":\"<string>\",\"value\":\"<string>\"},\"bankVerificationNumber\":\"bnk009198\",\"businessUserEmail\":\"lorem@mygmail.com\",\"taxId\":\"122-22-2332\",\"phoneNumber\":\"123456789\",\"controlPersons\":{\"title\":\"supervisor\",\"identification\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"documents\":[{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}],\"dateOfBirth\":\"2000-12-01\",\"emailAddress\":\"test@test.com\",\"firstName\":\"First name\",\"lastName\":\"Last name\",\"phoneNumber\":\"9100000000\",\"phoneNumberType\":\"0\",\"taxIdNumber\":\"122-22-2332\",\"gender\":\"Male\",\"address\":{\"address1\":\"Mr John Smith. 132, 40ft Street, Kingston\",\"city\":\"San Francisco\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bvn\":\"bn01910199\",\"customAttributes\":[{\"name\":\"name\",\"value\":\"value\"}],\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"tax\":{\"idNumber\":\"134567890\",\"country\":\"US\",\"state\":\"NY\"}},\"registeredOfficeAddress\":{\"address1\":\"Lorem Ipsum is simply dummy text\",\"address2\":\"Lorem Ipsum is simply dummy text\",\"city\":\"Lorem\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"signatories\":[{\"title\":\"supervisor\",\"identification\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"documents\":[{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}],\"dateOfBirth\":\"2000-12-01\",\"emailAddress\":\"test@test.com\",\"firstName\":\"First name\",\"lastName\":\"Last name\",\"phoneNumber\":\"9100000000\",\"phoneNumberType\":\"0\",\"taxIdNumber\":\"122-22-2332\",\"gender\":\"Male\",\"address\":{\"address1\":\"Mr John Smith. 132, 40ft Street, Kingston\",\"city\":\"San Francisco\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"},\"bvn\":\"bn01910199\",\"customAttributes\":[{\"name\":\"name\",\"value\":\"value\"}],\"proofOfAddress\":{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"},\"tax\":{\"idNumber\":\"134567890\",\"country\":\"US\",\"state\":\"NY\"}}],\"governingDocuments\":[{\"documentType\":\"8\",\"fileName\":\"filename.png\",\"content\":\"base64,iVBORw0KGgoAAAANSUhEUgAAAZ4AAAEDCAYAAAAFhGKSAAAAAXNSR0IArs4c6QAAAARnQU1BAACxjwv8YQUA\",\"countryCode\":\"US\"}],\"clientToken\":\"CLT\",\"badgeId\":\"2852ea54-b77d-4853-96bb-e9e484765b35\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:1003",
-        "{\"data\":{\"domain\":\"jonedoe\",\"business_user_name\":\"jone doe\",\"business_user_metadata\":{\"email\":\"lorem@mygmail.com\",\"phone\":\"9540217306\",\"legal_name\":\"jone doe\",\"tax_id\":\"12345\",\"businessUserId\":\"57b99458-f481-4822-b8b3-516d6bd611ca\",\"businessUserMetadataId\":\"57b99458-f481-4822-b8b3-516d6bd611ca\",\"business_entity_name\":\"Not Applicable\",\"company_address\":{\"address1\":\"Mr John Smith. 132, 40ft Street, Kingston\",\"city\":\"San Francisco\",\"state\":\"CA\",\"isoCountryCode\":\"US\",\"postalCode\":\"90213\"}},\"is_active\":true,\"created_at\":\"2022-11-11T09:47:44.007Z\",\"start_date\":\"2022-11-11T09:47:44.007Z\",\"end_date\":\"2022-11-11T09:47:44.007Z\",\"tenant_id\":\"57b99458-f481-4822-b8b3-516d6bd611ca\"},\"message\":\"Business user onboarded successfully\"}",
-    ),
-    (
-        "specs/partner-api/v4.3.0.md:1034",
-        "[{\"type\":[{\"type\":\"Duplicate\",\"message\":\"Business domain already exists\"},{\"message\":\"Business user is already registered with provided email id\",\"type\":\"Duplicate\"},{\"message\":\"Business's control person is already registered with provided email id\",\"type\":\"Duplicate\"},{\"type\":\"onboard\",\"message\":\"error\"},{\"type\":\"onboard\",\"message\":\"Business name already exists\"},{\"type\":\"onboard\",\"message\":\"Not able to create account\"},{\"type\":\"onboard/Identity\",\"message\":\"publicMint.errors[0].message\"},{\"type\":\"onboard\",\"message\":\"Not able to onboard business\"}],\"message\":\"some error message\"}]",
-    ),
-];
-/// Round-trips `json` through the type of the example documented at `origin`
-/// (feature `examples`); `None` when no example sits there.
+#[path = "partner_api_examples.rs"]
+mod examples;
+
 #[cfg(feature = "examples")]
-pub fn check_example(
-    origin: &str,
-    json: &str,
-) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-    Some(
-        match origin {
-            "specs/partner-api/v4.3.0.md:41" => {
-                crate::runtime::round_trip::<
-                    types::GetPreauthorizationDetailsResponse,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:58" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:70" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:81" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:113" => {
-                crate::runtime::round_trip::<
-                    types::FetchPiiDataWithBankDetailsAndFullChangeHistoryResponse,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:345" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:360" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:403" => {
-                crate::runtime::round_trip::<
-                    types::CreatePreauthorizationRequest,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:425" => {
-                crate::runtime::round_trip::<
-                    types::CreatePreauthorizationResponse,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:443" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:455" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:467" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:478" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:489" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:503" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:535" => {
-                crate::runtime::round_trip::<
-                    types::SettlePreauthorizationRequest,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:556" => {
-                crate::runtime::round_trip::<
-                    types::SettlePreauthorizationResponse,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:569" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:581" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:593" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:608" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:620" => {
-                crate::runtime::round_trip::<types::ErrorResponse>(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:651" => {
-                crate::runtime::round_trip::<
-                    types::OnboardANewBusinessUserRequest,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:1003" => {
-                crate::runtime::round_trip::<
-                    types::OnboardANewBusinessUserResponse,
-                >(origin, json)
-            }
-            "specs/partner-api/v4.3.0.md:1034" => {
-                crate::runtime::round_trip::<
-                    ::std::vec::Vec<types::OnboardANewBusinessUserBadRequestResponseItem>,
-                >(origin, json)
-            }
-            _ => return None,
-        },
-    )
-}
-/// Round-trips every documented example through its generated type (feature `examples`).
-#[cfg(feature = "examples")]
-pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-    EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-}
+pub use examples::{EXAMPLES, check_example, example_checks};

@@ -90,26 +90,26 @@ fn walk(value: &Value, pointer: &str, in_properties: bool, out: &mut Vec<String>
 }
 
 /// The API of a fixture under `tests/fixtures/mock/`, loaded as `cargo xtask mock --spec` would.
-pub fn mock_fixture(name: &str) -> xtask::codegen::ir::Api {
+pub fn mock_fixture(name: &str) -> specgen_ir::ir::Api {
     let path = repo_root().join("tests/fixtures/mock").join(name);
-    match xtask::spec::load_spec(&path) {
+    match specgen_codegen::spec::load_spec(&path) {
         Ok(loaded) => loaded.api,
         Err(e) => panic!("fixture {name} does not load:\n{e}"),
     }
 }
 
 /// The API of every spec in `specs/`, as `cargo xtask codegen` lowers them.
-pub fn spec_apis() -> Vec<xtask::codegen::ir::Api> {
+pub fn spec_apis() -> Vec<specgen_ir::ir::Api> {
     let (inputs, diagnostics) =
-        xtask::codegen::load::load_specs(&repo_root().join("specs"), "specs");
+        specgen_codegen::load::load_specs(&repo_root().join("specs"), "specs");
     assert!(!diagnostics.has_errors(), "{diagnostics}");
-    let (apis, diagnostics) = xtask::codegen::lower_inputs(&inputs);
+    let (apis, diagnostics) = specgen_codegen::lower_inputs(&inputs);
     assert!(!diagnostics.has_errors(), "{diagnostics}");
     apis
 }
 
 /// The API of one spec in `specs/` by module name.
-pub fn spec_api(module: &str) -> xtask::codegen::ir::Api {
+pub fn spec_api(module: &str) -> specgen_ir::ir::Api {
     spec_apis()
         .into_iter()
         .find(|a| a.module == module)
@@ -197,4 +197,49 @@ pub async fn serve_json(verb: &str, route: &str, status: u16, body: Value) -> wi
         .mount(&server)
         .await;
     server
+}
+
+/// Writes `files` (a generated crate) as a standalone crate under `target/` and runs
+/// `cargo check --all-features` on it, sharing the workspace's lock file and one target
+/// directory so dependencies are built once for every test that compiles generated code.
+/// Returns cargo's stderr when the check fails.
+pub fn check_generated_crate(
+    name: &str,
+    files: &std::collections::BTreeMap<PathBuf, String>,
+) -> Result<(), String> {
+    let dir = scratch_dir(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = files[&PathBuf::from("Cargo.toml")]
+        .replace("name = \"specgen-apis\"", &format!("name = \"{name}\""))
+        .replacen("[lib]", "[workspace]\n\n[lib]", 1);
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    for (path, text) in files {
+        if path.starts_with("src") {
+            std::fs::write(dir.join(path), text).unwrap();
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "--all-features",
+            "--message-format=short",
+        ])
+        .current_dir(&dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target/breadth-fixture"),
+        )
+        .output()
+        .unwrap();
+    let result = if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    std::fs::remove_dir_all(&dir).unwrap();
+    result
 }

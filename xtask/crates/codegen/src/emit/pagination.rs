@@ -1,0 +1,280 @@
+//! Paged list operations: which operations page and how, and the `{op}_stream` method that walks
+//! every page and yields the items one by one.
+//!
+//! The rule, applied when no overlay declares `x-specgen-pagination` on the operation: a `GET`
+//! without a request body, with a single success response whose JSON body is an object holding
+//! an array property named `items`, `data`, `results`, `records`, `entries` or `elements`, and an
+//! optional query parameter that selects the page:
+//!
+//! - **cursor**: a string parameter `cursor`, `page_token`, `next_token`, `continuation_token`,
+//!   `starting_after` or `after`, and a string response property `next_page`, `next_cursor`,
+//!   `next_page_token`, `next_token`, `cursor` or `next` with the next cursor;
+//! - **offset**: an integer parameter `offset` or `skip`, advanced by the items received;
+//! - **page**: an integer parameter `page` or `page_number`, counting up from the first page
+//!   requested (1 when the caller passes none).
+//!
+//! Names are compared lower case with `_` and `-` removed, so `pageToken` matches `page_token`.
+//! An overlay declares what the names do not say (`{style: cursor, param: cursor, items:
+//! items, next: next_page}`), or turns detection off with `{style: none}`.
+
+use super::{Scope, docs, ident, operation::arg_type, operation::result_types, ty};
+use crate::ir::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+const ITEMS: &[&str] = &["items", "data", "results", "records", "entries", "elements"];
+const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "pagetoken",
+    "nexttoken",
+    "continuationtoken",
+    "startingafter",
+    "after",
+];
+const NEXT_FIELDS: &[&str] = &[
+    "nextpage",
+    "nextcursor",
+    "nextpagetoken",
+    "nexttoken",
+    "cursor",
+    "next",
+];
+const OFFSET_PARAMS: &[&str] = &["offset", "skip"];
+const PAGE_PARAMS: &[&str] = &["page", "pagenumber"];
+
+/// A paged operation, resolved to the Rust names the stream method uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageShape {
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// The params-struct field that selects the page.
+    pub param: String,
+    /// The response field holding the items.
+    pub items: String,
+    /// The item type.
+    pub item: TypeRef,
+    /// For cursors, the response field with the next cursor.
+    pub next: Option<String>,
+}
+
+fn is_string(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Primitive(Primitive::String) => true,
+        TypeRef::Nullable(inner) => is_string(inner),
+        _ => false,
+    }
+}
+
+fn is_integer(t: &TypeRef) -> bool {
+    matches!(
+        t,
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U64)
+    )
+}
+
+fn array_item(t: &TypeRef) -> Option<&TypeRef> {
+    match t {
+        TypeRef::Array(item) => Some(item),
+        TypeRef::Nullable(inner) => array_item(inner),
+        _ => None,
+    }
+}
+
+/// How `op` pages: the overlay's declaration when there is one, else the naming rule above.
+pub fn detect_pagination(op: &Operation, api: &Api) -> Option<PageShape> {
+    if op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.style == PageStyle::None)
+    {
+        return None;
+    }
+    let declared = op.pagination.as_ref();
+    if declared.is_none() && (op.method != Method::Get || op.body.is_some()) {
+        return None;
+    }
+    let successes: Vec<&Response> = op.success_responses().collect();
+    let [single] = successes.as_slice() else {
+        return None;
+    };
+    let Some(ResponseBody::Json {
+        ty: TypeRef::Named(body),
+        ..
+    }) = &single.body
+    else {
+        return None;
+    };
+    let Some(TypeKind::Struct(s)) = api.types.iter().find(|d| &d.name == body).map(|d| &d.kind)
+    else {
+        return None;
+    };
+    let matches = |wire: &str, names: &[&str], declared: Option<&String>| match declared {
+        Some(d) => wire == d,
+        None => names.contains(&normalize_name(wire).as_str()),
+    };
+    let (items, item) = s.fields.iter().find_map(|f| {
+        let item = array_item(&f.ty)?;
+        matches(&f.wire_name, ITEMS, declared.map(|d| &d.items))
+            .then(|| (f.name.clone(), item.clone()))
+    })?;
+    let query = |names: &[&str], typed: fn(&TypeRef) -> bool| {
+        op.params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && !p.required
+                && typed(&p.ty)
+                && matches(&p.wire_name, names, declared.map(|d| &d.param))
+        })
+    };
+    let styles: &[PageStyle] = match declared {
+        Some(d) => std::slice::from_ref(&d.style),
+        None => &[PageStyle::Cursor, PageStyle::Offset, PageStyle::Page],
+    };
+    for style in styles {
+        let (param, next) = match style {
+            PageStyle::Cursor => {
+                let Some(param) = query(CURSOR_PARAMS, is_string) else {
+                    continue;
+                };
+                let next = s.fields.iter().find(|f| {
+                    is_string(&f.ty)
+                        && matches(
+                            &f.wire_name,
+                            NEXT_FIELDS,
+                            declared.and_then(|d| d.next.as_ref()),
+                        )
+                });
+                let Some(next) = next else {
+                    continue;
+                };
+                (param, Some(next.name.clone()))
+            }
+            PageStyle::Offset => match query(OFFSET_PARAMS, is_integer) {
+                Some(param) => (param, None),
+                None => continue,
+            },
+            PageStyle::Page => match query(PAGE_PARAMS, is_integer) {
+                Some(param) => (param, None),
+                None => continue,
+            },
+            PageStyle::None => return None,
+        };
+        return Some(PageShape {
+            style: *style,
+            param: param.name.clone(),
+            items,
+            item,
+            next,
+        });
+    }
+    None
+}
+
+/// The stream method's name: `{op}_stream`, or `{op}_items` if an operation already has that name.
+fn stream_name(op: &Operation, api: &Api) -> String {
+    let base = op.fn_name.trim_start_matches("r#");
+    let taken = |name: &str| api.operations.iter().any(|o| o.fn_name == name);
+    ["stream", "items", "item_stream"]
+        .iter()
+        .map(|suffix| format!("{base}_{suffix}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| format!("{base}_paged_items"))
+}
+
+/// `{op}_stream`: every item of every page, in order, as a `runtime::ItemStream`.
+pub(super) fn emit_stream_method(op: &Operation, api: &Api) -> Option<TokenStream> {
+    let shape = detect_pagination(op, api)?;
+    let op_name = ident(&op.fn_name);
+    let op_label = op.fn_name.trim_start_matches("r#");
+    let name = ident(&stream_name(op, api));
+    let positional: Vec<&Parameter> = op
+        .params
+        .iter()
+        .filter(|p| !p.signature && !p.grouped() && !p.idempotency_key)
+        .collect();
+    let args = positional.iter().map(|p| {
+        let n = ident(&p.name);
+        let t = arg_type(p);
+        quote!(#n: #t)
+    });
+    let owned = positional.iter().map(|p| {
+        let n = ident(&p.name);
+        quote!(let #n = ::std::borrow::ToOwned::to_owned(#n);)
+    });
+    let per_page = positional.iter().map(|p| {
+        let n = ident(&p.name);
+        quote!(let #n = ::std::borrow::ToOwned::to_owned(&#n);)
+    });
+    let call_args = op
+        .params
+        .iter()
+        .filter(|p| !p.signature && !p.grouped())
+        .map(|p| {
+            if p.idempotency_key {
+                quote!(::std::option::Option::None)
+            } else {
+                let n = ident(&p.name);
+                quote!(&#n)
+            }
+        });
+    let params_type = ident(op.params_type.as_ref()?);
+    let param = ident(&shape.param);
+    let items = ident(&shape.items);
+    let item = ty(&shape.item, Scope::Client);
+    let (_, err_type) = result_types(op);
+    let (style, first, set, next) = match shape.style {
+        PageStyle::Cursor => {
+            let next = ident(shape.next.as_ref()?);
+            (
+                quote!(crate::runtime::PageStyle::Cursor),
+                quote!(crate::runtime::PageRequest::Cursor(params.#param.clone())),
+                quote!(if let crate::runtime::PageRequest::Cursor(cursor) = request { params.#param = cursor; }),
+                quote!(crate::runtime::NextCursor::next_cursor(&response.body.#next)),
+            )
+        }
+        style => {
+            let (runtime_style, default) = match style {
+                PageStyle::Page => (quote!(crate::runtime::PageStyle::Page), quote!(1)),
+                _ => (quote!(crate::runtime::PageStyle::Offset), quote!(0)),
+            };
+            (
+                runtime_style,
+                quote!(crate::runtime::PageRequest::Number(params.#param.map_or(#default, |n| n as u64))),
+                quote!(if let crate::runtime::PageRequest::Number(n) = request { params.#param = ::std::option::Option::Some(n as _); }),
+                quote!(::std::option::Option::None),
+            )
+        }
+    };
+    let summary = format!(
+        "Every item of [`Self::{}`], page after page ({} paging on `{}`), as a stream.",
+        op.fn_name.trim_start_matches("r#"),
+        format!("{:?}", shape.style).to_lowercase(),
+        shape.param.trim_start_matches("r#"),
+    );
+    let doc = docs(&[
+        Some(&summary),
+        Some(
+            "It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.",
+        ),
+    ]);
+    Some(quote! {
+        #doc
+        pub fn #name(&self, #(#args,)* params: &types::#params_type) -> crate::runtime::ItemStream<'_, #item, #err_type> {
+            #(#owned)*
+            let params = params.clone();
+            let first = #first;
+            crate::runtime::paginate(#op_label, #style, first, move |request| {
+                let mut params = params.clone();
+                #set
+                #(#per_page)*
+                async move {
+                    let response = self.#op_name(#(#call_args,)* &params).await?;
+                    ::std::result::Result::Ok(crate::runtime::Page {
+                        status: response.status,
+                        items: crate::runtime::PageItems::into_items(response.body.#items),
+                        next_cursor: #next,
+                    })
+                }
+            })
+        }
+    })
+}

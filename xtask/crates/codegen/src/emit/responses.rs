@@ -1,0 +1,219 @@
+//! Per-operation types: typed response headers, the params struct, and the success and error
+//! enums with their `ApiErrorStatus` impls (status, operation name and the vendor's message).
+
+use super::{Scope, deprecated, docs, ident, ty};
+use crate::ir::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn body_type(body: &Option<ResponseBody>, scope: Scope) -> TokenStream {
+    match body {
+        None => quote!(()),
+        Some(ResponseBody::Json { ty: t, .. }) => ty(t, scope),
+        Some(ResponseBody::Text { .. }) => quote!(::std::string::String),
+        Some(ResponseBody::Binary { .. }) => quote!(::std::vec::Vec<u8>),
+    }
+}
+
+pub(super) fn response_value_type(r: &Response, scope: Scope) -> TokenStream {
+    let body = body_type(&r.body, scope);
+    let headers = match &r.headers_type {
+        Some(h) => {
+            let h = ident(h);
+            match scope {
+                Scope::Types => quote!(#h),
+                Scope::Client => quote!(types::#h),
+            }
+        }
+        None => quote!(()),
+    };
+    quote!(crate::runtime::ResponseValue<#body, #headers>)
+}
+
+pub(super) fn emit_headers_struct(name: &str, headers: &[ResponseHeader]) -> TokenStream {
+    let sname = ident(name);
+    let fields = headers.iter().map(|h| {
+        let fname = ident(&h.name);
+        let t = ty(&h.ty, Scope::Types);
+        let doc = docs(&[Some(&format!("`{}`", h.wire_name)), h.docs.as_deref()]);
+        if h.required {
+            quote!(#doc pub #fname: #t,)
+        } else {
+            quote!(#doc pub #fname: ::std::option::Option<#t>,)
+        }
+    });
+    let reads = headers.iter().map(|h| {
+        let fname = ident(&h.name);
+        let wire = &h.wire_name;
+        if h.required {
+            quote!(#fname: crate::runtime::required_header(headers, #wire)?,)
+        } else {
+            quote!(#fname: crate::runtime::header_value(headers, #wire)?,)
+        }
+    });
+    quote! {
+        /// Documented response headers.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #sname {
+            #(#fields)*
+        }
+
+        impl crate::runtime::FromHeaders for #sname {
+            fn from_headers(headers: &crate::runtime::HeaderMap) -> ::std::result::Result<Self, ::std::string::String> {
+                Ok(Self { #(#reads)* })
+            }
+        }
+    }
+}
+
+/// The struct that carries an operation's query, header and cookie parameters.
+pub(super) fn emit_params_struct(name: &str, op: &Operation) -> TokenStream {
+    let sname = ident(name);
+    let grouped: Vec<&Parameter> = op.params.iter().filter(|p| p.grouped()).collect();
+    let fields = grouped.iter().map(|p| {
+        let fname = ident(&p.name);
+        let t = ty(&p.ty, Scope::Types);
+        let location = format!("{:?}", p.location).to_lowercase();
+        let doc = docs(&[
+            Some(&format!("{location} `{}`", p.wire_name)),
+            p.docs.as_deref(),
+        ]);
+        let deprecated = deprecated(&p.deprecated);
+        if p.required {
+            quote!(#doc #deprecated pub #fname: #t,)
+        } else {
+            quote!(#doc #deprecated pub #fname: ::std::option::Option<#t>,)
+        }
+    });
+    let derive_default = grouped
+        .iter()
+        .all(|p| !p.required)
+        .then(|| quote!(Default,));
+    let doc = format!(
+        " Query, header and cookie parameters of `{}` (`{} {}`).",
+        op.fn_name.trim_start_matches("r#"),
+        op.method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #sname {
+            #(#fields)*
+        }
+    }
+}
+
+/// Property names that carry a vendor's human-readable error message, in order of preference.
+const MESSAGE_FIELDS: &[&str] = &["message", "error_message", "detail", "error", "title"];
+
+/// How to read the vendor's error message from a response's body, when its type has one.
+fn message_of(r: &Response, api: &Api) -> TokenStream {
+    let none = quote!(::std::option::Option::None);
+    let Some(ResponseBody::Json {
+        ty: TypeRef::Named(name),
+        ..
+    }) = &r.body
+    else {
+        return none;
+    };
+    let Some(TypeKind::Struct(s)) = api.types.iter().find(|d| &d.name == name).map(|d| &d.kind)
+    else {
+        return none;
+    };
+    let found = MESSAGE_FIELDS.iter().find_map(|wanted| {
+        s.fields.iter().find(|f| {
+            f.wire_name.eq_ignore_ascii_case(wanted)
+                && f.ty == TypeRef::Primitive(Primitive::String)
+                && !f.sensitive
+        })
+    });
+    match found {
+        Some(f) if f.required => {
+            let fname = ident(&f.name);
+            quote!(::std::option::Option::Some(r.body.#fname.as_str()))
+        }
+        Some(f) => {
+            let fname = ident(&f.name);
+            quote!(r.body.#fname.as_deref())
+        }
+        None => none,
+    }
+}
+
+pub(super) fn emit_response_enum(
+    name: &str,
+    op: &Operation,
+    responses: &[&Response],
+    errors: bool,
+    api: &Api,
+) -> TokenStream {
+    let ename = ident(name);
+    let variants = responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        let t = response_value_type(r, Scope::Types);
+        let status = match r.status {
+            Status::Code(c) => format!("Status {c}."),
+            Status::Range(d) => format!("Any {d}xx status."),
+            Status::Default => "Any other status (`default`).".to_owned(),
+        };
+        let doc = docs(&[Some(&status), r.docs.as_deref()]);
+        quote!(#doc #v(#t),)
+    });
+    let statuses = responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        quote!(Self::#v(r) => r.status,)
+    });
+    let attempts = responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        quote!(Self::#v(r) => r.attempts,)
+    });
+    let messages = responses.iter().map(|r| {
+        let v = ident(&r.variant);
+        let message = message_of(r, api);
+        quote!(Self::#v(r) => #message,)
+    });
+    let what = if errors {
+        "Documented error responses"
+    } else {
+        "Documented success responses"
+    };
+    let operation = op.fn_name.trim_start_matches("r#");
+    let doc = format!(
+        " {what} of `{operation}` (`{} {}`).",
+        op.method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #ename {
+            #(#variants)*
+        }
+
+        impl crate::runtime::ApiErrorStatus for #ename {
+            fn status(&self) -> u16 {
+                match self {
+                    #(#statuses)*
+                }
+            }
+
+            fn operation(&self) -> &'static str {
+                #operation
+            }
+
+            fn attempts(&self) -> u32 {
+                match self {
+                    #(#attempts)*
+                }
+            }
+
+            #[allow(unused_variables)]
+            fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#messages)*
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Stage 4: IR-to-IR passes shared by both spec sources, run in this order after lowering:
+//! [`dedupe`] merges structurally identical types, [`cycles`] boxes the references that close a
+//! cycle, and [`names`] resolves every generated scope's names so no two items collide.
+
+pub mod cycles;
+pub mod dedupe;
+pub mod names;

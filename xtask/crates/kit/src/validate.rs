@@ -1,0 +1,687 @@
+//! JSON values checked against the IR: every violation, each with its JSON pointer.
+//!
+//! The mock server checks requests with it and the contract runner checks responses with it, so
+//! both sides of a contract test agree on what "valid" means. It reads only the IR (`ir::Api`),
+//! never the raw document: a constraint the generated client enforces is a constraint checked
+//! here, and nothing else. Validation never stops at the first problem: a request with a wrong
+//! enum and a missing field gets both reported, each at its own pointer (RFC 6901, `""` being
+//! the whole document).
+
+use regex::Regex;
+use serde_json::Value;
+use specgen_ir::ir::{Api, Newtype, Primitive, TypeDef, TypeKind, TypeRef};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Which way a value travels, for `readOnly` and `writeOnly` properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Client to server: `readOnly` properties are not required.
+    Request,
+    /// Server to client: `writeOnly` properties are not required.
+    Response,
+}
+
+/// One way a value breaks its schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    /// Where, as a JSON pointer into the checked value (`/businessDetails/institutionType`).
+    pub pointer: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Checks JSON values against the types of one API.
+///
+/// It owns a copy of the API's type definitions, so a long-running server can keep one without
+/// borrowing the IR.
+#[derive(Debug, Clone)]
+pub struct Validator {
+    types: HashMap<String, TypeDef>,
+    patterns: HashMap<String, Regex>,
+}
+
+/// How deep nested values are followed before giving up, so a hostile document cannot overflow
+/// the stack of a server that validates it.
+const MAX_DEPTH: usize = 64;
+
+impl Validator {
+    /// A validator for the types of `api`. Patterns are compiled once, here; a pattern the regex
+    /// engine cannot compile (an ECMA-only construct) is not checked rather than failing
+    /// everything.
+    pub fn new(api: &Api) -> Self {
+        let types = api
+            .types
+            .iter()
+            .map(|t| (t.name.clone(), t.clone()))
+            .collect();
+        let patterns = api
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Newtype(Newtype {
+                    pattern: Some(p), ..
+                }) => Regex::new(p).ok().map(|r| (t.name.clone(), r)),
+                _ => None,
+            })
+            .collect();
+        Validator { types, patterns }
+    }
+
+    /// The definition of a named type, if the API has it.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    /// Every violation of `value` against `ty`; empty when the value is valid.
+    pub fn validate(&self, ty: &TypeRef, value: &Value, direction: Direction) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.check(ty, value, direction, &mut String::new(), 0, &mut out);
+        out
+    }
+
+    /// Whether `value` is valid against `ty`.
+    pub fn is_valid(&self, ty: &TypeRef, value: &Value, direction: Direction) -> bool {
+        self.validate(ty, value, direction).is_empty()
+    }
+
+    fn push(out: &mut Vec<Violation>, pointer: &str, message: String) {
+        out.push(Violation {
+            pointer: pointer.to_owned(),
+            message,
+        });
+    }
+
+    fn check(
+        &self,
+        ty: &TypeRef,
+        value: &Value,
+        direction: Direction,
+        pointer: &mut String,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if depth > MAX_DEPTH {
+            Self::push(out, pointer, "nested too deeply to check".into());
+            return;
+        }
+        match ty {
+            TypeRef::Json => {}
+            TypeRef::Nullable(inner) => {
+                if !value.is_null() {
+                    self.check(inner, value, direction, pointer, depth + 1, out);
+                }
+            }
+            TypeRef::Boxed(inner) => self.check(inner, value, direction, pointer, depth + 1, out),
+            TypeRef::Primitive(p) => check_primitive(*p, value, pointer, out),
+            TypeRef::Array(item) => match value {
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&i.to_string());
+                        self.check(item, v, direction, pointer, depth + 1, out);
+                        pointer.truncate(len);
+                    }
+                }
+                other => Self::push(
+                    out,
+                    pointer,
+                    format!("expected an array, found {}", kind(other)),
+                ),
+            },
+            TypeRef::Map(item) => match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&escape_token(k));
+                        self.check(item, v, direction, pointer, depth + 1, out);
+                        pointer.truncate(len);
+                    }
+                }
+                other => Self::push(
+                    out,
+                    pointer,
+                    format!("expected an object, found {}", kind(other)),
+                ),
+            },
+            // A name the IR does not define cannot be checked; the generator would not have
+            // produced it, so this only happens with hand-built IR.
+            TypeRef::Named(name) => {
+                if let Some(def) = self.types.get(name) {
+                    self.check_def(def, value, direction, pointer, depth, out);
+                }
+            }
+        }
+    }
+
+    fn check_def(
+        &self,
+        def: &TypeDef,
+        value: &Value,
+        direction: Direction,
+        pointer: &mut String,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        match &def.kind {
+            TypeKind::Alias(ty) => self.check(ty, value, direction, pointer, depth + 1, out),
+            TypeKind::Enum(e) => match value {
+                Value::String(s) => {
+                    if !e.variants.iter().any(|v| v.wire_name == *s) {
+                        let allowed: Vec<&str> =
+                            e.variants.iter().map(|v| v.wire_name.as_str()).collect();
+                        Self::push(
+                            out,
+                            pointer,
+                            format!(
+                                "`{s}` is not one of the documented values of {}: {}",
+                                def.name,
+                                abbreviate(&allowed)
+                            ),
+                        );
+                    }
+                }
+                other => Self::push(
+                    out,
+                    pointer,
+                    format!(
+                        "expected a string (enum {}), found {}",
+                        def.name,
+                        kind(other)
+                    ),
+                ),
+            },
+            TypeKind::Newtype(n) => self.check_newtype(&def.name, n, value, pointer, out),
+            TypeKind::Struct(s) => {
+                let Value::Object(map) = value else {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("expected an object ({}), found {}", def.name, kind(value)),
+                    );
+                    return;
+                };
+                for field in &s.fields {
+                    let skipped = match direction {
+                        Direction::Request => field.read_only,
+                        Direction::Response => field.write_only,
+                    };
+                    match map.get(&field.wire_name) {
+                        None => {
+                            if field.required && !skipped {
+                                // The pointer names where the property should be, which is
+                                // more precise than its parent when several are missing.
+                                Self::push(
+                                    out,
+                                    &format!("{pointer}/{}", escape_token(&field.wire_name)),
+                                    format!(
+                                        "required property `{}` of {} is missing",
+                                        field.wire_name, def.name
+                                    ),
+                                );
+                            }
+                        }
+                        Some(v) => {
+                            let len = pointer.len();
+                            pointer.push('/');
+                            pointer.push_str(&escape_token(&field.wire_name));
+                            if v.is_null() && !accepts_null(&field.ty) {
+                                Self::push(out, pointer, "must not be null".into());
+                            } else {
+                                self.check(&field.ty, v, direction, pointer, depth + 1, out);
+                            }
+                            pointer.truncate(len);
+                        }
+                    }
+                }
+                if let Some(extra) = &s.additional {
+                    for (k, v) in map {
+                        if s.fields.iter().any(|f| f.wire_name == *k) {
+                            continue;
+                        }
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&escape_token(k));
+                        self.check(extra, v, direction, pointer, depth + 1, out);
+                        pointer.truncate(len);
+                    }
+                }
+            }
+            TypeKind::Union(u) => {
+                if let Some(property) = &u.discriminator {
+                    let tag = value.get(property).and_then(Value::as_str);
+                    let Some(tag) = tag else {
+                        Self::push(
+                            out,
+                            pointer,
+                            format!(
+                                "discriminator property `{property}` of {} is missing or not a string",
+                                def.name
+                            ),
+                        );
+                        return;
+                    };
+                    match u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
+                        Some(variant) => {
+                            self.check(&variant.ty, value, direction, pointer, depth + 1, out)
+                        }
+                        None => {
+                            let tags: Vec<&str> = u
+                                .variants
+                                .iter()
+                                .flat_map(|v| v.tags.iter().map(String::as_str))
+                                .collect();
+                            let len = pointer.len();
+                            pointer.push('/');
+                            pointer.push_str(&escape_token(property));
+                            Self::push(
+                                out,
+                                pointer,
+                                format!(
+                                    "`{tag}` selects no variant of {}: {}",
+                                    def.name,
+                                    abbreviate(&tags)
+                                ),
+                            );
+                            pointer.truncate(len);
+                        }
+                    }
+                    return;
+                }
+                // Untagged: the value must match at least one variant. When none matches, the
+                // closest one (fewest violations) explains why.
+                let mut best: Option<(String, Vec<Violation>)> = None;
+                for variant in &u.variants {
+                    let mut found = Vec::new();
+                    self.check(
+                        &variant.ty,
+                        value,
+                        direction,
+                        &mut pointer.clone(),
+                        depth + 1,
+                        &mut found,
+                    );
+                    if found.is_empty() {
+                        return;
+                    }
+                    if best.as_ref().is_none_or(|(_, b)| found.len() < b.len()) {
+                        best = Some((variant.name.clone(), found));
+                    }
+                }
+                let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+                Self::push(
+                    out,
+                    pointer,
+                    format!(
+                        "matches none of the variants of {} ({}){}",
+                        def.name,
+                        names.join(", "),
+                        best.as_ref()
+                            .map(|(n, _)| format!("; closest is {n}:"))
+                            .unwrap_or_default()
+                    ),
+                );
+                if let Some((_, found)) = best {
+                    out.extend(found);
+                }
+            }
+        }
+    }
+
+    fn check_newtype(
+        &self,
+        name: &str,
+        n: &Newtype,
+        value: &Value,
+        pointer: &str,
+        out: &mut Vec<Violation>,
+    ) {
+        let before = out.len();
+        check_primitive(n.inner, value, pointer, out);
+        if out.len() > before {
+            return;
+        }
+        if let Value::String(s) = value {
+            let len = s.chars().count();
+            if let Some(min) = n.min_length {
+                if len < min {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("length {len} is below the minimum {min} ({name})"),
+                    );
+                }
+            }
+            if let Some(max) = n.max_length {
+                if len > max {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("length {len} is above the maximum {max} ({name})"),
+                    );
+                }
+            }
+            if let (Some(pattern), Some(re)) = (&n.pattern, self.patterns.get(name)) {
+                if !re.is_match(s) {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("`{s}` does not match the pattern `{pattern}` ({name})"),
+                    );
+                }
+            }
+        }
+        if let Some(x) = value.as_f64() {
+            if let Some(min) = n.minimum {
+                if x < min {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("{x} is below the minimum {min} ({name})"),
+                    );
+                }
+            }
+            if let Some(max) = n.maximum {
+                if x > max {
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("{x} is above the maximum {max} ({name})"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether a field of this type may hold JSON `null`.
+fn accepts_null(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Nullable(_) | TypeRef::Json => true,
+        TypeRef::Boxed(inner) => accepts_null(inner),
+        _ => false,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A list of allowed values, shortened when it is long (enums of fifty values exist).
+fn abbreviate(values: &[&str]) -> String {
+    if values.len() <= 8 {
+        values.join(", ")
+    } else {
+        format!("{}, ... ({} values)", values[..8].join(", "), values.len())
+    }
+}
+
+/// An integer in JSON: `3`, or `3.0` (which JSON Schema also counts as an integer).
+fn as_integer(value: &Value) -> Option<i128> {
+    if let Some(i) = value.as_i64() {
+        return Some(i.into());
+    }
+    if let Some(u) = value.as_u64() {
+        return Some(u.into());
+    }
+    value
+        .as_f64()
+        .filter(|f| f.fract() == 0.0 && f.abs() < 1e38)
+        .map(|f| f as i128)
+}
+
+fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Violation>) {
+    let mut fail = |message: String| {
+        out.push(Violation {
+            pointer: pointer.to_owned(),
+            message,
+        })
+    };
+    match p {
+        Primitive::String | Primitive::Bytes | Primitive::File => {
+            if !value.is_string() {
+                fail(format!("expected a string, found {}", kind(value)));
+            }
+        }
+        Primitive::Bool => {
+            if !value.is_boolean() {
+                fail(format!("expected a boolean, found {}", kind(value)));
+            }
+        }
+        Primitive::I32 | Primitive::I64 | Primitive::U64 => match as_integer(value) {
+            None => fail(format!("expected an integer, found {}", kind(value))),
+            Some(i) => {
+                let (lo, hi, name) = match p {
+                    Primitive::I32 => (i32::MIN as i128, i32::MAX as i128, "int32"),
+                    Primitive::I64 => (i64::MIN as i128, i64::MAX as i128, "int64"),
+                    _ => (0, u64::MAX as i128, "uint64"),
+                };
+                if i < lo || i > hi {
+                    fail(format!("{i} is out of range for {name}"));
+                }
+            }
+        },
+        Primitive::F32 | Primitive::F64 => {
+            if !value.is_number() {
+                fail(format!("expected a number, found {}", kind(value)));
+            }
+        }
+        Primitive::Uuid => match value.as_str() {
+            Some(s) if is_uuid(s) => {}
+            Some(s) => fail(format!("`{s}` is not a UUID (format uuid)")),
+            None => fail(format!("expected a UUID string, found {}", kind(value))),
+        },
+        Primitive::DateTime => match value.as_str() {
+            Some(s) if chrono::DateTime::parse_from_rfc3339(s).is_ok() => {}
+            Some(s) => fail(format!(
+                "`{s}` is not an RFC 3339 date-time (format date-time)"
+            )),
+            None => fail(format!(
+                "expected a date-time string, found {}",
+                kind(value)
+            )),
+        },
+        Primitive::Date => match value.as_str() {
+            Some(s) if is_date(s) => {}
+            Some(s) => fail(format!("`{s}` is not a full-date YYYY-MM-DD (format date)")),
+            None => fail(format!("expected a date string, found {}", kind(value))),
+        },
+    }
+}
+
+/// A UUID in its hyphenated text form (the form the `uuid` format means).
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36 && uuid::Uuid::parse_str(s).is_ok()
+}
+
+/// An RFC 3339 full-date.
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+/// The JSON value a parameter's text stands for, given the parameter's type: `"42"` is the
+/// integer 42 for an integer parameter and the string "42" for a string one. Text that cannot be
+/// the type stays a string, so validation then reports it with the type's own message.
+pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value {
+    let scalar = |p: Primitive| -> Value {
+        match p {
+            Primitive::I32 | Primitive::I64 | Primitive::U64 => text
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<u64>().map(Value::from))
+                .unwrap_or_else(|_| Value::String(text.to_owned())),
+            Primitive::F32 | Primitive::F64 => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String(text.to_owned())),
+            Primitive::Bool => match text {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(text.to_owned()),
+            },
+            _ => Value::String(text.to_owned()),
+        }
+    };
+    match ty {
+        TypeRef::Primitive(p) => scalar(*p),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => parameter_value(validator, inner, text),
+        TypeRef::Array(item) => Value::Array(
+            text.split(',')
+                .map(|part| parameter_value(validator, item, part))
+                .collect(),
+        ),
+        TypeRef::Named(name) => match validator.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Newtype(n)) => scalar(n.inner),
+            Some(TypeKind::Alias(inner)) => parameter_value(validator, inner, text),
+            _ => Value::String(text.to_owned()),
+        },
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use specgen_ir::ir::{EnumVariant, Field, StringEnum, Struct};
+
+    fn api() -> Api {
+        let field = |wire: &str, ty: TypeRef, required: bool| Field {
+            name: wire.to_lowercase(),
+            wire_name: wire.into(),
+            ty,
+            required,
+            docs: None,
+            deprecated: None,
+            added_in: None,
+            read_only: false,
+            write_only: false,
+            default: None,
+            sensitive: false,
+        };
+        let def = |name: &str, kind: TypeKind| TypeDef {
+            name: name.into(),
+            origin: format!("#/components/schemas/{name}"),
+            docs: None,
+            deprecated: None,
+            kind,
+        };
+        Api {
+            module: "t".into(),
+            sources: vec![],
+            title: "t".into(),
+            version: None,
+            description: None,
+            servers: vec![],
+            signature: None,
+            security_schemes: vec![],
+            examples: vec![],
+            operations: vec![],
+            types: vec![
+                def(
+                    "Pet",
+                    TypeKind::Struct(Struct {
+                        fields: vec![
+                            field("id", TypeRef::Primitive(Primitive::Uuid), true),
+                            field("kind", TypeRef::Named("Kind".into()), true),
+                            field("code", TypeRef::Named("Code".into()), false),
+                            field(
+                                "born",
+                                TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::Date))),
+                                false,
+                            ),
+                        ],
+                        additional: None,
+                    }),
+                ),
+                def(
+                    "Kind",
+                    TypeKind::Enum(StringEnum {
+                        variants: vec![EnumVariant {
+                            name: "Cat".into(),
+                            wire_name: "cat".into(),
+                        }],
+                    }),
+                ),
+                def(
+                    "Code",
+                    TypeKind::Newtype(Newtype {
+                        inner: Primitive::String,
+                        min_length: Some(2),
+                        max_length: Some(2),
+                        pattern: Some("^[A-Z]+$".into()),
+                        minimum: None,
+                        maximum: None,
+                    }),
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn every_violation_is_reported_with_its_pointer() {
+        let api = api();
+        let v = Validator::new(&api);
+        let pet = TypeRef::Named("Pet".into());
+        let found = v.validate(
+            &pet,
+            &json!({"kind": "dog", "code": "usa", "born": "2020-13-01"}),
+            Direction::Request,
+        );
+        let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/id", "/kind", "/code", "/code", "/born"],
+            "{found:#?}"
+        );
+        assert!(found[0].message.contains("`id` of Pet is missing"));
+        assert!(found[2].message.contains("above the maximum 2"));
+        assert!(found[3].message.contains("pattern"));
+        assert!(
+            v.validate(
+                &pet,
+                &json!({"id": "2adba88e-9d63-44bc-b975-9b6ae3440dde", "kind": "cat", "born": null}),
+                Direction::Response
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn parameters_are_read_as_their_type() {
+        let api = api();
+        let v = Validator::new(&api);
+        let int = TypeRef::Primitive(Primitive::I32);
+        assert_eq!(parameter_value(&v, &int, "42"), json!(42));
+        assert_eq!(parameter_value(&v, &int, "x"), json!("x"));
+        assert!(!v.is_valid(&int, &parameter_value(&v, &int, "x"), Direction::Request));
+    }
+}
