@@ -2,7 +2,7 @@
 //! redacted, which operations page and how (detected or declared by `x-specgen-pagination`), and
 //! collision-free names for the variant that keeps unknown enum values.
 
-use specgen_codegen::{self as codegen, emit, ir, load};
+use specgen_codegen::{self as codegen, ir, load};
 use specgen_tests::repo_root;
 use std::fs;
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ fn pagination_is_detected_declared_or_turned_off() {
     let api = &generate().apis[0];
     let shape = |name: &str| {
         let op = api.operations.iter().find(|o| o.fn_name == name).unwrap();
-        emit::detect_pagination(op, api)
+        specgen_codegen::passes::pagination::detect_pagination(op, api)
     };
     let widgets = shape("list_widgets").expect("a pageToken cursor with nextPageToken");
     assert_eq!(

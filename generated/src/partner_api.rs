@@ -6,7 +6,7 @@
 //!
 //! - v4.3.0 (Minor Release, after v4.2.0): `specs/partner-api/v4.3.0.md`
 //!
-//! The notes name no servers or authentication: build the client with `Client::new(base_url)` and add credentials with `with_http_client` (default headers) or `with_signer`.
+//! The notes name no servers or authentication; `overlay.yaml` beside them adds what the vendor states elsewhere. Without one, build the client with `Client::new(base_url)` and add credentials with `with_http_client` (default headers) or `with_signer`.
 #![allow(deprecated)]
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
@@ -151,6 +151,7 @@ pub mod types {
         pub tax_id_number: ::std::string::String,
         pub gender: ::std::string::String,
         pub address: Address,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub bvn: ::std::string::String,
         #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
@@ -174,7 +175,7 @@ pub mod types {
                 .field("tax_id_number", &crate::runtime::Redacted)
                 .field("gender", &self.gender)
                 .field("address", &self.address)
-                .field("bvn", &self.bvn)
+                .field("bvn", &crate::runtime::Redacted)
                 .field("custom_attributes", &self.custom_attributes)
                 .field("proof_of_address", &self.proof_of_address)
                 .field("tax", &self.tax)
@@ -552,6 +553,7 @@ pub mod types {
         pub phone_number: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bvn: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -581,7 +583,7 @@ pub mod types {
                 .field("tax_state", &self.tax_state)
                 .field("phone_number", &self.phone_number)
                 .field("address", &self.address)
-                .field("bvn", &self.bvn)
+                .field("bvn", &crate::runtime::Redacted)
                 .field("proof_of_address", &self.proof_of_address)
                 .finish()
         }
@@ -610,6 +612,7 @@ pub mod types {
         #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
         pub address: Address,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub bvn: ::std::string::String,
         #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
@@ -631,7 +634,7 @@ pub mod types {
                 .field("phone_number_type", &self.phone_number_type)
                 .field("tax_id_number", &crate::runtime::Redacted)
                 .field("address", &self.address)
-                .field("bvn", &self.bvn)
+                .field("bvn", &crate::runtime::Redacted)
                 .field("custom_attributes", &self.custom_attributes)
                 .field("proof_of_address", &self.proof_of_address)
                 .finish()
@@ -669,11 +672,19 @@ pub mod types {
         pub receiver: ::std::string::String,
         #[serde(rename = "authorizedAmount")]
         pub authorized_amount: ::std::string::String,
-        #[serde(rename = "settledAmount")]
-        pub settled_amount: ::std::string::String,
-        pub status: ::std::string::String,
-        #[serde(rename = "transactionHash")]
-        pub transaction_hash: ::std::string::String,
+        #[serde(
+            rename = "settledAmount",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settled_amount: ::std::option::Option<::std::string::String>,
+        pub status: Status,
+        #[serde(
+            rename = "transactionHash",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transaction_hash: ::std::option::Option<::std::string::String>,
         #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
         #[serde(rename = "createdAt")]
@@ -754,6 +765,7 @@ pub mod types {
         #[serde(rename = "taxState")]
         pub tax_state: ::std::string::String,
         pub address: Address,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "bankVerificationNumber")]
         pub bank_verification_number: ::std::string::String,
         #[serde(rename = "proofOfAddress")]
@@ -779,7 +791,7 @@ pub mod types {
                 .field("tax_country", &self.tax_country)
                 .field("tax_state", &self.tax_state)
                 .field("address", &self.address)
-                .field("bank_verification_number", &self.bank_verification_number)
+                .field("bank_verification_number", &crate::runtime::Redacted)
                 .field("proof_of_address", &self.proof_of_address)
                 .finish()
         }
@@ -838,6 +850,7 @@ pub mod types {
         pub individual_beneficial_owners: ::std::vec::Vec<IndividualBeneficialOwner>,
         #[serde(rename = "memoFields")]
         pub memo_fields: CustomAttribute,
+        /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[serde(rename = "bankVerificationNumber")]
         pub bank_verification_number: ::std::string::String,
         #[serde(rename = "businessUserEmail")]
@@ -898,7 +911,7 @@ pub mod types {
                     &self.individual_beneficial_owners,
                 )
                 .field("memo_fields", &self.memo_fields)
-                .field("bank_verification_number", &self.bank_verification_number)
+                .field("bank_verification_number", &crate::runtime::Redacted)
                 .field("business_user_email", &self.business_user_email)
                 .field("tax_id", &crate::runtime::Redacted)
                 .field("phone_number", &self.phone_number)
@@ -970,6 +983,97 @@ pub mod types {
         pub status: ::std::string::String,
         #[serde(rename = "transactionHash")]
         pub transaction_hash: ::std::string::String,
+    }
+
+    /// The values the release notes list at `specs/partner-api/v4.3.0.md:22`, and those their examples show.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Status {
+        /// `AUTHORIZED`
+        Authorized,
+        /// `SETTLED`
+        Settled,
+        /// `EXPIRED`
+        Expired,
+        /// A value the spec does not list (yet), kept as received so it round-trips.
+        Unknown(::std::string::String),
+    }
+
+    impl Status {
+        /// Every value the spec lists, in its order.
+        pub const ALL: &'static [Self] = &[
+            Self::Authorized,
+            Self::Settled,
+            Self::Expired,
+        ];
+
+        /// The value as it appears on the wire (the received text for unknown values).
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Authorized => "AUTHORIZED",
+                Self::Settled => "SETTLED",
+                Self::Expired => "EXPIRED",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+
+        /// The variant for a wire value; values the spec does not list keep their text.
+        pub fn from_wire(value: &str) -> Self {
+            match value {
+                "AUTHORIZED" => Self::Authorized,
+                "SETTLED" => Self::Settled,
+                "EXPIRED" => Self::Expired,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+
+        /// False for values the spec does not list.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
+    impl ::std::str::FromStr for Status {
+        type Err = crate::runtime::UnknownVariant;
+
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            match Self::from_wire(value) {
+                Self::Unknown(value) => {
+                    Err(crate::runtime::UnknownVariant {
+                        type_name: "Status",
+                        value,
+                    })
+                }
+                known => Ok(known),
+            }
+        }
+    }
+
+    impl ::serde::Serialize for Status {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Status {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from_wire(&value))
+        }
     }
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
@@ -1346,6 +1450,15 @@ impl Client {
         }
     }
 
+    /// Sends `Authorization: Bearer <token>` on operations that accept it.
+    pub fn with_bearer_token(
+        mut self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.credentials.bearer = Some(token.into());
+        self
+    }
+
     /// Create preauthorization
     ///
     /// Creates a new on-chain preauthorization that reserves (locks) a specified token amount from the sender’s wallet for a future transaction.
@@ -1380,7 +1493,9 @@ impl Client {
             documented: &[201, 400, 401, 403, 404, 409, 500],
         };
         let path = "/onchain-preauth";
-        let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
+        let mut request = self
+            .core
+            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
@@ -1471,7 +1586,9 @@ impl Client {
             "/tenant/customer/pii-customer-details/{}", crate ::runtime::encode_path(&
             crate ::runtime::ParamValue::param_string(& customer_account_id))
         );
-        let request = self.core.request(::reqwest::Method::GET, path, &[]);
+        let request = self
+            .core
+            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
@@ -1533,7 +1650,9 @@ impl Client {
             "/onchain-preauth/{}", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& invoice_id))
         );
-        let request = self.core.request(::reqwest::Method::GET, path, &[]);
+        let request = self
+            .core
+            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
@@ -1593,7 +1712,9 @@ impl Client {
             documented: &[201, 400],
         };
         let path = "/tenant/business-user";
-        let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
+        let mut request = self
+            .core
+            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
@@ -1648,7 +1769,9 @@ impl Client {
             "/onchain-preauth/{}/settle", crate ::runtime::encode_path(& crate
             ::runtime::ParamValue::param_string(& invoice_id))
         );
-        let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
+        let mut request = self
+            .core
+            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {

@@ -4,7 +4,8 @@
 //! - `NAME.yaml`, `NAME.yml` or `NAME.json`: an OpenAPI document; the module is `NAME` in snake
 //!   case. `NAME.overlay.yaml` beside it is an OpenAPI Overlay applied to it at load time.
 //! - `NAME/`: a directory of release-notes files (`*.md` or `*.txt`), one per version, that
-//!   together describe the API of module `NAME`.
+//!   together describe the API of module `NAME`, and optionally `overlay.yaml`, an OpenAPI
+//!   Overlay applied to the document the notes produce (it travels with the notes files).
 //! - `README.md` is documentation and is skipped; anything else is reported, so a typo in a file
 //!   name does not silently drop an API.
 
@@ -55,9 +56,39 @@ impl SpecInput {
 
 const OVERLAY_SUFFIX: &str = ".overlay.yaml";
 
+/// `bytes` as UTF-8 text, or an error at the line and column of the first invalid byte (a file
+/// cut inside a multi-byte character, or saved in another encoding).
+pub fn decode_utf8(display: &str, bytes: Vec<u8>, diagnostics: &mut Diagnostics) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let valid = &bytes[..err.utf8_error().valid_up_to()];
+            let before = std::str::from_utf8(valid).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            diagnostics.push(
+                Diagnostic::error(
+                    display,
+                    Location::at(line, col),
+                    format!("invalid UTF-8 (byte 0x{:02x})", bytes[valid.len()]),
+                )
+                .with_hint("save the file as UTF-8; a file cut inside a character is incomplete"),
+            );
+            None
+        }
+    }
+}
+
 fn read(path: &Path, display: String, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
-    match fs::read_to_string(path) {
-        Ok(text) => Some(SourceFile {
+    match fs::read(path) {
+        Ok(bytes) => decode_utf8(&display, bytes, diagnostics).map(|text| SourceFile {
             path: display,
             text,
         }),
@@ -135,7 +166,8 @@ pub fn load_specs(dir: &Path, display_prefix: &str) -> (Vec<SpecInput>, Diagnost
                 .unwrap_or_default();
             files.sort();
             for file in files {
-                if file.ends_with(".md") || file.ends_with(".txt") {
+                let overlay = file == crate::lower::release_notes::OVERLAY_FILE;
+                if file.ends_with(".md") || file.ends_with(".txt") || overlay {
                     if let Some(source) = read(
                         &path.join(&file),
                         format!("{display}/{file}"),
@@ -145,7 +177,10 @@ pub fn load_specs(dir: &Path, display_prefix: &str) -> (Vec<SpecInput>, Diagnost
                     }
                 }
             }
-            if notes.is_empty() {
+            if notes
+                .iter()
+                .all(crate::lower::release_notes::overlay::is_overlay)
+            {
                 diagnostics.push(
                     Diagnostic::error(display.clone(), Location::default(), "directory holds no release-notes files")
                         .with_hint("a directory under specs/ holds one release-notes file (*.md or *.txt) per version"),

@@ -378,8 +378,11 @@ pub struct Operation {
     /// the operation has any besides idempotency keys and signatures (those stay out of it).
     pub params_type: Option<String>,
     /// How the operation pages, when an overlay declares it (`x-specgen-pagination`); `None`
-    /// leaves it to the emitter's detection of the common conventions.
+    /// leaves it to the detection of the common conventions (`passes::pagination`).
     pub pagination: Option<Pagination>,
+    /// The client method that streams every item of every page, when the operation pages
+    /// (`list_accounts_stream`); claimed by the naming pass in the client's namespace.
+    pub stream_fn: Option<String>,
 }
 
 /// A list operation's paging convention, as declared by `x-specgen-pagination`.

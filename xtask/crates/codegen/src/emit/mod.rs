@@ -18,7 +18,6 @@ mod types;
 
 pub use examples::emit_examples_module;
 pub use layout::space_items;
-pub use pagination::{PageShape, detect_pagination};
 
 use crate::ir::*;
 use proc_macro2::{Ident, Span, TokenStream};

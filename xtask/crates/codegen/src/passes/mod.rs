@@ -1,7 +1,9 @@
 //! Stage 4: IR-to-IR passes shared by both spec sources, run in this order after lowering:
 //! [`dedupe`] merges structurally identical types, [`cycles`] boxes the references that close a
-//! cycle, and [`names`] resolves every generated scope's names so no two items collide.
+//! cycle, and [`names`] resolves every generated scope's names so no two items collide
+//! ([`pagination`] tells it which operations get a stream method).
 
 pub mod cycles;
 pub mod dedupe;
 pub mod names;
+pub mod pagination;

@@ -13,7 +13,8 @@
 //!   otherwise give two `params` arguments.
 //!
 //! Claim order decides who keeps a name, and it is fixed: builder methods, then operations in
-//! method-name order, then servers in document order; in an argument list, the fixed names the
+//! method-name order, then servers in document order, then the stream methods of paged
+//! operations (`{op}_stream`); in an argument list, the fixed names the
 //! emitter uses (`self_`, `params`, `body`), then positional parameters in order. So a spec that
 //! had no collision keeps every name it had.
 
@@ -50,6 +51,18 @@ pub fn resolve_scopes(api: &mut Api) {
     }
     for server in &mut api.servers {
         server.fn_name = client.claim(&server.fn_name);
+    }
+    // Stream methods come last, so adding pagination never renames an existing method.
+    let paged: Vec<bool> = api
+        .operations
+        .iter()
+        .map(|op| super::pagination::detect_pagination(op, api).is_some())
+        .collect();
+    for (op, paged) in api.operations.iter_mut().zip(paged) {
+        op.stream_fn = paged.then(|| {
+            let base = op.fn_name.trim_start_matches("r#");
+            client.claim(&format!("{base}_stream"))
+        });
     }
     for op in &mut api.operations {
         let mut arguments = Namespace::with_reserved(FIXED_ARGUMENTS.iter().copied());

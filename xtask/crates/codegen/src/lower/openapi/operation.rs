@@ -81,6 +81,7 @@ impl<'a> Lowerer<'a> {
             success_type,
             params_type,
             pagination: self.pagination(op, pointer),
+            stream_fn: None,
         })
     }
 

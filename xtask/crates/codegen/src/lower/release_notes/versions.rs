@@ -1,13 +1,23 @@
 //! Several release-notes files for one API → the API as of the newest one.
 //!
 //! Each file describes what changed in one version, so the files are applied oldest first, each
-//! on top of the state the previous ones left: a `New` endpoint is added (or replaces an earlier
-//! description of itself, with a warning), a `Modified` endpoint replaces the parts its block
-//! restates (tag, summary, prose, each table, the request example, the examples of each status
-//! it shows) and keeps the rest, and `Added Fields` / `Deprecated Fields` accumulate, each
-//! remembering the version that said it. A `Modified` endpoint whose earlier version is not in
+//! on top of the state the previous ones left:
+//!
+//! - a `New` endpoint is added (or replaces an earlier description of itself, with a warning);
+//! - a `Modified` endpoint keeps everything its block does not restate. A restated table *merges*
+//!   into the one before it: rows are added or overridden by key (parameter or field name,
+//!   status code), and a row the newer table does not mention stays. The request example and the
+//!   example of each restated status are replaced, because an example is one whole body;
+//! - a `Deprecated` endpoint is modified the same way and carries the release and the note;
+//! - a `Removed` endpoint disappears, and a `Renamed` one (`METHOD /old → METHOD /new`) moves,
+//!   keeping what it had and taking what its block restates. Removal happens only through these
+//!   sections, never by leaving something out;
+//! - `Added Fields`, `Deprecated Fields` and `Removed Fields` accumulate in version order, each
+//!   remembering the version that said it.
+//!
+//! An endpoint that is modified, deprecated or renamed but whose earlier version is not in
 //! `specs/` (the oldest notes usually modify endpoints of a version nobody has) is taken as
-//! described.
+//! described; removing or renaming one that nobody described is a warning at its line.
 
 use super::parse::{
     Change, Endpoint, FieldChange, FieldRow, JsonBlock, Notes, ResponseExample, StatusRow,
@@ -53,10 +63,12 @@ pub struct CurrentEndpoint {
     pub responses: Vec<Sourced<StatusRow>>,
     /// Response examples.
     pub response_examples: Vec<Sourced<ResponseExample>>,
-    /// Every `Added Fields` line so far.
-    pub added: Vec<Sourced<FieldChange>>,
-    /// Every `Deprecated Fields` line so far.
-    pub deprecated: Vec<Sourced<FieldChange>>,
+    /// Every field-change line so far, in the order the versions state them.
+    pub field_changes: Vec<(Lifecycle, Sourced<FieldChange>)>,
+    /// Prose lines of every version, for optionality and value lists stated in words.
+    pub prose_lines: Vec<Sourced<(usize, String)>>,
+    /// `deprecated in vX: note`, once a `Deprecated Endpoints` section names the endpoint.
+    pub deprecated: Option<String>,
     /// One line per version that touched the endpoint (`v4.3.0: new endpoint.`).
     pub history: Vec<String>,
 }
@@ -70,6 +82,19 @@ pub struct Current {
     pub versions: Vec<(String, Option<String>, Option<String>, String)>,
     /// The endpoints, in the order they first appeared.
     pub endpoints: Vec<CurrentEndpoint>,
+    /// Endpoints removed on the way, as `METHOD /path (removed in vX: note)`, in order.
+    pub removed: Vec<String>,
+}
+
+/// What a field-change line does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// `Added Fields`.
+    Added,
+    /// `Deprecated Fields`.
+    Deprecated,
+    /// `Removed Fields`.
+    Removed,
 }
 
 /// The numeric parts of a version (`v4.3.0` → `[4, 3, 0]`) and whether it is a pre-release.
@@ -106,22 +131,61 @@ fn change_summary(e: &Endpoint) -> String {
             .join(", ")
     };
     let mut parts = Vec::new();
-    if !e.added_fields.is_empty() {
-        parts.push(format!("added {}", names(&e.added_fields)));
+    for (word, list) in [
+        ("added", &e.added_fields),
+        ("deprecated", &e.deprecated_fields),
+        ("removed", &e.removed_fields),
+    ] {
+        if !list.is_empty() {
+            parts.push(format!("{word} {}", names(list)));
+        }
     }
-    if !e.deprecated_fields.is_empty() {
-        parts.push(format!("deprecated {}", names(&e.deprecated_fields)));
-    }
-    match e.change {
-        Change::New => "new endpoint.".to_owned(),
-        Change::Modified if parts.is_empty() => "modified.".to_owned(),
-        Change::Modified => format!("modified: {}.", parts.join("; ")),
+    let what = match (e.change, &e.renamed_from) {
+        (Change::New, _) => return "new endpoint.".to_owned(),
+        (Change::Removed, _) => return "removed.".to_owned(),
+        (Change::Renamed, Some((m, p))) => format!("renamed from `{} {p}`", m.as_str()),
+        (Change::Deprecated, _) => "deprecated".to_owned(),
+        _ => "modified".to_owned(),
+    };
+    if parts.is_empty() {
+        format!("{what}.")
+    } else {
+        format!("{what}: {}.", parts.join("; "))
     }
 }
 
 /// Orders the notes by version and applies them oldest first.
 pub fn apply_in_order(mut notes: Vec<Notes>, diagnostics: &mut Diagnostics) -> Current {
     notes.sort_by_key(|n| version_key(&n.version.value));
+    check_sequence(&notes, diagnostics);
+    let mut current = Current {
+        title: notes.last().map(|n| n.title.clone()).unwrap_or_default(),
+        versions: notes
+            .iter()
+            .map(|n| {
+                (
+                    n.version.value.clone(),
+                    n.release_type.clone(),
+                    n.previous.as_ref().map(|p| p.value.clone()),
+                    n.path.clone(),
+                )
+            })
+            .collect(),
+        endpoints: Vec::new(),
+        removed: Vec::new(),
+    };
+    for n in &notes {
+        for e in &n.endpoints {
+            if let Some(method) = e.method {
+                apply_endpoint(&mut current, n, e, method, diagnostics);
+            }
+        }
+    }
+    current
+}
+
+/// Duplicate versions are errors; a gap in the sequence or a changed title is a warning.
+fn check_sequence(notes: &[Notes], diagnostics: &mut Diagnostics) {
     for pair in notes.windows(2) {
         let (older, newer) = (&pair[0], &pair[1]);
         if version_key(&older.version.value) == version_key(&newer.version.value) {
@@ -168,90 +232,194 @@ pub fn apply_in_order(mut notes: Vec<Notes>, diagnostics: &mut Diagnostics) -> C
             );
         }
     }
+}
 
-    let mut endpoints: Vec<CurrentEndpoint> = Vec::new();
-    for n in &notes {
-        for e in &n.endpoints {
-            let Some(method) = e.method else {
-                continue;
+fn position(endpoints: &[CurrentEndpoint], method: Method, path: &str) -> Option<usize> {
+    endpoints
+        .iter()
+        .position(|c| c.method == method && c.path == path)
+}
+
+/// Applies one endpoint block to the API as described so far.
+fn apply_endpoint(
+    current: &mut Current,
+    n: &Notes,
+    e: &Endpoint,
+    method: Method,
+    diagnostics: &mut Diagnostics,
+) {
+    let history = format!("{}: {}", n.version.value, change_summary(e));
+    let at = Location::at(e.line, 1);
+    let name = format!("{} {}", method.as_str(), e.path);
+    let existing = position(&current.endpoints, method, &e.path);
+    match e.change {
+        Change::Removed => match existing {
+            Some(k) => {
+                let note = e.description.as_deref().or(e.summary.as_deref());
+                current.removed.push(match note {
+                    Some(note) => format!("`{name}` (removed in {}: {note})", n.version.value),
+                    None => format!("`{name}` (removed in {})", n.version.value),
+                });
+                current.endpoints.remove(k);
+            }
+            None => diagnostics.push(
+                Diagnostic::warning(
+                    &n.path,
+                    at,
+                    format!(
+                        "`{name}` is removed, but no earlier notes describe it; nothing is removed"
+                    ),
+                )
+                .with_hint("check the method and path against the notes that added it"),
+            ),
+        },
+        Change::Renamed => {
+            let Some((old_method, old_path)) = &e.renamed_from else {
+                return;
             };
-            let history = format!("{}: {}", n.version.value, change_summary(e));
-            let origin = Sourced {
-                file: n.path.clone(),
-                version: n.version.value.clone(),
-                item: e.line,
-            };
-            let existing = endpoints
-                .iter_mut()
-                .find(|c| c.method == method && c.path == e.path);
-            match (e.change, existing) {
-                (Change::Modified, Some(current)) => {
-                    current.origin = origin;
-                    current.history.push(history);
-                    modify(current, n, e);
+            let old = position(&current.endpoints, *old_method, old_path);
+            if existing.is_some() && old != existing {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &n.path,
+                        at,
+                        format!(
+                            "`{name}` is the new name of `{} {old_path}`, but it already exists",
+                            old_method.as_str()
+                        ),
+                    )
+                    .with_hint("remove the other endpoint first, or rename to a free path"),
+                );
+                return;
+            }
+            match old {
+                Some(k) => {
+                    let mut moved = current.endpoints.remove(k);
+                    moved.method = method;
+                    moved.path = e.path.clone();
+                    moved.origin = origin(n, e);
+                    moved.history.push(history);
+                    modify(&mut moved, n, e);
+                    current.endpoints.insert(k, moved);
                 }
-                (change, existing) => {
-                    let fresh = CurrentEndpoint {
-                        method,
-                        path: e.path.clone(),
-                        origin,
-                        tag: e.tag.clone(),
-                        summary: e.summary.clone(),
-                        description: e.description.clone(),
-                        path_params: sourced(n, &e.path_params),
-                        query_params: sourced(n, &e.query_params),
-                        body_fields: sourced(n, &e.body_fields),
-                        request_examples: sourced(n, &e.request_examples),
-                        responses: sourced(n, e.responses.as_deref().unwrap_or_default()),
-                        response_examples: sourced(n, &e.response_examples),
-                        added: sourced(n, &e.added_fields),
-                        deprecated: sourced(n, &e.deprecated_fields),
-                        history: vec![history],
-                    };
-                    match existing {
-                        Some(current) => {
-                            debug_assert_eq!(change, Change::New);
-                            diagnostics.push(
-                                Diagnostic::warning(
-                                    &n.path,
-                                    Location::at(e.line, 1),
-                                    format!(
-                                        "`{} {}` is listed as new but {} already describes it; this description replaces that one",
-                                        method.as_str(),
-                                        e.path,
-                                        current.origin.file
-                                    ),
-                                )
-                                .with_hint("list it under `Modified Endpoints` if it changed"),
-                            );
-                            *current = fresh;
-                        }
-                        None => endpoints.push(fresh),
-                    }
+                None => {
+                    diagnostics.push(
+                        Diagnostic::warning(&n.path, at, format!("`{name}` is renamed from `{} {old_path}`, which no earlier notes describe; it is taken as described", old_method.as_str()))
+                            .with_hint("add the notes that described the old path, if you have them"),
+                    );
+                    current.endpoints.push(fresh(n, e, method, history));
                 }
             }
         }
-    }
-
-    let newest = notes.last();
-    Current {
-        title: newest.map(|n| n.title.clone()).unwrap_or_default(),
-        versions: notes
-            .iter()
-            .map(|n| {
-                (
-                    n.version.value.clone(),
-                    n.release_type.clone(),
-                    n.previous.as_ref().map(|p| p.value.clone()),
-                    n.path.clone(),
-                )
-            })
-            .collect(),
-        endpoints,
+        Change::Modified | Change::Deprecated if existing.is_some() => {
+            let c = &mut current.endpoints[existing.expect("checked")];
+            c.origin = origin(n, e);
+            c.history.push(history);
+            modify(c, n, e);
+        }
+        change => {
+            let fresh = fresh(n, e, method, history);
+            match existing {
+                Some(k) => {
+                    debug_assert_eq!(change, Change::New);
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &n.path,
+                            at,
+                            format!(
+                                "`{name}` is listed as new but {} already describes it; this description replaces that one",
+                                current.endpoints[k].origin.file
+                            ),
+                        )
+                        .with_hint("list it under `Modified Endpoints` if it changed"),
+                    );
+                    current.endpoints[k] = fresh;
+                }
+                None => current.endpoints.push(fresh),
+            }
+        }
     }
 }
 
-/// Applies a `Modified` block to the endpoint as described so far.
+fn origin(n: &Notes, e: &Endpoint) -> Sourced<usize> {
+    Sourced {
+        file: n.path.clone(),
+        version: n.version.value.clone(),
+        item: e.line,
+    }
+}
+
+/// The note a `Deprecated Endpoints` block gives: its prose, else its summary.
+fn deprecation(n: &Notes, e: &Endpoint) -> Option<String> {
+    (e.change == Change::Deprecated).then(|| {
+        let note = e
+            .description
+            .as_deref()
+            .or(e.summary.as_deref())
+            .map(|d| d.split("\n\n").next().unwrap_or(d).replace('\n', " "));
+        match note {
+            Some(note) => format!("deprecated in {}: {note}", n.version.value),
+            None => format!("deprecated in {}", n.version.value),
+        }
+    })
+}
+
+fn field_changes(n: &Notes, e: &Endpoint) -> Vec<(Lifecycle, Sourced<FieldChange>)> {
+    let tag = |kind: Lifecycle, list: &[FieldChange]| {
+        sourced(n, list)
+            .into_iter()
+            .map(move |c| (kind, c))
+            .collect::<Vec<_>>()
+    };
+    let mut out = tag(Lifecycle::Added, &e.added_fields);
+    out.extend(tag(Lifecycle::Deprecated, &e.deprecated_fields));
+    out.extend(tag(Lifecycle::Removed, &e.removed_fields));
+    out
+}
+
+/// An endpoint as its block describes it, with nothing inherited.
+fn fresh(n: &Notes, e: &Endpoint, method: Method, history: String) -> CurrentEndpoint {
+    CurrentEndpoint {
+        method,
+        path: e.path.clone(),
+        origin: origin(n, e),
+        tag: e.tag.clone(),
+        summary: e.summary.clone(),
+        description: if e.change == Change::Deprecated {
+            None
+        } else {
+            e.description.clone()
+        },
+        path_params: sourced(n, &e.path_params),
+        query_params: sourced(n, &e.query_params),
+        body_fields: sourced(n, &e.body_fields),
+        request_examples: sourced(n, &e.request_examples),
+        responses: sourced(n, e.responses.as_deref().unwrap_or_default()),
+        response_examples: sourced(n, &e.response_examples),
+        field_changes: field_changes(n, e),
+        prose_lines: sourced(n, &e.prose_lines),
+        deprecated: deprecation(n, e),
+        history: vec![history],
+    }
+}
+
+/// Merges restated rows into `current` by key: a row with a known key replaces that row in
+/// place, a new key is appended, and rows the newer table does not mention stay.
+fn merge_rows<T: Clone>(
+    current: &mut Vec<Sourced<T>>,
+    n: &Notes,
+    rows: &[T],
+    key: impl Fn(&T) -> String,
+) {
+    for row in sourced(n, rows) {
+        match current.iter_mut().find(|c| key(&c.item) == key(&row.item)) {
+            Some(existing) => *existing = row,
+            None => current.push(row),
+        }
+    }
+}
+
+/// Applies a `Modified`, `Deprecated` or `Renamed` block to the endpoint as described so far.
 fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
     if e.tag.is_some() {
         current.tag = e.tag.clone();
@@ -259,34 +427,46 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
     if e.summary.is_some() {
         current.summary = e.summary.clone();
     }
-    if e.description.is_some() {
+    // A deprecation's prose is its note, not a new description of the endpoint.
+    if e.description.is_some() && e.change != Change::Deprecated {
         current.description = e.description.clone();
     }
-    if !e.path_params.is_empty() {
-        current.path_params = sourced(n, &e.path_params);
+    if let Some(note) = deprecation(n, e) {
+        current.deprecated = Some(note);
     }
-    if !e.query_params.is_empty() {
-        current.query_params = sourced(n, &e.query_params);
-    }
-    if !e.body_fields.is_empty() {
-        current.body_fields = sourced(n, &e.body_fields);
-    }
+    merge_rows(
+        &mut current.path_params,
+        n,
+        &e.path_params,
+        |r: &FieldRow| r.name.clone(),
+    );
+    merge_rows(
+        &mut current.query_params,
+        n,
+        &e.query_params,
+        |r: &FieldRow| r.name.clone(),
+    );
+    merge_rows(
+        &mut current.body_fields,
+        n,
+        &e.body_fields,
+        |r: &FieldRow| r.name.clone(),
+    );
     if !e.request_examples.is_empty() {
         current.request_examples = sourced(n, &e.request_examples);
     }
-    if let Some(rows) = &e.responses {
-        current.responses = sourced(n, rows);
-        // Examples of statuses the new table no longer lists go with them.
-        current
-            .response_examples
-            .retain(|r| rows.iter().any(|row| row.status == r.item.status));
-    }
+    merge_rows(
+        &mut current.responses,
+        n,
+        e.responses.as_deref().unwrap_or_default(),
+        |r: &StatusRow| r.status.to_string(),
+    );
+    // An example shown for a status the tables never declared declares it.
     for r in &e.response_examples {
-        if e.responses.as_ref().is_none_or(|rows| rows.is_empty())
-            && !current
-                .responses
-                .iter()
-                .any(|row| row.item.status == r.status)
+        if !current
+            .responses
+            .iter()
+            .any(|row| row.item.status == r.status)
         {
             current.responses.push(Sourced {
                 file: n.path.clone(),
@@ -306,8 +486,8 @@ fn modify(current: &mut CurrentEndpoint, n: &Notes, e: &Endpoint) {
     current
         .response_examples
         .extend(sourced(n, &e.response_examples));
-    current.added.extend(sourced(n, &e.added_fields));
-    current.deprecated.extend(sourced(n, &e.deprecated_fields));
+    current.field_changes.extend(field_changes(n, e));
+    current.prose_lines.extend(sourced(n, &e.prose_lines));
 }
 
 #[cfg(test)]
@@ -350,7 +530,7 @@ mod tests {
         let a = &current.endpoints[0];
         assert_eq!(a.summary.as_deref(), Some("Get a"));
         assert_eq!(a.response_examples.len(), 1);
-        assert_eq!(a.deprecated[0].version, "v2.0.0");
+        assert_eq!(a.field_changes[0].1.version, "v2.0.0");
         assert_eq!(a.origin.file, "v2.md");
         assert_eq!(
             a.history,
@@ -379,5 +559,81 @@ mod tests {
             text.contains("v3.0.0 follows v2.0.0 by its own account"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn restated_tables_merge_and_only_removal_sections_remove() {
+        let v1 = notes(
+            "v1.md",
+            "API — v1.0.0\n\nNew Endpoints\n\nGET /a/{id}\n\nSummary: Get a\n\nPath Parameters\n\nParameter Type Required Description\nid string Yes The id\n\nResponse Codes\n\nCode Description\n200 OK\n401 Unauthorized\n404 - Not found\n\nGET /b\n\nSummary: Get b\n\nResponse Codes\n\nCode Description\n200 OK\n",
+        );
+        let v2 = notes(
+            "v2.md",
+            "API — v2.0.0\n\nModified Endpoints\n\nGET /a/{id}\n\nResponse Codes\n\nCode Description\n200 OK, with more\n409 Conflict\n\nDeprecated Endpoints\n\nGET /b\n\nUse GET /a/{id}.\n",
+        );
+        let v3 = notes(
+            "v3.md",
+            "API — v3.0.0\n\nRemoved Endpoints\n\nGET /b\n\nRenamed Endpoints\n\nGET /a/{id} → GET /v3/a/{id}\n\nRemoved Endpoints\n\nGET /never\n",
+        );
+        let mut d = Diagnostics::new();
+        let current = apply_in_order(vec![v3, v1, v2], &mut d);
+        assert_eq!(d.iter().count(), 1, "{d}");
+        assert!(
+            d.to_string()
+                .contains("`GET /never` is removed, but no earlier notes describe it"),
+            "{d}"
+        );
+        assert_eq!(current.endpoints.len(), 1);
+        let a = &current.endpoints[0];
+        assert_eq!(a.path, "/v3/a/{id}");
+        let rows: Vec<(u16, Option<&str>)> = a
+            .responses
+            .iter()
+            .map(|r| (r.item.status, r.item.description.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (200, Some("OK, with more")),
+                (401, Some("Unauthorized")),
+                (404, Some("Not found")),
+                (409, Some("Conflict"))
+            ]
+        );
+        assert_eq!(a.path_params.len(), 1, "kept through the rename");
+        assert_eq!(
+            a.history,
+            [
+                "v1.0.0: new endpoint.",
+                "v2.0.0: modified.",
+                "v3.0.0: renamed from `GET /a/{id}`."
+            ]
+        );
+        assert_eq!(current.removed, ["`GET /b` (removed in v3.0.0)"]);
+    }
+
+    #[test]
+    fn a_deprecation_carries_the_release_and_the_note() {
+        let v1 = notes(
+            "v1.md",
+            "API — v1.0.0\n\nNew Endpoints\n\nGET /b\n\nSummary: Get b\n\nGets b.\n",
+        );
+        let v2 = notes(
+            "v2.md",
+            "API — v2.0.0\n\nDeprecated Endpoints\n\nGET /b\n\nUse GET /c.\n",
+        );
+        let mut d = Diagnostics::new();
+        let current = apply_in_order(vec![v1, v2], &mut d);
+        let b = &current.endpoints[0];
+        assert_eq!(
+            b.deprecated.as_deref(),
+            Some("deprecated in v2.0.0: Use GET /c.")
+        );
+        assert_eq!(
+            b.description.as_deref(),
+            Some("Gets b."),
+            "the note is not the description"
+        );
+        assert_eq!(b.summary.as_deref(), Some("Get b"));
     }
 }
