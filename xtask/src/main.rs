@@ -1,7 +1,7 @@
 //! `cargo xtask`: specgen's command line. It parses flags (clap) and dispatches; no logic lives
 //! here.
 //!
-//! Generation and the tools that only run the generator (`openapi`, `corpus`, `bench`) are
+//! Generation and the tools that only run the generator (`openapi`, `corpus`, `bench`, `drift`) are
 //! linked in. The contract kit's commands (`mock`, `contract`, `bench-mock`) need an HTTP stack
 //! and an async runtime, so they live in the `specgen-kit` binary and are forwarded to it
 //! (`forward.rs`): `cargo xtask codegen` never compiles a server.
@@ -32,6 +32,8 @@ enum Command {
     Corpus(CorpusArgs),
     /// Time generation, peak memory, output lines and `cargo check` against cargo-progenitor.
     Bench(BenchArgs),
+    /// Classify every spec change as breaking or not, for the wire and the generated Rust API.
+    Drift(specgen_drift::DriftArgs),
     /// Serve a validating mock of the specs (forwarded to specgen-kit; see `mock --help`).
     #[command(disable_help_flag = true)]
     Mock(Forwarded),
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Openapi(args) => commands::openapi(&args.spec, args.out.as_deref()),
         Command::Corpus(args) => commands::corpus(&root, args),
         Command::Bench(args) => commands::bench(&root, args),
+        Command::Drift(args) => specgen_drift::run(&root, &args),
         Command::BenchGenerate { spec, out } => commands::bench_generate(&spec, &out),
         Command::Mock(f) => forward::to_kit(&root, "mock", &f.args),
         Command::Contract(f) => forward::to_kit(&root, "contract", &f.args),

@@ -17,7 +17,7 @@ fn every_command_is_listed_with_a_description_and_has_help() {
     let listing = xtask(&["--help"]);
     assert_eq!(listing.status.code(), Some(0));
     let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
-    for command in ["codegen", "openapi", "corpus", "bench"] {
+    for command in ["codegen", "openapi", "corpus", "bench", "drift"] {
         let line = listing
             .lines()
             .find(|l| l.trim_start().starts_with(&format!("{command} ")))
