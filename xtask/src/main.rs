@@ -2,7 +2,7 @@
 //! here.
 //!
 //! Generation and the tools that only run the generator (`openapi`, `corpus`, `bench`, `drift`) are
-//! linked in. The contract kit's commands (`mock`, `contract`, `bench-mock`) need an HTTP stack
+//! linked in. The contract kit's commands (`mock`, `contract`, `proxy`, `bench-mock`) need an HTTP stack
 //! and an async runtime, so they live in the `specgen-kit` binary and are forwarded to it
 //! (`forward.rs`): `cargo xtask codegen` never compiles a server.
 
@@ -40,6 +40,9 @@ enum Command {
     /// Check a server against the spec for CI (forwarded to specgen-kit; see `contract --help`).
     #[command(disable_help_flag = true)]
     Contract(Forwarded),
+    /// Forward to a sandbox and check all traffic against the spec (forwarded to specgen-kit).
+    #[command(disable_help_flag = true)]
+    Proxy(Forwarded),
     /// Requests/s of the mock and of Prism on the same load (forwarded to specgen-kit).
     #[command(disable_help_flag = true)]
     BenchMock(Forwarded),
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Command::BenchGenerate { spec, out } => commands::bench_generate(&spec, &out),
         Command::Mock(f) => forward::to_kit(&root, "mock", &f.args),
         Command::Contract(f) => forward::to_kit(&root, "contract", &f.args),
+        Command::Proxy(f) => forward::to_kit(&root, "proxy", &f.args),
         Command::BenchMock(f) => forward::to_kit(&root, "bench-mock", &f.args),
     }
 }

@@ -31,7 +31,7 @@ fn every_command_is_listed_with_a_description_and_has_help() {
             "{stdout}"
         );
     }
-    for forwarded in ["mock", "contract", "bench-mock"] {
+    for forwarded in ["mock", "contract", "proxy", "bench-mock"] {
         assert!(
             listing
                 .lines()

@@ -9,6 +9,7 @@
 
 pub mod contract;
 pub mod mock;
+pub mod proxy;
 pub mod signature;
 pub mod synth;
 pub mod validate;

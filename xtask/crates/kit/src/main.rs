@@ -1,4 +1,5 @@
-//! `specgen-kit`: the command line of the contract kit (`mock`, `contract`, `bench-mock`).
+//! `specgen-kit`: the command line of the contract kit (`mock`, `contract`, `proxy`,
+//! `bench-mock`).
 //!
 //! `cargo xtask` forwards these commands here, so that generating code never compiles an HTTP
 //! server or an async runtime. Flags are parsed by clap; the work is in the library
@@ -6,8 +7,9 @@
 
 use clap::{Args, Parser, Subcommand};
 use specgen_codegen::spec::load_spec;
-use specgen_kit::contract::{self, ContractOptions};
+use specgen_kit::contract::{self, ContractOptions, RunOptions};
 use specgen_kit::mock::{self, MockOptions, bench};
+use specgen_kit::proxy::{self, ProxyOptions};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,6 +33,8 @@ enum Command {
     Mock(MockArgs),
     /// Check a server against the spec; exits 1 when a check fails.
     Contract(ContractArgs),
+    /// Forward to an upstream (a vendor sandbox, or the mock) and check every request and answer.
+    Proxy(ProxyArgs),
     /// Requests/s of the mock and of Prism on the same bounded POST load (a benchmark).
     BenchMock(BenchMockArgs),
 }
@@ -94,6 +98,53 @@ struct ContractArgs {
     /// Sign requests with the shared secret in this environment variable.
     #[arg(long, value_name = "VAR")]
     signing_secret_env: Option<String>,
+    /// Fail when an operation never got a documented 2xx (only documented errors, or none).
+    #[arg(long)]
+    require_success: bool,
+    /// Also send schema-breaking bodies; each must be refused with a documented 4xx.
+    #[arg(long)]
+    negative: bool,
+    /// Do not chain operations (create, then read, update, delete the resource it made).
+    #[arg(long)]
+    no_scenarios: bool,
+    /// Write everything (every check, request, response and time) as JSON to this path.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ProxyArgs {
+    /// A spec the traffic must follow (repeatable): an OpenAPI file or a release-notes directory.
+    #[arg(long = "spec", value_name = "FILE", required = true)]
+    specs: Vec<PathBuf>,
+    /// Where requests go, e.g. a vendor sandbox or http://127.0.0.1:4010.
+    #[arg(long, value_name = "URL", value_parser = http_url)]
+    upstream: String,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4020", value_name = "IP:PORT")]
+    addr: SocketAddr,
+    /// Write the JSON report here when stopped.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Write a JUnit XML report here when stopped.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// The environment variable that holds the credentials, so reports name it instead of the
+    /// secret (the credentials themselves pass through untouched).
+    #[arg(long, value_name = "VAR")]
+    token_env: Option<String>,
+    /// The upstream timeout per request, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    timeout_secs: u64,
+    /// The largest body forwarded either way, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ProxyOptions::default().body_limit)]
+    body_limit: usize,
+    /// Listen on an address other than loopback.
+    #[arg(long)]
+    allow_non_loopback: bool,
+    /// Do not log each violation as it happens (the report still has them).
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -130,6 +181,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Mock(args) => mock(args),
         Command::Contract(args) => contract(args),
+        Command::Proxy(args) => proxy(args),
         Command::BenchMock(args) => bench_mock(args, &repo_root()),
     }
 }
@@ -266,7 +318,14 @@ fn contract(args: ContractArgs) -> ExitCode {
         timeout,
         signing_secret,
     };
-    let report = runtime().block_on(contract::run(&loaded.api, &options));
+    let run = RunOptions {
+        require_success: args.require_success,
+        negative: args.negative,
+        scenarios: !args.no_scenarios,
+        token_env: args.token_env.clone(),
+        report: args.report.clone(),
+    };
+    let report = runtime().block_on(contract::run_with(&loaded.api, &options, &run));
     print!("{}", report.render());
     if let Some(path) = &args.junit {
         if let Err(e) = std::fs::write(path, report.junit()) {
@@ -274,11 +333,71 @@ fn contract(args: ContractArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    if report.failed() == 0 {
+    if report.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `cargo xtask proxy`: runs until Ctrl-C, then writes the reports and prints the summary;
+/// exits 1 when the traffic broke the spec.
+fn proxy(args: ProxyArgs) -> ExitCode {
+    let mut apis = Vec::new();
+    for spec in &args.specs {
+        match load_spec(spec) {
+            Ok(loaded) => apis.push(loaded.api),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let options = ProxyOptions {
+        timeout: Duration::from_secs(args.timeout_secs),
+        body_limit: args.body_limit,
+        log: !args.quiet,
+        allow_non_loopback: args.allow_non_loopback,
+        token_env: args.token_env,
+        junit: args.junit,
+        report: args.report,
+    };
+    runtime().block_on(async move {
+        let mut server = match proxy::serve(apis, &args.upstream, args.addr, options).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot start the proxy on {}: {e}", args.addr);
+                return ExitCode::FAILURE;
+            }
+        };
+        println!(
+            "proxy on {} forwarding to {} (Ctrl-C writes the reports)",
+            server.base_url(),
+            args.upstream
+        );
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            result = server.wait() => {
+                if let Err(e) = result {
+                    eprintln!("error: the proxy stopped: {e}");
+                }
+            }
+        }
+        match server.shutdown().await {
+            Ok(report) => {
+                print!("{}", report.render());
+                if report.succeeded() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the proxy's reports: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }
 
 /// `cargo xtask bench-mock`.

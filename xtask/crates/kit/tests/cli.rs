@@ -74,7 +74,7 @@ fn bad_flags_and_missing_specs_are_clear_errors() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["mock", "contract", "bench-mock"] {
+    for command in ["mock", "contract", "proxy", "bench-mock"] {
         let output = Command::new(env!("CARGO_BIN_EXE_specgen-kit"))
             .args([command, "--help"])
             .output()
