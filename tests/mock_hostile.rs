@@ -85,29 +85,18 @@ async fn create_application(server: &MockServer) -> String {
     v["data"]["applicationId"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn every_hostile_request_is_a_4xx_and_the_server_stays_up() {
-    let server = server(MockOptions::default()).await;
-    let app = create_application(&server).await;
-    let sections = format!("/v1/onboarding/partner/applications/{app}/sections");
+/// Requests that are broken in every way a client or an attacker can break one: bad escapes and
+/// bad UTF-8 in paths, queries and headers, huge and deep bodies, unknown methods.
+fn hostile_corpus(app: &str, sections: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut corpus = hostile_heads(app, sections);
+    corpus.extend(hostile_bodies(app, sections));
+    corpus
+}
 
-    // The route that once hit `unreachable!`: an existing application's sections.
-    let (status, body) =
-        exchange(&server, &request("GET", sections.as_bytes(), &[AUTH], b"")).await;
-    assert_eq!(status, 200, "{body}");
-
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_valid = format!(
-        "{{\"data\": {}1{}}}",
-        "{\"a\":".repeat(120),
-        "}".repeat(120)
-    );
-    let huge = vec![b' '; 2 * 1024 * 1024];
+/// Requests broken in their request line, path, query or headers: bad escapes and bad UTF-8.
+fn hostile_heads(app: &str, sections: &str) -> Vec<(&'static str, Vec<u8>)> {
     let bad_header = [b"X-Idempotency-Key: \xff\xfe\x80".as_slice()];
-    let key = format!("X-Idempotency-Key: {}", uuid::Uuid::new_v4());
-    let with_key: &[&[u8]] = &[AUTH, JSON, key.as_bytes()];
-    let save = format!("/v1/onboarding/partner/applications/{app}/sections/basicBusinessInfo");
-    let corpus: Vec<(&str, Vec<u8>)> = vec![
+    vec![
         (
             "a bare percent",
             request(
@@ -198,6 +187,23 @@ async fn every_hostile_request_is_a_4xx_and_the_server_stays_up() {
                 b"",
             ),
         ),
+    ]
+}
+
+/// Requests broken in their bodies or framing: bad UTF-8, deep and huge JSON, truncated
+/// bodies, garbage, oversized heads, broken multipart, out-of-range integers, unknown methods.
+fn hostile_bodies(app: &str, sections: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_valid = format!(
+        "{{\"data\": {}1{}}}",
+        "{\"a\":".repeat(120),
+        "}".repeat(120)
+    );
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    let key = format!("X-Idempotency-Key: {}", uuid::Uuid::new_v4());
+    let with_key: &[&[u8]] = &[AUTH, JSON, key.as_bytes()];
+    let save = format!("/v1/onboarding/partner/applications/{app}/sections/basicBusinessInfo");
+    vec![
         (
             "a body of invalid UTF-8",
             request(
@@ -280,12 +286,28 @@ async fn every_hostile_request_is_a_4xx_and_the_server_stays_up() {
             "an unknown method",
             request("BREW", sections.as_bytes(), &[AUTH], b""),
         ),
-    ];
+    ]
+}
+
+#[tokio::test]
+async fn every_hostile_request_is_a_4xx_and_the_server_stays_up() {
+    let server = server(MockOptions::default()).await;
+    let app = create_application(&server).await;
+    let sections = format!("/v1/onboarding/partner/applications/{app}/sections");
+
+    // The route that once hit `unreachable!`: an existing application's sections.
+    let (status, body) =
+        exchange(&server, &request("GET", sections.as_bytes(), &[AUTH], b"")).await;
+    assert_eq!(status, 200, "{body}");
+
+    let corpus = hostile_corpus(&app, &sections);
     for (what, raw) in &corpus {
         let (status, body) = exchange(&server, raw).await;
         assert!((400..500).contains(&status), "{what}: {status} {body}");
     }
     // An announced body that never comes is answered (408) rather than held forever.
+    let save = format!("/v1/onboarding/partner/applications/{app}/sections/basicBusinessInfo");
+    let key = format!("X-Idempotency-Key: {}", uuid::Uuid::new_v4());
     let stalled = format!(
         "PUT {save} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\n{key}\r\nContent-Length: 100\r\n\r\n{{"
     );

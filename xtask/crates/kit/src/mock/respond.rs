@@ -324,18 +324,24 @@ fn stateful_response(shared: &Shared, incoming: &Incoming<'_>) -> MockResponse {
         sandbox::Outcome::Success(fields) => success_with(incoming, Err(&fields)),
         sandbox::Outcome::Body(body) => success_with(incoming, Ok(body)),
         sandbox::Outcome::Error(code, message) => {
-            let code = if documents(op, code) {
-                code
+            // The rule's preferred status, else a documented client error, so the answer still
+            // conforms. When the operation documents no client error at all (Circle's `…/rfis`
+            // lists only 200 and 401), it answers as the stateless mock does: a status the spec
+            // does not document is never sent, whatever the state says.
+            let documented = if documents(op, code) {
+                Some(code)
             } else {
-                // The rule's preferred status is not documented here; fall back to a documented
-                // client error, so the answer still conforms.
                 [409, 400, 422, 404]
                     .into_iter()
                     .find(|c| op.responses.iter().any(|r| r.status == Status::Code(*c)))
-                    .unwrap_or(code)
             };
-            let v = [RequestViolation::new("request", None, message.clone())];
-            error_response(incoming.entry, op, incoming.op_entry, code, &message, &v)
+            match documented {
+                Some(code) => {
+                    let v = [RequestViolation::new("request", None, message.clone())];
+                    error_response(incoming.entry, op, incoming.op_entry, code, &message, &v)
+                }
+                None => default_answer(incoming.op_entry),
+            }
         }
     };
     // Only answers that took effect are kept for replay: an error costs nothing to repeat, and
