@@ -42,10 +42,8 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+/// JSON-pointer escaping is the shared vocabulary's, so every pointer is spelled one way.
+pub use specgen_ir::protocol::pointer::escape_token;
 
 /// Checks JSON values against the types of one API.
 ///

@@ -10,30 +10,18 @@ use super::send::Answer;
 use crate::synth::Synth;
 use crate::validate::{Direction, parameter_value};
 use serde_json::Value;
-use specgen_ir::ir::{Operation, Response, ResponseBody, Status, TypeRef};
+use specgen_ir::ir::{Operation, Response, ResponseBody, TypeRef};
 
 /// The documented response for `status`: exact, then its range, then `default`.
 pub fn documented(op: &Operation, status: u16) -> Option<&Response> {
-    op.responses
-        .iter()
-        .find(|r| r.status == Status::Code(status))
-        .or_else(|| {
-            op.responses
-                .iter()
-                .find(|r| r.status == Status::Range(status / 100))
-        })
-        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
+    specgen_ir::protocol::status::response_for(&op.responses, status)
 }
 
 /// The documented statuses, as the report lists them (`201, 400, 4XX, default`).
 pub fn documented_statuses(op: &Operation) -> String {
     op.responses
         .iter()
-        .map(|r| match r.status {
-            Status::Code(c) => c.to_string(),
-            Status::Range(d) => format!("{d}XX"),
-            Status::Default => "default".into(),
-        })
+        .map(|r| r.status.key())
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -269,22 +269,10 @@ fn default_response(canned: &[Canned]) -> Option<usize> {
 
 /// The documented response for `code`: exact, then its range, then `default`.
 pub(super) fn find_canned(op: &OpEntry, code: u16) -> Option<&Canned> {
-    op.canned
-        .iter()
-        .find(|c| c.status == Status::Code(code))
-        .or_else(|| {
-            op.canned
-                .iter()
-                .find(|c| c.status == Status::Range(code / 100))
-        })
-        .or_else(|| op.canned.iter().find(|c| c.status == Status::Default))
+    specgen_ir::protocol::status::find_for(&op.canned, code, |c| c.status)
 }
 
 /// Whether `code` is documented (by code, range or `default`).
 pub(super) fn documents(op: &Operation, code: u16) -> bool {
-    op.responses.iter().any(|r| match r.status {
-        Status::Code(c) => c == code,
-        Status::Range(d) => d == code / 100,
-        Status::Default => true,
-    })
+    op.responses.iter().any(|r| r.status.covers(code))
 }
