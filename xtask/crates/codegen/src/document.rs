@@ -246,6 +246,7 @@ fn type_schema(ty: &TypeRef) -> Value {
         TypeRef::Named(n) => json!({"$ref": format!("#/components/schemas/{n}")}),
         TypeRef::Primitive(p) => match p {
             Primitive::String => json!({"type": "string"}),
+            Primitive::Email => json!({"type": "string", "format": "email"}),
             Primitive::Bool => json!({"type": "boolean"}),
             Primitive::I32 => json!({"type": "integer", "format": "int32"}),
             Primitive::I64 => json!({"type": "integer", "format": "int64"}),

@@ -144,6 +144,9 @@ impl TypeRef {
 pub enum Primitive {
     /// `String`.
     String,
+    /// `String` too (`format: email`): the same Rust type, but the mock and the contract runner
+    /// check that the text is an address, and synthesise one.
+    Email,
     /// `bool`.
     Bool,
     /// `i32` (`format: int32`).

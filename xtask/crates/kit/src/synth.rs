@@ -204,6 +204,7 @@ impl Synth {
 pub fn primitive(p: Primitive) -> Value {
     match p {
         Primitive::String | Primitive::Bytes | Primitive::File => Value::String("string".into()),
+        Primitive::Email => Value::String("partner@example.com".into()),
         Primitive::Bool => Value::Bool(true),
         Primitive::I32 | Primitive::I64 | Primitive::U64 => Value::from(1),
         Primitive::F32 | Primitive::F64 => Value::from(1.5),

@@ -113,7 +113,7 @@ enum Scope {
 
 fn primitive(p: Primitive) -> TokenStream {
     match p {
-        Primitive::String => quote!(::std::string::String),
+        Primitive::String | Primitive::Email => quote!(::std::string::String),
         Primitive::Bool => quote!(bool),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),

@@ -16,7 +16,7 @@ pub(super) fn arg_type(p: &Parameter) -> TokenStream {
         };
     }
     let inner = match &p.ty {
-        TypeRef::Primitive(Primitive::String) => quote!(&str),
+        TypeRef::Primitive(Primitive::String | Primitive::Email) => quote!(&str),
         TypeRef::Array(item) => {
             let item = ty(item, Scope::Client);
             quote!(&[#item])

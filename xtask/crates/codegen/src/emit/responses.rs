@@ -124,7 +124,10 @@ fn message_of(r: &Response, api: &Api) -> TokenStream {
     let found = MESSAGE_FIELDS.iter().find_map(|wanted| {
         s.fields.iter().find(|f| {
             f.wire_name.eq_ignore_ascii_case(wanted)
-                && f.ty == TypeRef::Primitive(Primitive::String)
+                && matches!(
+                    f.ty,
+                    TypeRef::Primitive(Primitive::String | Primitive::Email)
+                )
                 && !f.sensitive
         })
     });

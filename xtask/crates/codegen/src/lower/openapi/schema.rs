@@ -232,6 +232,7 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
                 VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Primitive::Uuid,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "email" => Primitive::Email,
                 _ => Primitive::String,
             }),
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match &i.format {
@@ -305,6 +306,7 @@ impl<'a> Lowerer<'a> {
                             Some("uuid") => Primitive::Uuid,
                             Some("date-time") => Primitive::DateTime,
                             Some("date") => Primitive::Date,
+                            Some("email") => Primitive::Email,
                             _ => Primitive::String,
                         }),
                         Some("integer") => {

@@ -300,7 +300,7 @@ pub fn string_enum(values: &[String]) -> StringEnum {
 
 pub(super) fn primitive_variant_name(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Primitive(Primitive::String) => "String".into(),
+        TypeRef::Primitive(Primitive::String | Primitive::Email) => "String".into(),
         TypeRef::Primitive(Primitive::Bool) => "Boolean".into(),
         TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U64) => "Integer".into(),
         TypeRef::Primitive(Primitive::F32 | Primitive::F64) => "Number".into(),
