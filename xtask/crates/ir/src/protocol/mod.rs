@@ -6,6 +6,7 @@
 //! a runner that matches `2XX` differently from the mock). Here each is a small pure function
 //! with its own tests.
 
+pub mod formats;
 pub mod media;
 pub mod path;
 pub mod percent;
