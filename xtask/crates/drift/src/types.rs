@@ -329,8 +329,23 @@ impl Comparer<'_> {
     }
 
     fn enums(&mut self, ty: &str, at: &At, a: &StringEnum, b: &StringEnum) {
-        for v in &a.variants {
-            match b.variants.iter().find(|w| w.wire_name == v.wire_name) {
+        // Values pair up by wire name; a name listed twice (`true` and `"true"` both become
+        // `true`) pairs occurrence by occurrence, so a document never differs from itself.
+        let nth = |e: &'_ StringEnum, wire: &str, k: usize| {
+            e.variants
+                .iter()
+                .filter(|w| w.wire_name == wire)
+                .nth(k)
+                .map(|w| w.name.clone())
+        };
+        let occurrence = |e: &StringEnum, i: usize| {
+            e.variants[..i]
+                .iter()
+                .filter(|w| w.wire_name == e.variants[i].wire_name)
+                .count()
+        };
+        for (i, v) in a.variants.iter().enumerate() {
+            match nth(b, &v.wire_name, occurrence(a, i)) {
                 None => {
                     let id = self.pick(
                         ty,
@@ -344,18 +359,18 @@ impl Comparer<'_> {
                         format!("enum value `{}` removed", v.wire_name),
                     );
                 }
-                Some(w) if w.name != v.name => {
+                Some(name) if name != v.name => {
                     let m = format!(
-                        "enum value `{}`: Rust variant renamed from `{}` to `{}`",
-                        v.wire_name, v.name, w.name
+                        "enum value `{}`: Rust variant renamed from `{}` to `{name}`",
+                        v.wire_name, v.name
                     );
                     self.push("rust-name-changed", at, None, m);
                 }
                 Some(_) => {}
             }
         }
-        for w in &b.variants {
-            if !a.variants.iter().any(|v| v.wire_name == w.wire_name) {
+        for (i, w) in b.variants.iter().enumerate() {
+            if nth(a, &w.wire_name, occurrence(b, i)).is_none() {
                 let id = self.pick(
                     ty,
                     "request-property-enum-value-added",
