@@ -12,6 +12,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Value, json};
+use specgen_ir::ir::Parameter;
 use specgen_ir::ir::{Api, AuthKind, BodyContent, Operation, ParamLocation, Status};
 use specgen_ir::ir::{TypeKind, TypeRef};
 use std::sync::Arc;
@@ -375,7 +376,38 @@ fn credentials(
     })
 }
 
-pub(super) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+/// Where a parameter's text comes from in a request, and every value sent for it: the
+/// location's name (`"path"`, `"query"`, `"header"`) and the raw texts, or `None` for cookies,
+/// which neither the mock nor the proxy checks. Shared by both, so they read a request alike.
+pub(crate) fn parameter_texts(
+    param: &Parameter,
+    path_params: &[(String, String)],
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> Option<(&'static str, Vec<String>)> {
+    let named = |pairs: &[(String, String)]| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(n, _)| *n == param.wire_name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    Some(match param.location {
+        ParamLocation::Path => ("path", named(path_params)),
+        ParamLocation::Query => ("query", named(query)),
+        ParamLocation::Header => (
+            "header",
+            headers
+                .get_all(param.wire_name.as_str())
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect(),
+        ),
+        ParamLocation::Cookie => return None,
+    })
+}
+
+pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
@@ -391,33 +423,9 @@ fn check_parameters(
 ) {
     let validator = entry.synth.validator();
     for param in &op.params {
-        let (location, values): (&'static str, Vec<String>) = match param.location {
-            ParamLocation::Path => (
-                "path",
-                path_params
-                    .iter()
-                    .filter(|(n, _)| *n == param.wire_name)
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            ),
-            ParamLocation::Query => (
-                "query",
-                query
-                    .iter()
-                    .filter(|(n, _)| *n == param.wire_name)
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            ),
-            ParamLocation::Header => (
-                "header",
-                headers
-                    .get_all(param.wire_name.as_str())
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                    .collect(),
-            ),
+        let Some((location, values)) = parameter_texts(param, path_params, query, headers) else {
             // Cookies are rare in the specs we serve and never required by them; not checked.
-            ParamLocation::Cookie => continue,
+            continue;
         };
         if values.is_empty() {
             if param.required {

@@ -23,7 +23,7 @@
 
 pub mod bench;
 pub mod conn;
-mod handler;
+pub(crate) mod handler;
 mod multipart;
 mod prepare;
 mod respond;

@@ -5,10 +5,11 @@
 //! proxy calls a request wrong exactly when the mock would refuse it. Each violation is one line
 //! that names where (`body /amount`, `query limit`) and what.
 
+use crate::mock::handler::{parameter_texts, query_pairs};
 use crate::validate::{Direction, Validator, parameter_value};
 use axum::http::{HeaderMap, header};
 use serde_json::Value;
-use specgen_ir::ir::{BodyContent, Operation, ParamLocation, TypeRef};
+use specgen_ir::ir::{BodyContent, Operation, TypeRef};
 
 /// Every way the request breaks its operation's spec, one line each; empty when it conforms.
 pub fn violations(
@@ -33,37 +34,11 @@ fn parameters(
     headers: &HeaderMap,
     out: &mut Vec<String>,
 ) {
-    let query: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let query = query_pairs(query);
     for param in &op.params {
-        let (location, values): (&str, Vec<String>) = match param.location {
-            ParamLocation::Path => (
-                "path",
-                path_params
-                    .iter()
-                    .filter(|(n, _)| *n == param.wire_name)
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            ),
-            ParamLocation::Query => (
-                "query",
-                query
-                    .iter()
-                    .filter(|(n, _)| *n == param.wire_name)
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            ),
-            ParamLocation::Header => (
-                "header",
-                headers
-                    .get_all(param.wire_name.as_str())
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                    .collect(),
-            ),
+        let Some((location, values)) = parameter_texts(param, path_params, &query, headers) else {
             // The mock does not check cookies either; the specs we serve never require one.
-            ParamLocation::Cookie => continue,
+            continue;
         };
         if values.is_empty() {
             if param.required {
