@@ -35,6 +35,52 @@ pub fn format_file(tokens: TokenStream, sources: &str) -> String {
     out
 }
 
+/// Formats tokens that are a sequence of items (and inner attributes) as prettyplease prints a
+/// file, without a header.
+pub fn format_tokens(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(err) => panic!("generator bug: emitted tokens do not parse ({err}):\n{tokens}"),
+    }
+}
+
+/// `items.iter().map(f)` on all cores, results in input order. Workers take the next index
+/// from a shared counter, so one slow item does not hold back a whole pre-assigned share.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(results) => results,
+                // A worker's panic is a generator bug; re-raise it with its own message.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// `prettyplease::unparse`, with the items split across threads.
 ///
 /// syn's values are not `Send` (their spans are thread-local), so each chunk crosses to its
