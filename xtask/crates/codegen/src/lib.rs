@@ -138,11 +138,15 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
             eprintln!("{}: emit and format {:?}", api.module, started.elapsed());
         }
         files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
+        let started = std::time::Instant::now();
         let examples = emit::emit_examples_module(api);
         files.insert(
             PathBuf::from(format!("src/{}_examples.rs", api.module)),
             emit::space_items(&format::format_file(examples, &sources)),
         );
+        if timings {
+            eprintln!("{}: examples {:?}", api.module, started.elapsed());
+        }
     }
     Ok(Generated {
         apis,

@@ -10,6 +10,7 @@
 mod bodies;
 mod client;
 mod operation;
+mod refs;
 mod responses;
 mod schema;
 mod structs;
