@@ -139,10 +139,13 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
         }
         files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
         let started = std::time::Instant::now();
-        let examples = emit::emit_examples_module(api);
         files.insert(
             PathBuf::from(format!("src/{}_examples.rs", api.module)),
-            emit::space_items(&format::format_file(examples, &sources)),
+            format!(
+                "{}\n{}",
+                format::header(&sources),
+                emit::examples_module_text(api)
+            ),
         );
         if timings {
             eprintln!("{}: examples {:?}", api.module, started.elapsed());

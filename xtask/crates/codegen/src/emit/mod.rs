@@ -17,7 +17,7 @@ mod plan;
 mod responses;
 mod types;
 
-pub use examples::emit_examples_module;
+pub use examples::examples_module_text;
 pub use layout::space_items;
 pub use plan::{emit_module, module_text};
 
