@@ -33,7 +33,7 @@ fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) {
         | TypeRef::Map(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::Boxed(inner) => rename(inner, map),
-        TypeRef::Primitive(_) | TypeRef::Json => {}
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::FreeForm { .. } => {}
     }
 }
 
@@ -171,6 +171,7 @@ mod tests {
                     write_only: false,
                     default: None,
                     sensitive: false,
+                    bounds: None,
                 }],
                 additional: None,
             }),

@@ -449,6 +449,9 @@ fn check_parameters(
             ),
             _ => parameter_value(validator, &param.ty, &values[0]),
         };
+        // Each message names the parameter, so it reads alone wherever a vendor's error body
+        // puts it (`query parameter pageSize: 0 is less than the minimum 1`).
+        let named = |message: &str| format!("{location} parameter {}: {message}", param.wire_name);
         if let Some(message) = values
             .iter()
             .find_map(|v| integer_out_of_range(validator, &param.ty, v))
@@ -456,11 +459,18 @@ fn check_parameters(
             out.push(RequestViolation::new(
                 location,
                 Some(&param.wire_name),
-                message,
+                named(&message),
             ));
             continue;
         }
-        for v in validator.validate(&param.ty, &value, Direction::Request) {
+        let found = validator.validate_bounded(
+            &param.ty,
+            param.bounds.as_ref(),
+            &value,
+            Direction::Request,
+        );
+        for mut v in found {
+            v.message = named(&v.message);
             out.push(RequestViolation::from_violation(
                 location,
                 Some(&param.wire_name),
