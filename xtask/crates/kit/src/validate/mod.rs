@@ -497,8 +497,12 @@ impl Validator {
                 ),
                 _ => {}
             },
-            (TypeRef::Primitive(_), Value::Number(n)) => {
-                if let Some(x) = n.as_f64() {
+            (TypeRef::Primitive(p), Value::Number(n)) => {
+                // A number its type cannot hold (an integer beyond int64) was reported as such;
+                // its bounds would only repeat the point.
+                let mut wrong = Vec::new();
+                check_primitive(*p, value, "", &mut wrong);
+                if let (true, Some(x)) = (wrong.is_empty(), n.as_f64()) {
                     for message in bounds.violations(x, &n.to_string()) {
                         Self::push(out, pointer, message);
                     }
@@ -591,8 +595,8 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
                     _ => (0, u64::MAX as i128, "uint64"),
                 };
                 if i < lo || i > hi {
-                    // A JSON integer beyond 64 bits arrives as a float; its own text (`1e20`)
-                    // is what the request said, where `i` would be a rounded stand-in.
+                    // A JSON integer beyond 64 bits arrives as a float: it is shown as the float
+                    // it became (`1e+20`), where `i` would be a rounded stand-in that looks exact.
                     let shown = if value.is_i64() || value.is_u64() {
                         i.to_string()
                     } else {

@@ -69,11 +69,17 @@ pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value
                 .map(Value::from)
                 .or_else(|_| text.parse::<u64>().map(Value::from))
                 .unwrap_or_else(|_| Value::String(text.to_owned())),
+            // Whole numbers stay integers, so a message shows `1` as it was sent, not `1.0`.
             Primitive::F32 | Primitive::F64 => text
-                .parse::<f64>()
+                .parse::<i64>()
+                .map(Value::from)
                 .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
+                .or_else(|| {
+                    text.parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number)
+                })
                 .unwrap_or_else(|| Value::String(text.to_owned())),
             Primitive::Bool => match text {
                 "true" => Value::Bool(true),
