@@ -282,3 +282,49 @@ async fn body_numbers_and_free_form_objects_are_checked() {
     assert_eq!(found, ["1e+20 is out of range for int64"], "{body}");
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_vendors_bounded_parameters_are_enforced() {
+    // Circle's `pageSize` has `minimum: 1`; Jiko's `limit` has (3.1) `exclusiveMinimum: 0` and
+    // Jiko answers every invalid request with its documented 422.
+    let server = mock::serve(
+        vec![
+            specgen_tests::spec_api("circle_accounts"),
+            specgen_tests::spec_api("jiko_partner_api"),
+        ],
+        MockOptions::default(),
+    )
+    .await
+    .expect("the mock starts");
+    let client = reqwest::Client::new();
+    let circle = |query: &str| {
+        client
+            .get(format!("{}/v1/accounts?{query}", server.base_url()))
+            .bearer_auth("t")
+    };
+    let (status, found, message) = send(circle("pageSize=0")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{found:?} {message}");
+    assert!(
+        message.contains("query parameter pageSize: 0 is less than the minimum 1"),
+        "{message}"
+    );
+    let (status, _, message) = send(circle("pageSize=1")).await;
+    assert_eq!(status, StatusCode::OK, "{message}");
+    let jiko = |query: &str| {
+        client
+            .get(format!("{}/api/v1/events?{query}", server.base_url()))
+            .bearer_auth("t")
+            .header("x-jiko-signature", "s")
+            .header("x-jiko-idempotency", uuid::Uuid::new_v4().to_string())
+    };
+    let response = jiko("limit=0").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("query parameter limit: 0 is not greater than the exclusive minimum 0"),
+        "{body}"
+    );
+    let response = jiko("limit=1").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    server.shutdown().await.unwrap();
+}
