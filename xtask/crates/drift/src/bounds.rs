@@ -82,7 +82,8 @@ fn changes(a: Option<&NumberBounds>, b: Option<&NumberBounds>) -> Vec<BoundChang
         let tight = match (a.multiple_of, b.multiple_of) {
             (_, None) => false,
             (None, Some(_)) => true,
-            (Some(x), Some(y)) => !(multiple(x, y) && !multiple(y, x)),
+            // Relaxed only when the old step is a multiple of the new one and not the reverse.
+            (Some(x), Some(y)) => !multiple(x, y) || multiple(y, x),
         };
         let shown = |m: Option<f64>| m.map_or("none".into(), |m| m.to_string());
         out.push(BoundChange {

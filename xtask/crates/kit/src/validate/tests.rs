@@ -139,3 +139,67 @@ fn integers_beyond_their_type_say_out_of_range() {
         "{found:?}"
     );
 }
+
+#[test]
+fn free_form_types_keep_their_json_type() {
+    let api = api();
+    let v = Validator::new(&api);
+    let array = TypeRef::FreeForm {
+        shape: JsonShape::Array,
+        nullable: false,
+    };
+    assert!(v.is_valid(&array, &json!([1, "two"]), Direction::Request));
+    let found = v.validate(&array, &json!({}), Direction::Request);
+    assert_eq!(
+        found[0].message,
+        "expected an array (free-form), found an object"
+    );
+    assert!(!v.is_valid(&array, &Value::Null, Direction::Request));
+    let nullable = TypeRef::FreeForm {
+        shape: JsonShape::Object,
+        nullable: true,
+    };
+    assert!(v.is_valid(&nullable, &Value::Null, Direction::Request));
+    assert!(!v.is_valid(&nullable, &json!(5), Direction::Request));
+}
+
+#[test]
+fn bounds_apply_through_arrays_and_skip_numbers_out_of_type() {
+    let api = api();
+    let v = Validator::new(&api);
+    let ids = TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::I32)));
+    let min = NumberBounds {
+        minimum: Some(1.0),
+        ..NumberBounds::default()
+    };
+    let found = v.validate_bounded(&ids, Some(&min), &json!([1, 0, "x"]), Direction::Request);
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.pointer.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/2", "expected an integer, found a string"),
+            ("/1", "0 is less than the minimum 1"),
+        ]
+    );
+    // An integer beyond int32 is reported once, as out of range, not also against a maximum.
+    let max = NumberBounds {
+        maximum: Some(10.0),
+        ..NumberBounds::default()
+    };
+    let found = v.validate_bounded(
+        &ids,
+        Some(&max),
+        &json!([3000000000i64]),
+        Direction::Request,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].message, "3000000000 is out of range for int32");
+    // An array parameter's items are range-checked one by one.
+    assert_eq!(
+        integer_out_of_range(&v, &ids, "1,99999999999").as_deref(),
+        Some("99999999999 is out of range for int32")
+    );
+}
