@@ -11,6 +11,7 @@ mod bodies;
 mod bounds;
 mod client;
 mod operation;
+mod refs;
 mod responses;
 mod schema;
 mod structs;
@@ -121,7 +122,8 @@ impl<'a> Lowerer<'a> {
 
     fn lower(&mut self, module: &str, file: &SourceFile) -> Api {
         let spec = self.spec;
-        let components = spec.components.clone().unwrap_or_default();
+        let no_components = openapiv3::Components::default();
+        let components = spec.components.as_ref().unwrap_or(&no_components);
 
         // Claim component names first, in document order, so references resolve before lowering.
         for key in components.schemas.keys() {
@@ -135,7 +137,7 @@ impl<'a> Lowerer<'a> {
             self.define_component(&name, schema, &pointer);
         }
 
-        let security_schemes = self.security_schemes(&components);
+        let security_schemes = self.security_schemes(components);
         let mut fn_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
         let mut operations = Vec::new();
         for (path, item) in spec.paths.paths.iter() {
