@@ -40,12 +40,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub fn lower_openapi(
     module: &str,
     file: &SourceFile,
-    parsed: &ParsedOpenApi,
+    parsed: &ParsedOpenApi<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Api {
     let mut lowerer = Lowerer {
         spec: &parsed.spec,
-        raw: &parsed.raw,
+        parsed,
         pointer_types: HashMap::new(),
         spec_named: BTreeSet::new(),
         file: &file.path,
@@ -65,8 +65,8 @@ type LoweredResponse = (Option<ResponseBody>, Vec<ResponseHeader>, Option<String
 
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
-    /// The document as a value, for `$ref`s that point outside `components`.
-    raw: &'a Value,
+    /// The parsed document, whose JSON value serves `$ref`s that point outside `components`.
+    parsed: &'a ParsedOpenApi<'a>,
     /// Types named after a response component (beside `component_names`), kept by dedupe.
     spec_named: BTreeSet<String>,
     /// Types of schemas reached by such pointers, so each is lowered once.

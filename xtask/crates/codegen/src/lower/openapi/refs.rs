@@ -52,3 +52,83 @@ pub(super) fn component_at<'c, T: Component>(
         &specgen_ir::protocol::pointer::unescape_token(key),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{ParamLocation, Primitive, ResponseBody, TypeRef};
+    use crate::load::{SourceFile, SpecInput};
+
+    /// A parameter reached through a chain of component `$ref`s, and a response schema reached
+    /// through a pointer into another path: the first is served by the typed document, the second
+    /// by the JSON value, which is rebuilt after being consumed.
+    #[test]
+    fn component_chains_and_pointers_into_paths_resolve() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {type: object, properties: {name: {type: string}}}
+  /pets/{id}:
+    get:
+      operationId: getPets
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: "#/paths/~1pets/get/responses/200/content/application~1json/schema"
+components:
+  parameters:
+    Limit:
+      $ref: "#/components/parameters/PageLimit"
+    PageLimit: {name: limit, in: query, schema: {type: integer, format: int32}}
+"##;
+        let input = SpecInput::OpenApi {
+            module: "pets".into(),
+            document: SourceFile {
+                path: "pets.yaml".into(),
+                text: text.into(),
+            },
+            overlay: None,
+        };
+        let (apis, diagnostics) = crate::lower_inputs(&[input]);
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        let api = &apis[0];
+        let list = api.operations.iter().find(|o| o.path == "/pets").unwrap();
+        let limit = &list.params[0];
+        assert_eq!(
+            (limit.wire_name.as_str(), limit.location, &limit.ty),
+            (
+                "limit",
+                ParamLocation::Query,
+                &TypeRef::Primitive(Primitive::I32)
+            )
+        );
+        let body = |path: &str| {
+            let op = api.operations.iter().find(|o| o.path == path).unwrap();
+            match &op.responses[0].body {
+                Some(ResponseBody::Json { ty, .. }) => ty.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let TypeRef::Array(item) = body("/pets/{id}") else {
+            panic!("not an array")
+        };
+        assert!(matches!(*item, TypeRef::Named(_)), "{item:?}");
+    }
+}

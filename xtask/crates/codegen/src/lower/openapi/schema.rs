@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
                 }
                 None => {}
             }
-            let node = self.raw.pointer(&fragment)?;
+            let node = self.parsed.raw().pointer(&fragment)?;
             match node.get("$ref").and_then(Value::as_str) {
                 Some(next) => reference = next.to_owned(),
                 None => {
