@@ -1043,9 +1043,9 @@ pub mod types {
         pub document_id: ::uuid::Uuid,
     }
 
-    /// Documented error responses of `bulk_save` (`PATCH /v1/onboarding/partner/applications/{applicationId}/data`).
+    /// Documented error responses that 2 operations share; each has an alias named after it (the first is `BulkSaveError`).
     #[derive(Debug, Clone)]
-    pub enum BulkSaveError {
+    pub enum UnauthorizedConflictUnprocessableEntityErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
@@ -1060,7 +1060,8 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for BulkSaveError {
+    impl crate::runtime::ApiErrorStatus
+    for UnauthorizedConflictUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1070,7 +1071,11 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "bulk_save"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+                Self::Conflict(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1094,6 +1099,13 @@ pub mod types {
             }
         }
     }
+
+    /// Documented error responses of `bulk_save` (`PATCH /v1/onboarding/partner/applications/{applicationId}/data`), an alias of [`UnauthorizedConflictUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `Conflict`: The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
+    /// - `UnprocessableEntity`: The data does not satisfy the application schema.
+    pub type BulkSaveError = UnauthorizedConflictUnprocessableEntityErrors;
 
     /// Documented error responses of `cancel_application` (`DELETE /v1/onboarding/partner/applications/{applicationId}`).
     #[derive(Debug, Clone)]
@@ -1190,9 +1202,9 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_all_data` (`GET /v1/onboarding/partner/applications/{applicationId}/data`).
+    /// Documented error responses that 7 operations share; each has an alias named after it (the first is `GetAllDataError`).
     #[derive(Debug, Clone)]
-    pub enum GetAllDataError {
+    pub enum UnauthorizedNotFoundErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
@@ -1203,7 +1215,7 @@ pub mod types {
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for GetAllDataError {
+    impl crate::runtime::ApiErrorStatus for UnauthorizedNotFoundErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1212,7 +1224,10 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "get_all_data"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+                Self::NotFound(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1232,6 +1247,12 @@ pub mod types {
             }
         }
     }
+
+    /// Documented error responses of `get_all_data` (`GET /v1/onboarding/partner/applications/{applicationId}/data`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetAllDataError = UnauthorizedNotFoundErrors;
 
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
@@ -1252,91 +1273,17 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_application` (`GET /v1/onboarding/partner/applications/{applicationId}`).
-    #[derive(Debug, Clone)]
-    pub enum GetApplicationError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `get_application` (`GET /v1/onboarding/partner/applications/{applicationId}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetApplicationError = UnauthorizedNotFoundErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
-    #[derive(Debug, Clone)]
-    pub enum GetApplicationSchemaError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for GetApplicationSchemaError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_application_schema"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetApplicationSchemaError = UnauthorizedNotFoundErrors;
 
     /// Query, header and cookie parameters of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -1345,16 +1292,16 @@ pub mod types {
         pub resolved: ::std::option::Option<bool>,
     }
 
-    /// Documented error responses of `get_certifications` (`GET /v1/onboarding/partner/applications/{applicationId}/certifications`).
+    /// Documented error responses that 3 operations share; each has an alias named after it (the first is `GetCertificationsError`).
     #[derive(Debug, Clone)]
-    pub enum GetCertificationsError {
+    pub enum UnauthorizedErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for GetCertificationsError {
+    impl crate::runtime::ApiErrorStatus for UnauthorizedErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1362,7 +1309,9 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "get_certifications"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1381,249 +1330,44 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_rfi` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
-    #[derive(Debug, Clone)]
-    pub enum GetRfiError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `get_certifications` (`GET /v1/onboarding/partner/applications/{applicationId}/certifications`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type GetCertificationsError = UnauthorizedErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetRfiError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
+    /// Documented error responses of `get_rfi` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetRfiError = UnauthorizedNotFoundErrors;
 
-        fn operation(&self) -> &'static str {
-            "get_rfi"
-        }
+    /// Documented error responses of `get_section` (`GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetSectionError = UnauthorizedNotFoundErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type ListApplicationsError = UnauthorizedErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `list_documents` (`GET /v1/onboarding/partner/applications/{applicationId}/documents`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type ListDocumentsError = UnauthorizedNotFoundErrors;
 
-    /// Documented error responses of `get_section` (`GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`).
-    #[derive(Debug, Clone)]
-    pub enum GetSectionError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `list_rfis` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type ListRfisError = UnauthorizedErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetSectionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_section"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`).
-    #[derive(Debug, Clone)]
-    pub enum ListApplicationsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListApplicationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_applications"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
-
-    /// Documented error responses of `list_documents` (`GET /v1/onboarding/partner/applications/{applicationId}/documents`).
-    #[derive(Debug, Clone)]
-    pub enum ListDocumentsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListDocumentsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_documents"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `list_rfis` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis`).
-    #[derive(Debug, Clone)]
-    pub enum ListRfisError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListRfisError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_rfis"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
-
-    /// Documented error responses of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
-    #[derive(Debug, Clone)]
-    pub enum ListSectionsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListSectionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_sections"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type ListSectionsError = UnauthorizedNotFoundErrors;
 
     /// Query, header and cookie parameters of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -1754,57 +1498,12 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `update_rfi_data` (`PATCH /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
-    #[derive(Debug, Clone)]
-    pub enum UpdateRfiDataError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 409.
-        ///
-        /// The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
-        Conflict(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 422.
-        ///
-        /// The data does not satisfy the application schema.
-        UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for UpdateRfiDataError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::Conflict(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "update_rfi_data"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::Conflict(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
-                Self::UnprocessableEntity(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
+    /// Documented error responses of `update_rfi_data` (`PATCH /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`), an alias of [`UnauthorizedConflictUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `Conflict`: The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
+    /// - `UnprocessableEntity`: The data does not satisfy the application schema.
+    pub type UpdateRfiDataError = UnauthorizedConflictUnprocessableEntityErrors;
 
     /// Documented error responses of `upload_document` (`POST /v1/onboarding/partner/applications/{applicationId}/documents`).
     #[derive(Debug, Clone)]

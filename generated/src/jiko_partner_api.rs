@@ -10471,9 +10471,9 @@ pub mod types {
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
 
-    /// Documented error responses of `accounts_get_specific_account` (`GET /api/v1/jiko-accounts/{account_id}`).
+    /// Documented error responses that 31 operations share; each has an alias named after it (the first is `AccountsGetSpecificAccountError`).
     #[derive(Debug, Clone)]
-    pub enum AccountsGetSpecificAccountError {
+    pub enum NotFoundUnprocessableEntityErrors {
         /// Status 404.
         ///
         /// Not found
@@ -10484,7 +10484,7 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for AccountsGetSpecificAccountError {
+    impl crate::runtime::ApiErrorStatus for NotFoundUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::NotFound(r) => r.status,
@@ -10493,7 +10493,10 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "accounts_get_specific_account"
+            match self {
+                Self::NotFound(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -10512,46 +10515,17 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
-    #[derive(Debug, Clone)]
-    pub enum AccountsListCustomerAccountsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `accounts_get_specific_account` (`GET /api/v1/jiko-accounts/{account_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AccountsGetSpecificAccountError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for AccountsListCustomerAccountsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "accounts_list_customer_accounts"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AccountsListCustomerAccountsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -10562,16 +10536,16 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `ach_get_transfer_origination` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}`).
+    /// Documented error responses that 32 operations share; each has an alias named after it (the first is `AchGetTransferOriginationError`).
     #[derive(Debug, Clone)]
-    pub enum AchGetTransferOriginationError {
+    pub enum UnprocessableEntityErrors {
         /// Status 422.
         ///
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for AchGetTransferOriginationError {
+    impl crate::runtime::ApiErrorStatus for UnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
@@ -10579,7 +10553,9 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "ach_get_transfer_origination"
+            match self {
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -10596,39 +10572,15 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
-    #[derive(Debug, Clone)]
-    pub enum AchListAchOriginationsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `ach_get_transfer_origination` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchGetTransferOriginationError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for AchListAchOriginationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "ach_list_ach_originations"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchListAchOriginationsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -10643,359 +10595,64 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `ach_originate_transaction` (`POST /api/v1/jiko-accounts/{account_id}/ach-originating`).
+    /// Documented error responses of `ach_originate_transaction` (`POST /api/v1/jiko-accounts/{account_id}/ach-originating`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchOriginateTransactionError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_create_application` (`POST /api/v1/business-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesCreateApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_create_related_party_application` (`POST /api/v1/business-applications/{application_id}/related-party-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesCreateRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_delete_related_party_application` (`DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesDeleteRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_get_application` (`GET /api/v1/business-applications/{application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesGetApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_list_document_requests` (`GET /api/v1/business-applications/{application_id}/documents`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesListDocumentRequestsError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_list_related_party_applications` (`GET /api/v1/business-applications/{application_id}/related-party-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesListRelatedPartyApplicationsError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_submit_application` (`POST /api/v1/business-applications/{application_id}/apply`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesSubmitApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_update_application` (`PATCH /api/v1/business-applications/{application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUpdateApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_update_related_party_application` (`PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUpdateRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses that 2 operations share; each has an alias named after it (the first is `BusinessesUploadDocumentError`).
     #[derive(Debug, Clone)]
-    pub enum AchOriginateTransactionError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for AchOriginateTransactionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "ach_originate_transaction"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_create_application` (`POST /api/v1/business-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesCreateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesCreateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_create_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_create_related_party_application` (`POST /api/v1/business-applications/{application_id}/related-party-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesCreateRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesCreateRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_create_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_delete_related_party_application` (`DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesDeleteRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesDeleteRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_delete_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_get_application` (`GET /api/v1/business-applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesGetApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesGetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_list_document_requests` (`GET /api/v1/business-applications/{application_id}/documents`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesListDocumentRequestsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesListDocumentRequestsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_list_document_requests"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_list_related_party_applications` (`GET /api/v1/business-applications/{application_id}/related-party-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesListRelatedPartyApplicationsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesListRelatedPartyApplicationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_list_related_party_applications"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_submit_application` (`POST /api/v1/business-applications/{application_id}/apply`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesSubmitApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesSubmitApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_submit_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_update_application` (`PATCH /api/v1/business-applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUpdateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesUpdateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_update_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_update_related_party_application` (`PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUpdateRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesUpdateRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_update_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUploadDocumentError {
+    pub enum NotFoundPreconditionFailedUnprocessableEntityErrors {
         /// Status 404.
         ///
         /// Not found
         NotFound(crate::runtime::ResponseValue<(), ()>),
         /// Status 412.
-        ///
-        /// Document has already been reviewed and approved.
         PreconditionFailed(crate::runtime::ResponseValue<(), ()>),
         /// Status 422.
         ///
@@ -11003,7 +10660,8 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for BusinessesUploadDocumentError {
+    impl crate::runtime::ApiErrorStatus
+    for NotFoundPreconditionFailedUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::NotFound(r) => r.status,
@@ -11013,7 +10671,11 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "businesses_upload_document"
+            match self {
+                Self::NotFound(r) => r.operation,
+                Self::PreconditionFailed(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -11034,6 +10696,13 @@ pub mod types {
         }
     }
 
+    /// Documented error responses of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`), an alias of [`NotFoundPreconditionFailedUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `PreconditionFailed`: Document has already been reviewed and approved.
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUploadDocumentError = NotFoundPreconditionFailedUnprocessableEntityErrors;
+
     /// Query, header and cookie parameters of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
     #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessesUploadDocumentParams {
@@ -11041,87 +10710,17 @@ pub mod types {
         pub content_disposition: ::std::string::String,
     }
 
-    /// Documented error responses of `counterparties_get_verification_status` (`GET /api/v1/customers/{customer_id}/counterparties/{counterparty_id}`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesGetVerificationStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `counterparties_get_verification_status` (`GET /api/v1/customers/{customer_id}/counterparties/{counterparty_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesGetVerificationStatusError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for CounterpartiesGetVerificationStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_get_verification_status"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesListForCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CounterpartiesListForCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_list_for_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesListForCustomerError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11132,246 +10731,40 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `counterparties_plaid_complete_verification` (`POST /api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCompleteVerificationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `counterparties_plaid_complete_verification` (`POST /api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCompleteVerificationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus
-    for CounterpartiesPlaidCompleteVerificationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `counterparties_plaid_create_link_token` (`POST /api/v1/customers/{customer_id}/counterparties/plaid/link-token`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCreateLinkTokenError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_complete_verification"
-        }
+    /// Documented error responses of `counterparties_plaid_create_plaid_counterparties` (`POST /api/v1/customers/{customer_id}/counterparties/plaid`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCreatePlaidCounterpartiesError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `customers_get_details` (`GET /api/v1/customers/{customer_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CustomersGetDetailsError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `customers_upload_document_to_customer` (`POST /api/v1/customers/{customer_id}/documents/{document_type}/file`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CustomersUploadDocumentToCustomerError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `counterparties_plaid_create_link_token` (`POST /api/v1/customers/{customer_id}/counterparties/plaid/link-token`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCreateLinkTokenError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CounterpartiesPlaidCreateLinkTokenError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_create_link_token"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `counterparties_plaid_create_plaid_counterparties` (`POST /api/v1/customers/{customer_id}/counterparties/plaid`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCreatePlaidCounterpartiesError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for CounterpartiesPlaidCreatePlaidCounterpartiesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_create_plaid_counterparties"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `customers_get_details` (`GET /api/v1/customers/{customer_id}`).
-    #[derive(Debug, Clone)]
-    pub enum CustomersGetDetailsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CustomersGetDetailsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "customers_get_details"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `customers_upload_document_to_customer` (`POST /api/v1/customers/{customer_id}/documents/{document_type}/file`).
-    #[derive(Debug, Clone)]
-    pub enum CustomersUploadDocumentToCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CustomersUploadDocumentToCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "customers_upload_document_to_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `events_get_past_events` (`GET /api/v1/events`).
-    #[derive(Debug, Clone)]
-    pub enum EventsGetPastEventsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for EventsGetPastEventsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "events_get_past_events"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `events_get_past_events` (`GET /api/v1/events`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type EventsGetPastEventsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `events_get_past_events` (`GET /api/v1/events`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11386,298 +10779,48 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `events_list_event_types` (`GET /api/v1/events/types`).
-    #[derive(Debug, Clone)]
-    pub enum EventsListEventTypesError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `events_list_event_types` (`GET /api/v1/events/types`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type EventsListEventTypesError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for EventsListEventTypesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `individuals_create_application` (`POST /api/v1/applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsCreateApplicationError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "events_list_event_types"
-        }
+    /// Documented error responses of `individuals_get_agreements` (`GET /api/v1/agreements`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsGetAgreementsError = UnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `individuals_get_application` (`GET /api/v1/applications/{application_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsGetApplicationError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `individuals_initiate_kyc_submission` (`POST /api/v1/applications/{application_id}/apply`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsInitiateKycSubmissionError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `individuals_create_application` (`POST /api/v1/applications`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsCreateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `individuals_upload_document_to_application` (`POST /api/v1/applications/{application_id}/documents/{document_type}/file`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsUploadDocumentToApplicationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for IndividualsCreateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `manage_cards_close_card` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/close`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsCloseCardError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "individuals_create_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_get_agreements` (`GET /api/v1/agreements`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsGetAgreementsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsGetAgreementsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_get_agreements"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_get_application` (`GET /api/v1/applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsGetApplicationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsGetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_initiate_kyc_submission` (`POST /api/v1/applications/{application_id}/apply`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsInitiateKycSubmissionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsInitiateKycSubmissionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_initiate_kyc_submission"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_upload_document_to_application` (`POST /api/v1/applications/{application_id}/documents/{document_type}/file`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsUploadDocumentToApplicationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsUploadDocumentToApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_upload_document_to_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_close_card` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/close`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsCloseCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsCloseCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_close_card"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsGetAccountCardsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsGetAccountCardsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_get_account_cards"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsGetAccountCardsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11690,291 +10833,47 @@ pub mod types {
         pub filter_status: ::std::option::Option<::std::vec::Vec<CardStatus>>,
     }
 
-    /// Documented error responses of `manage_cards_get_status` (`GET /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsGetStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `manage_cards_get_status` (`GET /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsGetStatusError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for ManageCardsGetStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `manage_cards_set_card_pin` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsSetCardPinError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "manage_cards_get_status"
-        }
+    /// Documented error responses of `manage_cards_set_card_status` (`PATCH /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsSetCardStatusError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `on_us_transfers_create_transfer` (`POST /api/v1/transfers/on-us`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type OnUsTransfersCreateTransferError = UnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `on_us_transfers_get_by_id` (`GET /api/v1/transfers/on-us/{transfer_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type OnUsTransfersGetByIdError = UnprocessableEntityErrors;
 
-    /// Documented error responses of `manage_cards_set_card_pin` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsSetCardPinError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `physical_cards_create_order` (`POST /api/v1/jiko-accounts/{account_id}/card-orders`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsCreateOrderError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for ManageCardsSetCardPinError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `physical_cards_get_order_info` (`GET /api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsGetOrderInfoError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "manage_cards_set_card_pin"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_set_card_status` (`PATCH /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsSetCardStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsSetCardStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_set_card_status"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `on_us_transfers_create_transfer` (`POST /api/v1/transfers/on-us`).
-    #[derive(Debug, Clone)]
-    pub enum OnUsTransfersCreateTransferError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for OnUsTransfersCreateTransferError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "on_us_transfers_create_transfer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `on_us_transfers_get_by_id` (`GET /api/v1/transfers/on-us/{transfer_id}`).
-    #[derive(Debug, Clone)]
-    pub enum OnUsTransfersGetByIdError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for OnUsTransfersGetByIdError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "on_us_transfers_get_by_id"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_create_order` (`POST /api/v1/jiko-accounts/{account_id}/card-orders`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsCreateOrderError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsCreateOrderError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_create_order"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_get_order_info` (`GET /api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsGetOrderInfoError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsGetOrderInfoError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_get_order_info"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsListCardOrdersError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsListCardOrdersError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_list_card_orders"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsListCardOrdersError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11985,251 +10884,41 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `portals_close_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsClosePortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 412.
-        ///
-        /// Portal is already closed.
-        PreconditionFailed(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `portals_close_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close`), an alias of [`NotFoundPreconditionFailedUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `PreconditionFailed`: Portal is already closed.
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsClosePortalError = NotFoundPreconditionFailedUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for PortalsClosePortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::PreconditionFailed(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `portals_create_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsCreatePortalError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "portals_close_portal"
-        }
+    /// Documented error responses of `portals_get_portal` (`GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsGetPortalError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::PreconditionFailed(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `portals_list` (`GET /api/v1/jiko-accounts/{account_id}/portals`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsListError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::PreconditionFailed(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `portals_update_name` (`PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsUpdateNameError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `portals_create_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsCreatePortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsCreatePortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_create_portal"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_get_portal` (`GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsGetPortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsGetPortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_get_portal"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_list` (`GET /api/v1/jiko-accounts/{account_id}/portals`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsListError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsListError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_list"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_update_name` (`PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsUpdateNameError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsUpdateNameError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_update_name"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxGeneratePhysicalCardFromOrderError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxGeneratePhysicalCardFromOrderError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_generate_physical_card_from_order"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxGeneratePhysicalCardFromOrderError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12238,39 +10927,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateAchCreditError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateAchCreditError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_ach_credit"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateAchCreditError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12279,39 +10939,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateCardSwipeError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateCardSwipeError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_card_swipe"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateCardSwipeError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12320,39 +10951,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateWebhookEventError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateWebhookEventError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_webhook_event"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateWebhookEventError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12402,46 +11004,11 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
-    #[derive(Debug, Clone)]
-    pub enum StatementsGetAccountStatementsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for StatementsGetAccountStatementsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "statements_get_account_statements"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type StatementsGetAccountStatementsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12460,46 +11027,11 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
-    #[derive(Debug, Clone)]
-    pub enum StatementsListForCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for StatementsListForCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "statements_list_for_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type StatementsListForCustomerError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12520,169 +11052,29 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `subscriptions_create_webhook_subscription` (`POST /api/v1/subscriptions`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsCreateWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `subscriptions_create_webhook_subscription` (`POST /api/v1/subscriptions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsCreateWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for SubscriptionsCreateWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `subscriptions_delete_webhook_subscription` (`DELETE /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsDeleteWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "subscriptions_create_webhook_subscription"
-        }
+    /// Documented error responses of `subscriptions_get_webhook_subscription` (`GET /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsGetWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_delete_webhook_subscription` (`DELETE /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsDeleteWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsDeleteWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_delete_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_get_webhook_subscription` (`GET /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsGetWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsGetWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_get_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsListPartnerSubscriptionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsListPartnerSubscriptionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_list_partner_subscriptions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsListPartnerSubscriptionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12693,87 +11085,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `subscriptions_update_webhook_subscription` (`PATCH /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsUpdateWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `subscriptions_update_webhook_subscription` (`PATCH /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsUpdateWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for SubscriptionsUpdateWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_update_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
-    #[derive(Debug, Clone)]
-    pub enum TradesGetAccountTransactionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TradesGetAccountTransactionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_get_account_transactions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesGetAccountTransactionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12788,87 +11110,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `trades_get_confirmation` (`GET /api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation`).
-    #[derive(Debug, Clone)]
-    pub enum TradesGetConfirmationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `trades_get_confirmation` (`GET /api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesGetConfirmationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for TradesGetConfirmationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_get_confirmation"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
-    #[derive(Debug, Clone)]
-    pub enum TradesListCustomerTradesError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TradesListCustomerTradesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_list_customer_trades"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesListCustomerTradesError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12885,87 +11137,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `transactions_get_specific_transaction` (`GET /api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsGetSpecificTransactionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `transactions_get_specific_transaction` (`GET /api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsGetSpecificTransactionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for TransactionsGetSpecificTransactionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_get_specific_transaction"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsListCustomerTransactionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TransactionsListCustomerTransactionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_list_customer_transactions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsListCustomerTransactionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12992,46 +11174,11 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsListForAccountError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TransactionsListForAccountError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_list_for_account"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsListForAccountError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -13056,141 +11203,25 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `virtual_cards_close_card` (`DELETE /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsCloseCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `virtual_cards_close_card` (`DELETE /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsCloseCardError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for VirtualCardsCloseCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `virtual_cards_create_card` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsCreateCardError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "virtual_cards_close_card"
-        }
+    /// Documented error responses of `virtual_cards_get_detail` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsGetDetailError = UnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `virtual_cards_create_card` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsCreateCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for VirtualCardsCreateCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "virtual_cards_create_card"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `virtual_cards_get_detail` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsGetDetailError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for VirtualCardsGetDetailError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "virtual_cards_get_detail"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `wires_initiate_wire_transfer` (`POST /api/v1/jiko-accounts/{account_id}/wires`).
-    #[derive(Debug, Clone)]
-    pub enum WiresInitiateWireTransferError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for WiresInitiateWireTransferError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "wires_initiate_wire_transfer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `wires_initiate_wire_transfer` (`POST /api/v1/jiko-accounts/{account_id}/wires`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type WiresInitiateWireTransferError = UnprocessableEntityErrors;
 }
 
 /// A client for the Jiko Partner API.

@@ -983,6 +983,9 @@ pub struct ResponseValue<T, H = ()> {
     pub body: T,
     /// How many attempts the call took (1 when it was not retried).
     pub attempts: u32,
+    /// The operation that received it (its method name). Operations that document the same
+    /// responses share one enum, so the enum reads the operation from here.
+    pub operation: &'static str,
 }
 
 impl<T, H> ResponseValue<T, H> {
@@ -1499,7 +1502,7 @@ impl RawResponse {
     }
 
     fn value<T, H>(self, headers: H, body: T) -> ResponseValue<T, H> {
-        ResponseValue { status: self.status, headers, raw_headers: self.headers, body, attempts: self.attempts }
+        ResponseValue { status: self.status, headers, raw_headers: self.headers, body, attempts: self.attempts, operation: self.operation }
     }
 
     /// Decodes a JSON body.

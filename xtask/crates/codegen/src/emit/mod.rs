@@ -22,7 +22,7 @@ pub use layout::space_items;
 use crate::ir::*;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The runtime's parts: the core file and the submodules it declares with `mod NAME;`.
 const RUNTIME_CORE: &str = include_str!("../runtime.rs.in");
@@ -210,11 +210,19 @@ fn param_types(api: &Api) -> BTreeSet<String> {
     out
 }
 
-/// The per-operation items of `types`: header structs, response enums and params structs, each
-/// with its trait impls next to it.
+/// The per-operation items of `types`: header structs, response enums (or, for a shared
+/// enum, the enum once and an alias per operation) and params structs, each with its trait
+/// impls next to it.
 fn operation_types(api: &Api) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let mut headers_done = BTreeSet::new();
+    let mut sharers: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        for shared in [&op.shared_error, &op.shared_success].into_iter().flatten() {
+            sharers.entry(shared).or_default().push(op);
+        }
+    }
+    let mut shared_done = BTreeSet::new();
     for op in &api.operations {
         for r in &op.responses {
             if let Some(h) = &r.headers_type {
@@ -225,13 +233,31 @@ fn operation_types(api: &Api) -> Vec<TokenStream> {
         }
         let successes: Vec<&Response> = op.success_responses().collect();
         let errors: Vec<&Response> = op.error_responses().collect();
-        if let Some(name) = &op.success_type {
-            out.push(responses::emit_response_enum(
-                name, op, &successes, false, api,
-            ));
-        }
-        if let Some(name) = &op.error_type {
-            out.push(responses::emit_response_enum(name, op, &errors, true, api));
+        let sides = [
+            (&op.success_type, &op.shared_success, successes, false),
+            (&op.error_type, &op.shared_error, errors, true),
+        ];
+        for (name, shared, responses, is_error) in sides {
+            let Some(name) = name else { continue };
+            match shared {
+                Some(shared) => {
+                    if shared_done.insert(shared.as_str()) {
+                        let owner = responses::Owner::Shared(&sharers[shared.as_str()]);
+                        out.push(responses::emit_response_enum(
+                            shared, owner, &responses, is_error, api,
+                        ));
+                    }
+                    out.push(responses::emit_response_alias(
+                        op, shared, &responses, is_error,
+                    ));
+                }
+                None => {
+                    let owner = responses::Owner::Single(op);
+                    out.push(responses::emit_response_enum(
+                        name, owner, &responses, is_error, api,
+                    ));
+                }
+            }
         }
         if let Some(name) = &op.params_type {
             out.push(responses::emit_params_struct(name, op));
