@@ -131,49 +131,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for ApplicationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for ApplicationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "ApplicationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for ApplicationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ApplicationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(ApplicationStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CancelApplicationResponse {
@@ -221,49 +179,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CancelApplicationResponseDataStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CancelApplicationResponseDataStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CancelApplicationResponseDataStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CancelApplicationResponseDataStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CancelApplicationResponseDataStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CancelApplicationResponseDataStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Certification {
@@ -399,49 +315,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for DocumentType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "DocumentType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for DocumentType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(DocumentType, Unknown);
 
     impl crate::runtime::ParamValue for DocumentType {
         fn param_string(&self) -> ::std::string::String {
@@ -568,49 +442,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RfiBundleStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RfiBundleStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RfiBundleStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RfiBundleStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RfiBundleStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RfiBundleStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RfiComment {
@@ -674,49 +506,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RfiType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RfiType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RfiType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RfiType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RfiType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RfiType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SaveResult {
@@ -802,49 +592,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SectionStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SectionStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SectionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SectionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SectionStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SectionSummary {
