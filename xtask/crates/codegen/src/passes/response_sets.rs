@@ -52,7 +52,10 @@ fn key<'a>(responses: impl Iterator<Item = &'a Response>) -> Key {
 fn enum_of(op: &Operation, side: Side) -> Option<Key> {
     match side {
         Side::Errors => op.error_type.as_ref().map(|_| key(op.error_responses())),
-        Side::Successes => op.success_type.as_ref().map(|_| key(op.success_responses())),
+        Side::Successes => op
+            .success_type
+            .as_ref()
+            .map(|_| key(op.success_responses())),
     }
 }
 
@@ -75,7 +78,11 @@ fn taken_names(api: &Api) -> Namespace {
         names.extend(op.error_type.as_deref());
         names.extend(op.success_type.as_deref());
         names.extend(op.params_type.as_deref());
-        names.extend(op.responses.iter().filter_map(|r| r.headers_type.as_deref()));
+        names.extend(
+            op.responses
+                .iter()
+                .filter_map(|r| r.headers_type.as_deref()),
+        );
     }
     Namespace::with_reserved(names.into_iter())
 }
