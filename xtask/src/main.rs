@@ -7,6 +7,12 @@
 //! (`forward.rs`): `cargo xtask codegen` never compiles a server.
 
 mod commands;
+
+// The generator allocates many small values (tokens, syntax trees, strings); glibc malloc spent
+// a third of generation time in allocation and freeing, mimalloc far less.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod forward;
 
 use clap::{Args, Parser, Subcommand};

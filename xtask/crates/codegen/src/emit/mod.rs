@@ -13,16 +13,18 @@ mod examples;
 mod layout;
 mod operation;
 mod pagination;
+mod plan;
 mod responses;
 mod types;
 
-pub use examples::emit_examples_module;
+pub use examples::examples_module_text;
 pub use layout::space_items;
+pub use plan::{emit_module, module_text};
 
 use crate::ir::*;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The runtime's parts: the core file and the submodules it declares with `mod NAME;`.
 const RUNTIME_CORE: &str = include_str!("../runtime.rs.in");
@@ -210,80 +212,75 @@ fn param_types(api: &Api) -> BTreeSet<String> {
     out
 }
 
-/// The per-operation items of `types`: header structs, response enums (or, for a shared
-/// enum, the enum once and an alias per operation) and params structs, each with its trait
-/// impls next to it.
-fn operation_types(api: &Api) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let mut headers_done = BTreeSet::new();
-    let mut sharers: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    for op in &api.operations {
-        for shared in [&op.shared_error, &op.shared_success].into_iter().flatten() {
-            sharers.entry(shared).or_default().push(op);
-        }
-    }
-    let mut shared_done = BTreeSet::new();
-    for op in &api.operations {
-        for r in &op.responses {
-            if let Some(h) = &r.headers_type {
-                if headers_done.insert(h.clone()) {
-                    out.push(responses::emit_headers_struct(h, &r.headers));
-                }
-            }
-        }
-        let successes: Vec<&Response> = op.success_responses().collect();
-        let errors: Vec<&Response> = op.error_responses().collect();
-        let sides = [
-            (&op.success_type, &op.shared_success, successes, false),
-            (&op.error_type, &op.shared_error, errors, true),
-        ];
-        for (name, shared, responses, is_error) in sides {
-            let Some(name) = name else { continue };
-            match shared {
-                Some(shared) => {
-                    if shared_done.insert(shared.as_str()) {
-                        let owner = responses::Owner::Shared(&sharers[shared.as_str()]);
-                        out.push(responses::emit_response_enum(
-                            shared, owner, &responses, is_error, api,
-                        ));
-                    }
-                    out.push(responses::emit_response_alias(
-                        op, shared, &responses, is_error,
-                    ));
-                }
-                None => {
-                    let owner = responses::Owner::Single(op);
-                    out.push(responses::emit_response_enum(
-                        name, owner, &responses, is_error, api,
-                    ));
-                }
-            }
-        }
-        if let Some(name) = &op.params_type {
-            out.push(responses::emit_params_struct(name, op));
-        }
-    }
-    out
+/// One named model with its `ParamValue` impl when parameters use it.
+fn model(cx: &plan::Context, def: &TypeDef) -> TokenStream {
+    let item = types::emit_type(def);
+    let param = cx
+        .param_types
+        .contains(&def.name)
+        .then(|| types::emit_param_value(def));
+    quote!(#item #param)
 }
 
-/// The whole module for one API.
-pub fn emit_module(api: &Api) -> TokenStream {
-    let param_types = param_types(api);
-    let mut models: Vec<TokenStream> = api
-        .types
-        .iter()
-        .map(|def| {
-            let item = types::emit_type(def);
-            let param = param_types
-                .contains(&def.name)
-                .then(|| types::emit_param_value(def));
-            quote!(#item #param)
-        })
-        .collect();
-    models.extend(operation_types(api));
+/// The per-operation items of `types` for operation `index`: header structs (declared by the
+/// first operation that names them), response enums (a shared one declared by its first
+/// operation, and an alias of it for each) and the params struct, each with its trait impls
+/// next to it.
+fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
+    let api = cx.api;
+    let op = &api.operations[index];
+    let mut out = Vec::new();
+    for r in &op.responses {
+        if let Some(h) = &r.headers_type {
+            // Several responses of one operation may share a headers struct; the first declares it.
+            let first = op
+                .responses
+                .iter()
+                .position(|other| other.headers_type.as_ref() == Some(h));
+            let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
+            if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
+                out.push(responses::emit_headers_struct(h, &r.headers));
+            }
+        }
+    }
+    let successes: Vec<&Response> = op.success_responses().collect();
+    let errors: Vec<&Response> = op.error_responses().collect();
+    let sides = [
+        (&op.success_type, &op.shared_success, successes, false),
+        (&op.error_type, &op.shared_error, errors, true),
+    ];
+    for (name, shared, responses, is_error) in sides {
+        let Some(name) = name else { continue };
+        match shared {
+            Some(shared) => {
+                // A shared enum is declared by the first operation that uses it, then aliased.
+                let sharers = &cx.sharers[shared.as_str()];
+                if std::ptr::eq(sharers[0], op) {
+                    let owner = responses::Owner::Shared(sharers);
+                    out.push(responses::emit_response_enum(
+                        shared, owner, &responses, is_error, api,
+                    ));
+                }
+                out.push(responses::emit_response_alias(
+                    op, shared, &responses, is_error,
+                ));
+            }
+            None => {
+                let owner = responses::Owner::Single(op);
+                out.push(responses::emit_response_enum(
+                    name, owner, &responses, is_error, api,
+                ));
+            }
+        }
+    }
+    if let Some(name) = &op.params_type {
+        out.push(responses::emit_params_struct(name, op));
+    }
+    quote!(#(#out)*)
+}
 
-    let client = client::emit_client(api);
-    let examples = examples::emit_examples_reexport(api);
+/// Module docs, inner attributes and `SPEC_VERSION`: the items before `types`.
+fn head(api: &Api) -> TokenStream {
     let version = match &api.version {
         Some(v) => quote!(::std::option::Option::Some(#v)),
         None => quote!(::std::option::Option::None),
@@ -306,14 +303,5 @@ pub fn emit_module(api: &Api) -> TokenStream {
         /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
         /// the document holds a placeholder such as `${version}`.
         pub const SPEC_VERSION: ::std::option::Option<&str> = #version;
-
-        /// Models, response headers and per-operation response enums.
-        pub mod types {
-            #(#models)*
-        }
-
-        #client
-
-        #examples
     }
 }

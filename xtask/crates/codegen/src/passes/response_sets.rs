@@ -84,7 +84,7 @@ fn taken_names(api: &Api) -> Namespace {
                 .filter_map(|r| r.headers_type.as_deref()),
         );
     }
-    Namespace::with_reserved(names.into_iter())
+    Namespace::with_reserved(names)
 }
 
 /// Points every operation whose error (or success) responses repeat another's at one shared

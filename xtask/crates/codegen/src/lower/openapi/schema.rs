@@ -41,7 +41,7 @@ impl<'a> Lowerer<'a> {
 
     /// Resolves a local `$ref` of any kind (`#/components/...`, `#/paths/...`) through the
     /// document, following chains of references; returns the target and its JSON pointer.
-    pub(super) fn resolve_local<T: serde::de::DeserializeOwned>(
+    pub(super) fn resolve_local<T: super::refs::Component>(
         &self,
         reference: &str,
     ) -> Option<(T, String)> {
@@ -52,7 +52,17 @@ impl<'a> Lowerer<'a> {
             let raw_fragment = reference.strip_prefix('#')?;
             let fragment = specgen_ir::protocol::percent::decode(raw_fragment)
                 .unwrap_or_else(|_| raw_fragment.to_owned());
-            let node = self.raw.pointer(&fragment)?;
+            match super::refs::component_at::<T>(self.spec.components.as_ref(), &fragment) {
+                Some(ReferenceOr::Item(item)) => {
+                    return Some((item.clone(), format!("#{fragment}")));
+                }
+                Some(ReferenceOr::Reference { reference: next }) => {
+                    reference = next.clone();
+                    continue;
+                }
+                None => {}
+            }
+            let node = self.parsed.raw().pointer(&fragment)?;
             match node.get("$ref").and_then(Value::as_str) {
                 Some(next) => reference = next.to_owned(),
                 None => {
