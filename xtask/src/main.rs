@@ -60,6 +60,14 @@ enum Command {
         /// The crate directory to write.
         out: PathBuf,
     },
+    /// The child process `bench` runs to write a copy of a document that progenitor can read.
+    #[command(hide = true)]
+    BenchLossy {
+        /// The document (JSON).
+        spec: PathBuf,
+        /// The copy to write.
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -129,6 +137,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench(&root, args),
         Command::Drift(args) => specgen_drift::run(&root, &args),
         Command::BenchGenerate { spec, out } => commands::bench_generate(&spec, &out),
+        Command::BenchLossy { spec, out } => commands::bench_lossy(&spec, &out),
         Command::Mock(f) => forward::to_kit(&root, "mock", &f.args),
         Command::Contract(f) => forward::to_kit(&root, "contract", &f.args),
         Command::Proxy(f) => forward::to_kit(&root, "proxy", &f.args),

@@ -156,7 +156,9 @@ fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
             let inner = ty(inner, scope);
             quote!(::std::boxed::Box<#inner>)
         }
-        TypeRef::Json => quote!(::serde_json::Value),
+        // A free-form object or array is a `Value` like any other free-form JSON; its declared
+        // shape is validation metadata only.
+        TypeRef::Json | TypeRef::FreeForm { .. } => quote!(::serde_json::Value),
     }
 }
 

@@ -52,14 +52,24 @@ fn downgrade_31(value: &mut Value, names: bool) -> usize {
                 rewrites += 1;
                 map.insert("enum".into(), Value::Array(vec![constant]));
             }
-            for (key, bound) in [
-                ("exclusiveMinimum", "minimum"),
-                ("exclusiveMaximum", "maximum"),
+            for (key, bound, lower) in [
+                ("exclusiveMinimum", "minimum", true),
+                ("exclusiveMaximum", "maximum", false),
             ] {
                 if let Some(Value::Number(n)) = map.get(key).cloned() {
                     rewrites += 1;
-                    map.insert(bound.into(), Value::Number(n));
-                    map.insert(key.into(), Value::Bool(true));
+                    // 3.1 allows both keywords at once (`minimum: 10, exclusiveMinimum: 5`); the
+                    // 3.0 form holds one bound, so the tighter one is kept.
+                    let inclusive = map.get(bound).and_then(Value::as_f64);
+                    let exclusive = n.as_f64().unwrap_or(0.0);
+                    let inclusive_tighter = inclusive
+                        .is_some_and(|i| if lower { i > exclusive } else { i < exclusive });
+                    if inclusive_tighter {
+                        map.remove(key);
+                    } else {
+                        map.insert(bound.into(), Value::Number(n));
+                        map.insert(key.into(), Value::Bool(true));
+                    }
                 }
             }
             if map.contains_key("type") || map.contains_key("properties") {

@@ -36,7 +36,7 @@ fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) -> bool {
         | TypeRef::Map(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::Boxed(inner) => rename(inner, map),
-        TypeRef::Primitive(_) | TypeRef::Json => false,
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::FreeForm { .. } => false,
     }
 }
 
@@ -193,6 +193,7 @@ mod tests {
                     write_only: false,
                     default: None,
                     sensitive: false,
+                    bounds: None,
                 }],
                 additional: None,
             }),

@@ -8,6 +8,7 @@
 //! The result is sorted (types by name, operations by method name) so output is deterministic.
 
 mod bodies;
+mod bounds;
 mod client;
 mod operation;
 mod refs;
