@@ -11,15 +11,73 @@
 use crate::ir::*;
 use std::collections::{HashMap, HashSet};
 
-/// The shape of a type, without its name, origin or prose.
-fn shape(kind: &TypeKind) -> String {
-    let mut kind = kind.clone();
-    if let TypeKind::Struct(s) = &mut kind {
-        for f in &mut s.fields {
-            f.docs = None;
+/// A 128-bit hash of a type's shape: the type without its name, origin or prose. Hashing the
+/// debug text as it is written, instead of building it as a string from a docs-less clone,
+/// keeps this pass cheap on large specs; equal hashes are confirmed by [`same_shape`], so a
+/// collision can never merge two different types.
+fn shape_key(kind: &TypeKind) -> u128 {
+    use std::fmt::Write as _;
+    use std::hash::Hasher as _;
+    /// Feeds written text to two differently seeded SipHashers, for 128 bits.
+    struct Sink(std::hash::DefaultHasher, std::hash::DefaultHasher);
+    impl std::fmt::Write for Sink {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            self.1.write(s.as_bytes());
+            Ok(())
         }
     }
-    format!("{kind:?}")
+    let mut sink = Sink(Default::default(), Default::default());
+    sink.1.write_u8(0x5a);
+    // Writing to a hasher cannot fail.
+    let _ = match kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                // Destructured so that a new field cannot be left out of the shape unnoticed.
+                let Field {
+                    name,
+                    wire_name,
+                    ty,
+                    required,
+                    docs: _,
+                    deprecated,
+                    added_in,
+                    read_only,
+                    write_only,
+                    default,
+                    sensitive,
+                    bounds,
+                } = f;
+                let _ = write!(
+                    sink,
+                    "F{name:?}{wire_name:?}{ty:?}{required}{deprecated:?}{added_in:?}{read_only}{write_only}{default:?}{sensitive}{bounds:?}"
+                );
+            }
+            write!(sink, "S{:?}", s.additional)
+        }
+        other => write!(sink, "{other:?}"),
+    };
+    (u128::from(sink.0.finish()) << 64) | u128::from(sink.1.finish())
+}
+
+/// Whether two types have the same shape: equal apart from their fields' docs.
+fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
+    match (a, b) {
+        (TypeKind::Struct(x), TypeKind::Struct(y)) => {
+            x.additional == y.additional
+                && x.fields.len() == y.fields.len()
+                && x.fields.iter().zip(&y.fields).all(|(f, g)| {
+                    Field {
+                        docs: None,
+                        ..f.clone()
+                    } == Field {
+                        docs: None,
+                        ..g.clone()
+                    }
+                })
+        }
+        _ => a == b,
+    }
 }
 
 /// Renames the references in `ty` that `map` lists; true when one was renamed.
@@ -101,13 +159,13 @@ pub fn merge_identical_types(
     // A type's shape only changes when a reference inside it is renamed, so shapes are computed
     // once and recomputed only for those types: on GitHub's spec this pass otherwise printed
     // every type again in every round.
-    let mut shapes: HashMap<String, String> = HashMap::new();
+    let mut shapes: HashMap<String, u128> = HashMap::new();
     loop {
-        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut first: HashMap<u128, Vec<&TypeDef>> = HashMap::new();
         let mut map = HashMap::new();
         for def in types.iter() {
             if !shapes.contains_key(&def.name) && !matches!(def.kind, TypeKind::Alias(_)) {
-                shapes.insert(def.name.clone(), shape(&def.kind));
+                shapes.insert(def.name.clone(), shape_key(&def.kind));
             }
         }
         // Protected types claim their shape first, so inline copies fold into the component.
@@ -120,15 +178,13 @@ pub fn merge_identical_types(
             if matches!(def.kind, TypeKind::Alias(_)) {
                 continue;
             }
-            let key = shapes[&def.name].as_str();
-            match first.get(key) {
+            let seen = first.entry(shapes[&def.name]).or_default();
+            match seen.iter().find(|r| same_shape(&r.kind, &def.kind)) {
                 Some(representative) if !protected.contains(&def.name) => {
-                    map.insert(def.name.clone(), (*representative).to_owned());
+                    map.insert(def.name.clone(), representative.name.clone());
                 }
                 Some(_) => {}
-                None => {
-                    first.insert(key, &def.name);
-                }
+                None => seen.push(def),
             }
         }
         if map.is_empty() {
