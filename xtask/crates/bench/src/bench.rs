@@ -55,12 +55,17 @@ pub fn generate_crate(input: &Path, out: &Path) -> Result<(), String> {
     let generated = codegen::generate(&[spec]).map_err(|d| d.to_string())?;
     let module = &generated.files[&PathBuf::from("src/api.rs")];
     let runtime = &generated.files[&PathBuf::from("src/runtime.rs")];
+    let features = generated
+        .apis
+        .first()
+        .map(crate::corpus::standalone_features)
+        .unwrap_or_default();
     let write = || -> io::Result<()> {
         fs::create_dir_all(out.join("src"))?;
         fs::write(
             out.join("Cargo.toml"),
             format!(
-                "[package]\nname = \"bench-specgen\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n{}",
+                "[package]\nname = \"bench-specgen\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n{features}{}",
                 crate::corpus::CRATE_DEPS
             ),
         )?;

@@ -8,5 +8,6 @@
 #![deny(missing_docs)]
 
 pub mod diagnostics;
+pub mod features;
 pub mod ir;
 pub mod protocol;

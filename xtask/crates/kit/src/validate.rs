@@ -665,6 +665,7 @@ mod tests {
             description: None,
             servers: vec![],
             signature: None,
+            features: Default::default(),
             security_schemes: vec![],
             examples: vec![],
             operations: vec![],

@@ -4,7 +4,7 @@
 
 use super::operation::emit_operation;
 use super::pagination::emit_stream_method;
-use super::{docs, ident};
+use super::{docs, gates, ident};
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -153,14 +153,14 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
     let credentials = credential_methods(api);
     let configuration = configuration_methods();
     let server_list = api.servers.iter().map(|s| &s.url);
-    let ops = api
-        .operations
-        .iter()
-        .map(|op| emit_operation(op, &api.security_schemes));
-    let streams = api
-        .operations
-        .iter()
-        .filter_map(|op| emit_stream_method(op, api));
+    let ops = api.operations.iter().map(|op| {
+        let method = emit_operation(op, &api.security_schemes);
+        gates::items(&gates::operation(api, op), method)
+    });
+    let streams = api.operations.iter().filter_map(|op| {
+        let method = emit_stream_method(op, api)?;
+        Some(gates::items(&gates::operation(api, op), method))
+    });
     let title = format!(" A client for the {}.", api.title);
     quote! {
         #[doc = #title]

@@ -10,6 +10,7 @@
 mod client;
 mod enums;
 mod examples;
+mod gates;
 mod layout;
 mod operation;
 mod pagination;
@@ -219,22 +220,24 @@ fn operation_types(api: &Api) -> Vec<TokenStream> {
         for r in &op.responses {
             if let Some(h) = &r.headers_type {
                 if headers_done.insert(h.clone()) {
-                    out.push(responses::emit_headers_struct(h, &r.headers));
+                    let item = responses::emit_headers_struct(h, &r.headers);
+                    out.push(gates::items(&gates::type_named(api, h), item));
                 }
             }
         }
         let successes: Vec<&Response> = op.success_responses().collect();
         let errors: Vec<&Response> = op.error_responses().collect();
         if let Some(name) = &op.success_type {
-            out.push(responses::emit_response_enum(
-                name, op, &successes, false, api,
-            ));
+            let item = responses::emit_response_enum(name, op, &successes, false, api);
+            out.push(gates::items(&gates::type_named(api, name), item));
         }
         if let Some(name) = &op.error_type {
-            out.push(responses::emit_response_enum(name, op, &errors, true, api));
+            let item = responses::emit_response_enum(name, op, &errors, true, api);
+            out.push(gates::items(&gates::type_named(api, name), item));
         }
         if let Some(name) = &op.params_type {
-            out.push(responses::emit_params_struct(name, op));
+            let item = responses::emit_params_struct(name, op);
+            out.push(gates::items(&gates::type_named(api, name), item));
         }
     }
     out
@@ -251,7 +254,7 @@ pub fn emit_module(api: &Api) -> TokenStream {
             let param = param_types
                 .contains(&def.name)
                 .then(|| types::emit_param_value(def));
-            quote!(#item #param)
+            gates::items(&gates::type_named(api, &def.name), quote!(#item #param))
         })
         .collect();
     models.extend(operation_types(api));
