@@ -244,6 +244,7 @@ pub fn bench(root: &Path, args: BenchArgs) -> ExitCode {
         progenitor,
         repeat,
         check,
+        consumer_tag: args.consumer_tag,
         work_dir: root.join("target/bench"),
     };
     let rows = specgen_bench::bench::run(&options, |line| eprintln!("{line}"));

@@ -10,10 +10,13 @@ use crate::ir::{Api, Operation, TypeRef};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-/// The attribute for a list of features, or nothing for an empty list.
+/// The attribute for a list of features (`feature = "…"` for one, `any(…)` for several), or
+/// nothing for an empty list.
 fn cfg(features: &[String]) -> TokenStream {
-    if features.is_empty() {
-        return TokenStream::new();
+    match features {
+        [] => return TokenStream::new(),
+        [one] => return quote!(#[cfg(feature = #one)]),
+        _ => {}
     }
     let features = features.iter().map(|f| quote!(feature = #f));
     quote!(#[cfg(any(#(#features),*))])
@@ -92,7 +95,7 @@ mod tests {
     use super::*;
 
     fn gated(tokens: TokenStream) -> String {
-        let cfg = cfg(&["a-b".to_owned()]);
+        let cfg = cfg(&["a-b".to_owned(), "a-c".to_owned()]);
         items(&cfg, tokens)
             .to_string()
             .replace(&cfg.to_string(), "@")
