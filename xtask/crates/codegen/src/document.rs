@@ -171,13 +171,8 @@ fn type_def_schema(def: &crate::ir::TypeDef) -> Value {
             if let Some(v) = &n.pattern {
                 s.insert("pattern".into(), json!(v));
             }
-            if !matches!(n.inner, Primitive::String) {
-                if let Some(v) = n.minimum {
-                    s.insert("minimum".into(), json!(v));
-                }
-                if let Some(v) = n.maximum {
-                    s.insert("maximum".into(), json!(v));
-                }
+            if let Some(b) = n.bounds.filter(|_| !matches!(n.inner, Primitive::String)) {
+                bounds_schema(&b, &mut s);
             }
             Value::Object(s)
         }
@@ -272,5 +267,35 @@ fn type_schema(ty: &TypeRef) -> Value {
         }
         TypeRef::Boxed(inner) => type_schema(inner),
         TypeRef::Json => json!({}),
+        TypeRef::FreeForm { shape, nullable } => {
+            let mut s = match shape {
+                crate::ir::JsonShape::Object => json!({"type": "object"}),
+                crate::ir::JsonShape::Array => json!({"type": "array", "items": {}}),
+            };
+            if *nullable {
+                s["nullable"] = json!(true);
+            }
+            s
+        }
+    }
+}
+
+/// Numeric bounds in OpenAPI 3.0 spelling (boolean `exclusiveMinimum` beside `minimum`).
+fn bounds_schema(b: &crate::ir::NumberBounds, s: &mut serde_json::Map<String, Value>) {
+    use serde_json::json;
+    if let Some(v) = b.minimum {
+        s.insert("minimum".into(), json!(v));
+        if b.exclusive_minimum {
+            s.insert("exclusiveMinimum".into(), json!(true));
+        }
+    }
+    if let Some(v) = b.maximum {
+        s.insert("maximum".into(), json!(v));
+        if b.exclusive_maximum {
+            s.insert("exclusiveMaximum".into(), json!(true));
+        }
+    }
+    if let Some(v) = b.multiple_of {
+        s.insert("multipleOf".into(), json!(v));
     }
 }

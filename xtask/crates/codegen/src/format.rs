@@ -2,14 +2,10 @@
 //! rustfmt, which `--check` needs; every file gets the "do not edit" header.
 //!
 //! Formatting is most of the generator's time on large specs, and items format independently,
-//! so a module's items are formatted in chunks on all cores and joined in order. prettyplease
-//! prints a file as its attributes followed by each item, so the joined text is byte for byte
-//! what formatting the whole file at once gives (a test below holds it to that).
+//! so `emit::plan` cuts a module into pieces that [`parallel_map`] emits and formats on all
+//! cores; [`format_tokens`] prints one piece.
 
 use proc_macro2::TokenStream;
-
-/// Below this many items a module is formatted on one thread: spawning costs more than it saves.
-const PARALLEL_FROM_ITEMS: usize = 64;
 
 /// The first line of every generated file.
 pub fn header(sources: &str) -> String {
@@ -18,100 +14,60 @@ pub fn header(sources: &str) -> String {
     )
 }
 
-/// Formats a token stream as a Rust file, with the header on top.
-///
-/// Tokens that do not parse are a generator bug, not a user error, so this panics with the
-/// offending text to make the bug easy to report.
-pub fn format_file(tokens: TokenStream, sources: &str) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
-        Ok(file) => file,
-        Err(err) => {
-            panic!("generator bug: emitted tokens for {sources} do not parse ({err}):\n{tokens}")
-        }
-    };
-    let mut out = header(sources);
-    out.push('\n');
-    out.push_str(&unparse_parallel(file));
-    out
+/// Formats tokens that are a sequence of items (and inner attributes) as prettyplease prints a
+/// file, without a header.
+pub fn format_tokens(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(err) => panic!("generator bug: emitted tokens do not parse ({err}):\n{tokens}"),
+    }
 }
 
-/// `prettyplease::unparse`, with the items split across threads.
-///
-/// syn's values are not `Send` (their spans are thread-local), so each chunk crosses to its
-/// thread as text and is parsed again there; printing, the expensive part, runs in parallel.
-fn unparse_parallel(file: syn::File) -> String {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || file.items.len() < PARALLEL_FROM_ITEMS {
-        return prettyplease::unparse(&file);
+/// `items.iter().map(f)` on all cores, results in input order. Workers take the next index
+/// from a shared counter, so one slow item does not hold back a whole pre-assigned share.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads < 2 {
+        return items.iter().map(f).collect();
     }
-    let chunk = file.items.len().div_ceil(threads);
-    let attrs = &file.attrs;
-    let mut texts: Vec<String> = file
-        .items
-        .chunks(chunk)
-        .enumerate()
-        .map(|(i, items)| {
-            // The file's own (inner) attributes open the first chunk, as they open the file.
-            let attrs = if i == 0 { &attrs[..] } else { &[] };
-            quote::quote!(#(#attrs)* #(#items)*).to_string()
-        })
-        .collect();
-    let parts: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .drain(..)
-            .map(|text| {
-                scope.spawn(move || {
-                    let chunk =
-                        syn::parse_file(&text).expect("generator bug: printed tokens parse again");
-                    prettyplease::unparse(&chunk)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
                 })
             })
             .collect();
-        handles
+        workers
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .expect("prettyplease does not panic on parsed items")
+            .flat_map(|w| match w.join() {
+                Ok(results) => results,
+                // A worker's panic is a generator bug; re-raise it with its own message.
+                Err(payload) => std::panic::resume_unwind(payload),
             })
             .collect()
     });
-    let mut out = file.shebang.map(|s| s + "\n").unwrap_or_default();
-    for part in parts {
-        out.push_str(&part);
-    }
-    out
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
 
     #[test]
-    fn parallel_formatting_gives_the_same_bytes() {
-        let items = (0..PARALLEL_FROM_ITEMS * 3).map(|i| {
-            let name = quote::format_ident!("Item{i}");
-            quote! {
-                /// An item.
-                #[derive(Debug)]
-                pub struct #name { pub field: ::std::option::Option<u32> }
-                impl #name { pub fn new() -> Self { Self { field: None } } }
-            }
-        });
-        let tokens = quote! {
-            #![allow(dead_code)]
-            #(#items)*
-        };
-        let file: syn::File = syn::parse2(tokens).unwrap();
-        let (parallel, whole) = (unparse_parallel(file.clone()), prettyplease::unparse(&file));
-        let differs_at = parallel
-            .bytes()
-            .zip(whole.bytes())
-            .position(|(a, b)| a != b);
-        assert!(
-            parallel == whole,
-            "differs at byte {differs_at:?}: {:?}",
-            &parallel[..parallel.len().min(200)]
-        );
+    fn parallel_map_keeps_input_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        let doubled = parallel_map(&items, |i| i * 2);
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
     }
 }

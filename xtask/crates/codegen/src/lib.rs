@@ -174,22 +174,27 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
     for api in &apis {
         let sources = api.sources.join(", ");
         let started = std::time::Instant::now();
-        let tokens = emit::emit_module(api);
-        let emitted = started.elapsed();
-        let text = emit::space_items(&format::format_file(tokens, &sources));
+        let text = format!(
+            "{}\n{}",
+            format::header(&sources),
+            emit::space_items(&emit::module_text(api))
+        );
         if timings {
-            eprintln!(
-                "{}: emit {emitted:?}, format {:?}",
-                api.module,
-                started.elapsed() - emitted
-            );
+            eprintln!("{}: emit and format {:?}", api.module, started.elapsed());
         }
         files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
-        let examples = emit::emit_examples_module(api);
+        let started = std::time::Instant::now();
         files.insert(
             PathBuf::from(format!("src/{}_examples.rs", api.module)),
-            emit::space_items(&format::format_file(examples, &sources)),
+            format!(
+                "{}\n{}",
+                format::header(&sources),
+                emit::examples_module_text(api)
+            ),
         );
+        if timings {
+            eprintln!("{}: examples {:?}", api.module, started.elapsed());
+        }
     }
     Ok(Generated {
         apis,

@@ -17,7 +17,7 @@ fn type_text(t: &TypeRef) -> String {
         TypeRef::Map(i) => format!("{{string: {}}}", type_text(i)),
         TypeRef::Nullable(i) => format!("{}?", type_text(i)),
         TypeRef::Boxed(i) => type_text(i),
-        TypeRef::Json => "any".into(),
+        TypeRef::Json | TypeRef::FreeForm { .. } => "any".into(),
     }
 }
 

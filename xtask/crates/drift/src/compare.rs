@@ -6,6 +6,7 @@
 //! positional Rust argument. Parameters are matched by location and wire name, path parameters
 //! by position.
 
+use super::bounds::Travels;
 use super::model::{Change, Locations, Position, Rust};
 use super::rules::rule_for;
 use super::shape::{RefDiff, Types, Usage, ref_diff, usages};
@@ -367,6 +368,11 @@ impl<'a> Comparer<'a> {
                 self.push("request-parameter-type-changed", at, rust, m);
             }
         }
+        let request = Travels {
+            request: true,
+            response: false,
+        };
+        self.number_bounds(at, &name, p.bounds.as_ref(), q.bounds.as_ref(), request);
         if p.deprecated.is_none() && q.deprecated.is_some() {
             let rust = (!q.grouped()).then_some(Rust::None);
             self.push(
@@ -619,6 +625,11 @@ impl<'a> Comparer<'a> {
                             ),
                         ),
                     }
+                    let response = Travels {
+                        request: false,
+                        response: true,
+                    };
+                    self.number_bounds(at, &name, h.bounds.as_ref(), g.bounds.as_ref(), response);
                 }
             }
         }
@@ -666,6 +677,14 @@ pub fn text(t: &specgen_ir::ir::TypeRef) -> String {
         T::Nullable(i) => format!("{}?", text(i)),
         T::Boxed(i) => text(i),
         T::Json => "any".into(),
+        T::FreeForm { shape, nullable } => {
+            let shape = format!("{shape:?}").to_lowercase();
+            if *nullable {
+                format!("{shape}?")
+            } else {
+                shape
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 
 #![deny(missing_docs)]
 
+mod bounds;
 pub mod compare;
 mod lines;
 pub mod load;

@@ -529,6 +529,12 @@ pub const RULES: &[Rule] = &[
         "a request number's minimum was raised or added",
     ),
     rule(
+        "request-property-multiple-of-changed",
+        Breaking,
+        Unchanged,
+        "a request number's multipleOf was added or changed to a step that rejects old values",
+    ),
+    rule(
         "request-property-pattern-changed",
         Warning,
         Unchanged,

@@ -88,6 +88,8 @@ fn rust_equal(old: &Types, o: &TypeRef, new: &Types, n: &TypeRef) -> bool {
         | (TypeRef::Map(a), TypeRef::Map(b))
         | (TypeRef::Nullable(a), TypeRef::Nullable(b))
         | (TypeRef::Boxed(a), TypeRef::Boxed(b)) => rust_equal(old, a, new, b),
+        // Free-form JSON of any declared shape is one Rust type, `serde_json::Value`.
+        (a, b) if a.is_json() && b.is_json() => true,
         (a, b) => a == b,
     }
 }
@@ -127,6 +129,20 @@ fn diff<'a>(
                 RefDiff::Changed
             }
         }
+        (
+            TypeRef::FreeForm {
+                shape: s,
+                nullable: x,
+            },
+            TypeRef::FreeForm {
+                shape: t,
+                nullable: y,
+            },
+        ) if s == t => match (x, y) {
+            (false, true) => RefDiff::BecameNullable,
+            (true, false) => RefDiff::BecameNotNullable,
+            _ => RefDiff::Same,
+        },
         (a, b) if a == b => RefDiff::Same,
         _ => RefDiff::Changed,
     };

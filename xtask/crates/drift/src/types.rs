@@ -5,6 +5,7 @@
 //! version); a type used in both takes the worse of the two verdicts, so the report never
 //! understates a risk.
 
+use super::bounds::Travels;
 use super::compare::{At, Comparer, text};
 use super::model::Rust;
 use super::rules::rule_for;
@@ -307,6 +308,12 @@ impl Comparer<'_> {
         }
         let diff = ref_diff(&self.old_types, &f.ty, &self.new_types, &g.ty);
         self.reference(ty, at, diff, name.clone(), (text(&f.ty), text(&g.ty)));
+        let u = self.usage_of(ty);
+        let travels = Travels {
+            request: u.request && !f.read_only,
+            response: u.response && !f.write_only,
+        };
+        self.number_bounds(at, &name, f.bounds.as_ref(), g.bounds.as_ref(), travels);
         if f.deprecated.is_none() && g.deprecated.is_some() {
             self.push(
                 "property-deprecated",
@@ -484,7 +491,6 @@ impl Comparer<'_> {
         let lower = |o: Option<f64>, n: Option<f64>| upper(o.map(|v| -v), n.map(|v| -v));
         let f = |v: Option<usize>| v.map(|v| v as f64);
         let s = |v: Option<usize>| v.map(|v| v.to_string());
-        let g = |v: Option<f64>| v.map(|v| v.to_string());
         bound(
             self,
             "maxLength",
@@ -499,20 +505,12 @@ impl Comparer<'_> {
             "request-property-min-length-increased",
             show(s(a.min_length), s(b.min_length)),
         );
-        bound(
-            self,
-            "maximum",
-            upper(a.maximum, b.maximum),
-            "request-property-max-decreased",
-            show(g(a.maximum), g(b.maximum)),
-        );
-        bound(
-            self,
-            "minimum",
-            lower(a.minimum, b.minimum),
-            "request-property-min-increased",
-            show(g(a.minimum), g(b.minimum)),
-        );
+        let u = self.usage_of(ty);
+        let travels = Travels {
+            request: u.request,
+            response: u.response,
+        };
+        self.number_bounds(at, "value", a.bounds.as_ref(), b.bounds.as_ref(), travels);
         if a.pattern != b.pattern {
             // A different pattern is neither tighter nor looser in general; oasdiff warns.
             let u = self.usage_of(ty);

@@ -7,6 +7,7 @@
 //! same code. Everything is plain data with a stable order: types sorted by name, operations
 //! sorted by function name.
 
+pub use crate::bounds::NumberBounds;
 use serde_json::Value;
 
 /// One API: becomes one module (and one cargo feature) of the generated crate.
@@ -127,6 +128,25 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// Anything at all (`serde_json::Value`): free-form or untypeable schemas.
     Json,
+    /// A free-form value of a declared JSON type (`type: object` without properties): the same
+    /// `serde_json::Value` as [`TypeRef::Json`] in generated code, which every emitter must keep,
+    /// but the validator requires the declared shape.
+    FreeForm {
+        /// The JSON type the value must have.
+        shape: JsonShape,
+        /// Whether JSON `null` is also accepted (`nullable: true`). It is a flag here rather than
+        /// a [`TypeRef::Nullable`] wrapper because the Rust type stays `serde_json::Value`.
+        nullable: bool,
+    },
+}
+
+/// The JSON type a [`TypeRef::FreeForm`] value must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum JsonShape {
+    /// A JSON object.
+    Object,
+    /// A JSON array.
+    Array,
 }
 
 impl TypeRef {
@@ -138,6 +158,12 @@ impl TypeRef {
             TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => inner.direct_name(),
             _ => None,
         }
+    }
+
+    /// True for the types that become `serde_json::Value`: [`TypeRef::Json`] and
+    /// [`TypeRef::FreeForm`].
+    pub fn is_json(&self) -> bool {
+        matches!(self, TypeRef::Json | TypeRef::FreeForm { .. })
     }
 }
 
@@ -238,6 +264,10 @@ pub struct Field {
     /// Holds a secret or personal data, so `Debug` prints `<redacted>` instead of the value:
     /// `x-specgen-sensitive: true`, `format: password`, or a name in [`SENSITIVE_NAMES`].
     pub sensitive: bool,
+    /// Bounds on the numbers the property holds: its value, or the items and values of the
+    /// arrays and maps its type is made of (never the fields of a named struct or union, which
+    /// carry their own).
+    pub bounds: Option<NumberBounds>,
 }
 
 /// A string enumeration.
@@ -287,10 +317,8 @@ pub struct Newtype {
     pub max_length: Option<usize>,
     /// A regular expression the value must match.
     pub pattern: Option<String>,
-    /// Inclusive lower bound for numbers.
-    pub minimum: Option<f64>,
-    /// Inclusive upper bound for numbers.
-    pub maximum: Option<f64>,
+    /// Bounds for numbers.
+    pub bounds: Option<NumberBounds>,
 }
 
 /// An HTTP method.
@@ -473,6 +501,8 @@ pub struct Parameter {
     pub signature: bool,
     /// Why the parameter is deprecated, if it is.
     pub deprecated: Option<String>,
+    /// Bounds on the numbers the parameter holds (its value, or its array's items).
+    pub bounds: Option<NumberBounds>,
 }
 
 /// A request body.
@@ -622,6 +652,8 @@ pub struct ResponseHeader {
     pub required: bool,
     /// Documentation.
     pub docs: Option<String>,
+    /// Bounds on the numbers the header holds.
+    pub bounds: Option<NumberBounds>,
 }
 
 /// A documented example value and the type it must round-trip through.

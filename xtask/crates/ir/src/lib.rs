@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod bounds;
 pub mod diagnostics;
 pub mod features;
 pub mod ir;

@@ -8,7 +8,7 @@
 
 use crate::validate::{Direction, Validator, escape_token};
 use serde_json::{Map, Value};
-use specgen_ir::ir::{Api, Primitive, TypeKind, TypeRef};
+use specgen_ir::ir::{Api, NumberBounds, Primitive, TypeKind, TypeRef};
 use std::collections::HashMap;
 
 /// Builds example values for the types of one API.
@@ -66,6 +66,60 @@ impl Synth {
         self.build(ty, direction, 0)
     }
 
+    /// A value for `ty` whose numbers keep `bounds` (a parameter's or a header's).
+    pub fn value_within(
+        &self,
+        ty: &TypeRef,
+        bounds: Option<&NumberBounds>,
+        direction: Direction,
+    ) -> Value {
+        let value = self.value(ty, direction);
+        match bounds {
+            Some(bounds) => self.conform(bounds, ty, value, 0),
+            None => value,
+        }
+    }
+
+    /// `value` (of type `ty`) with every number that breaks `bounds` replaced by the closest
+    /// one that keeps them, looking through arrays, maps and aliases as the validator does.
+    fn conform(&self, bounds: &NumberBounds, ty: &TypeRef, value: Value, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return value;
+        }
+        match (ty, value) {
+            (TypeRef::Nullable(inner) | TypeRef::Boxed(inner), v) => {
+                self.conform(bounds, inner, v, depth + 1)
+            }
+            (TypeRef::Array(item), Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| self.conform(bounds, item, v, depth + 1))
+                    .collect(),
+            ),
+            (TypeRef::Map(item), Value::Object(map)) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, self.conform(bounds, item, v, depth + 1)))
+                    .collect(),
+            ),
+            (TypeRef::Named(name), v) => match self.validator.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => self.conform(bounds, inner, v, depth + 1),
+                Some(TypeKind::Newtype(n)) => {
+                    self.conform(bounds, &TypeRef::Primitive(n.inner), v, depth + 1)
+                }
+                _ => v,
+            },
+            (TypeRef::Primitive(p), Value::Number(n)) => {
+                let x = n.as_f64().unwrap_or(1.0);
+                if bounds.violations(x, "").is_empty() {
+                    Value::Number(n)
+                } else {
+                    number(*p, bounds.sample(x, integer(*p)))
+                }
+            }
+            (_, v) => v,
+        }
+    }
+
     fn documented(&self, origin: &str, ty: &TypeRef, direction: Direction) -> Option<Value> {
         let value = self.examples.get(&format!("{origin}/example"))?;
         self.validator
@@ -94,6 +148,10 @@ impl Synth {
     fn build(&self, ty: &TypeRef, direction: Direction, depth: usize) -> Value {
         match ty {
             TypeRef::Json => Value::Object(Map::new()),
+            TypeRef::FreeForm { shape, .. } => match shape {
+                specgen_ir::ir::JsonShape::Object => Value::Object(Map::new()),
+                specgen_ir::ir::JsonShape::Array => Value::Array(Vec::new()),
+            },
             TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
                 self.build(inner, direction, depth + 1)
             }
@@ -148,15 +206,8 @@ impl Synth {
                         Value::String(s)
                     }
                     Value::Number(_) => {
-                        let lo = n.minimum.unwrap_or(1.0);
-                        let x = n.maximum.map_or(lo, |hi| lo.min(hi));
-                        if matches!(n.inner, Primitive::I32 | Primitive::I64 | Primitive::U64) {
-                            Value::from(x.ceil() as i64)
-                        } else {
-                            serde_json::Number::from_f64(x)
-                                .map(Value::Number)
-                                .unwrap_or(Value::from(1))
-                        }
+                        let bounds = n.bounds.unwrap_or_default();
+                        number(n.inner, bounds.sample(1.0, integer(n.inner)))
                     }
                     other => other,
                 }
@@ -180,6 +231,10 @@ impl Synth {
                         .documented(&origin, &field.ty, direction)
                         .or_else(|| self.by_name(&field.wire_name, &field.ty, direction))
                         .unwrap_or_else(|| self.build(&field.ty, direction, depth + 1));
+                    let value = match &field.bounds {
+                        Some(bounds) => self.conform(bounds, &field.ty, value, depth + 1),
+                        None => value,
+                    };
                     map.insert(field.wire_name.clone(), value);
                 }
                 Value::Object(map)
@@ -197,6 +252,22 @@ impl Synth {
                 value
             }
         }
+    }
+}
+
+/// Whether a primitive holds only whole numbers.
+fn integer(p: Primitive) -> bool {
+    matches!(p, Primitive::I32 | Primitive::I64 | Primitive::U64)
+}
+
+/// `x` as a JSON number of the primitive's kind (whole for integers).
+fn number(p: Primitive, x: f64) -> Value {
+    if integer(p) {
+        Value::from(x.round() as i64)
+    } else {
+        serde_json::Number::from_f64(x)
+            .map(Value::Number)
+            .unwrap_or(Value::from(1))
     }
 }
 

@@ -2,9 +2,7 @@
 //! signers, retries, timeouts, per-call options), one method per operation and a stream method
 //! per paged list.
 
-use super::operation::emit_operation;
-use super::pagination::emit_stream_method;
-use super::{docs, gates, ident};
+use super::{docs, ident};
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -147,20 +145,8 @@ fn configuration_methods() -> TokenStream {
     }
 }
 
-pub(super) fn emit_client(api: &Api) -> TokenStream {
-    let servers = server_constructors(api);
-    let signing = api.signature.as_ref().map(signing_method);
-    let credentials = credential_methods(api);
-    let configuration = configuration_methods();
-    let server_list = api.servers.iter().map(|s| &s.url);
-    let ops = api.operations.iter().map(|op| {
-        let method = emit_operation(op, &api.security_schemes);
-        gates::items(&gates::operation(api, op), method)
-    });
-    let streams = api.operations.iter().filter_map(|op| {
-        let method = emit_stream_method(op, api)?;
-        Some(gates::items(&gates::operation(api, op), method))
-    });
+/// The `Client` struct: a handle on the shared runtime core.
+pub(super) fn emit_client_struct(api: &Api) -> TokenStream {
     let title = format!(" A client for the {}.", api.title);
     quote! {
         #[doc = #title]
@@ -168,27 +154,32 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         pub struct Client {
             core: crate::runtime::ClientCore,
         }
+    }
+}
 
-        impl Client {
-            /// The server URLs the spec lists.
-            pub const SERVERS: &'static [&'static str] = &[#(#server_list),*];
+/// The first items of `impl Client`: the server list, constructors, configuration, signing and
+/// credential methods. The operation and stream methods follow them in the same block.
+pub(super) fn emit_client_prelude(api: &Api) -> TokenStream {
+    let servers = server_constructors(api);
+    let signing = api.signature.as_ref().map(signing_method);
+    let credentials = credential_methods(api);
+    let configuration = configuration_methods();
+    let server_list = api.servers.iter().map(|s| &s.url);
+    quote! {
+        /// The server URLs the spec lists.
+        pub const SERVERS: &'static [&'static str] = &[#(#server_list),*];
 
-            /// A client for `base_url` (for example a local mock server).
-            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                Self { core: crate::runtime::ClientCore::new(base_url) }
-            }
-
-            #(#servers)*
-
-            #configuration
-
-            #signing
-
-            #credentials
-
-            #(#ops)*
-
-            #(#streams)*
+        /// A client for `base_url` (for example a local mock server).
+        pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { core: crate::runtime::ClientCore::new(base_url) }
         }
+
+        #(#servers)*
+
+        #configuration
+
+        #signing
+
+        #credentials
     }
 }

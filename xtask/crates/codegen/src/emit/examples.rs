@@ -23,61 +23,151 @@ pub(super) fn emit_examples_reexport(api: &Api) -> TokenStream {
     }
 }
 
-/// The `examples` submodule of one API.
-pub fn emit_examples_module(api: &Api) -> TokenStream {
+/// The `examples` submodule of one API, as text (without the file header).
+///
+/// The file is data: one line per example and one match arm per example, thousands of each on
+/// large specs. It is written as text directly rather than through syn and prettyplease, which
+/// took a tenth of generation on GitHub's spec to lay out lines whose shape never varies.
+pub fn examples_module_text(api: &Api) -> String {
+    use std::fmt::Write as _;
     let examples: Vec<&Example> = api
         .examples
         .iter()
         .filter(|e| !contains_file(&e.ty))
         .collect();
-    // In an API split into tag features, an example is listed and checked only when its type
-    // is compiled; with every feature off nothing is left, which the `allow`s below are for.
-    let entries = examples.iter().map(|e| {
-        let origin = &e.origin;
-        let json = serde_json::to_string(&e.value).expect("JSON values always serialise");
-        let gate = gates::type_ref(api, &e.ty);
-        quote!(#gate (#origin, #json))
-    });
-    let arms = examples.iter().map(|e| {
-        let t = ty(&e.ty, Scope::Client);
-        let origin = &e.origin;
-        let gate = gates::type_ref(api, &e.ty);
-        quote!(#gate #origin => crate::runtime::round_trip::<#t>(origin, json),)
-    });
-    let allow = api
-        .features
-        .is_split()
-        .then(|| quote!(#[allow(unreachable_code, unused_variables)]));
-    let allow_import = api
-        .features
-        .is_split()
-        .then(|| quote!(#[allow(unused_imports)]));
+    let literal = |text: &str| proc_macro2::Literal::string(text).to_string();
+    let mut out = String::new();
     let doc = format!(
-        " Documented examples of the {} and their round-trip checks.",
+        "Documented examples of the {} and their round-trip checks.",
         api.title
     );
-    quote! {
-        #![doc = #doc]
+    for line in doc.lines() {
+        let _ = writeln!(out, "//! {}", line.trim_end());
+    }
+    // In an API split into tag features, an example is listed and checked only when its type is
+    // compiled; with every feature off nothing is left, which the `allow`s are for.
+    let split = api.features.is_split();
+    let gate = |t: &TypeRef| gates::type_ref_text(api, t);
+    out.push_str(if split {
+        "\n#[allow(unused_imports)]\nuse super::types;\n\n"
+    } else {
+        "\nuse super::types;\n\n"
+    });
+    out.push_str("/// Every documented example as `(where it sits in the spec, its JSON)`.\n");
+    out.push_str("pub const EXAMPLES: &[(&str, &str)] = &[\n");
+    for e in &examples {
+        let json = serde_json::to_string(&e.value).expect("JSON values always serialise");
+        let _ = writeln!(
+            out,
+            "    {}({}, {}),",
+            gate(&e.ty),
+            literal(&e.origin),
+            literal(&json)
+        );
+    }
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// Round-trips `json` through the type of the example documented at `origin`; `None`\n\
+         /// when no example sits there.\n",
+    );
+    if split {
+        out.push_str("#[allow(unreachable_code, unused_variables)]\n");
+    }
+    out.push_str(
+        "pub fn check_example(\n    origin: &str,\n    json: &str,\n) -> ::std::option::Option<crate::runtime::ExampleCheck> {\n    \
+         Some(match origin {\n",
+    );
+    for e in &examples {
+        let t = type_text(ty(&e.ty, Scope::Client));
+        let _ = writeln!(
+            out,
+            "        {}{} => crate::runtime::round_trip::<{t}>(origin, json),",
+            gate(&e.ty),
+            literal(&e.origin)
+        );
+    }
+    out.push_str(
+        "        _ => return None,\n    })\n}\n\n\
+         /// Round-trips every documented example through its generated type.\n\
+         pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {\n    \
+         EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()\n}\n",
+    );
+    out
+}
 
-        #allow_import
-        use super::types;
-
-        /// Every documented example as `(where it sits in the spec, its JSON)`.
-        pub const EXAMPLES: &[(&str, &str)] = &[#(#entries),*];
-
-        /// Round-trips `json` through the type of the example documented at `origin`; `None`
-        /// when no example sits there.
-        #allow
-        pub fn check_example(origin: &str, json: &str) -> ::std::option::Option<crate::runtime::ExampleCheck> {
-            Some(match origin {
-                #(#arms)*
-                _ => return None,
-            })
+/// A type's tokens as Rust source (`::std::vec::Vec<types::Pet>`): paths, generics and commas
+/// are all a type reference holds.
+fn type_text(tokens: TokenStream) -> String {
+    use proc_macro2::TokenTree;
+    let mut out = String::new();
+    let mut after_word = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+                after_word = true;
+            }
+            TokenTree::Punct(p) => {
+                out.push(p.as_char());
+                if p.as_char() == ',' {
+                    out.push(' ');
+                }
+                after_word = false;
+            }
+            TokenTree::Group(g) => {
+                out.push_str(&type_text(g.stream()));
+                after_word = false;
+            }
+            TokenTree::Literal(l) => {
+                out.push_str(&l.to_string());
+                after_word = true;
+            }
         }
+    }
+    out
+}
 
-        /// Round-trips every documented example through its generated type.
-        pub fn example_checks() -> ::std::vec::Vec<crate::runtime::ExampleCheck> {
-            EXAMPLES.iter().filter_map(|(origin, json)| check_example(origin, json)).collect()
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_text_prints_paths_and_generics_without_spaces() {
+        let t = TypeRef::Map(Box::new(TypeRef::Array(Box::new(TypeRef::Named(
+            "r#type".into(),
+        )))));
+        assert_eq!(
+            type_text(ty(&t, Scope::Client)),
+            "::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<types::r#type>>"
+        );
+    }
+
+    #[test]
+    fn the_examples_file_parses() {
+        let api = Api {
+            module: "m".into(),
+            sources: vec![],
+            title: "T \"quoted\"".into(),
+            version: None,
+            description: None,
+            servers: vec![],
+            security_schemes: vec![],
+            types: vec![],
+            operations: vec![],
+            examples: vec![Example {
+                origin: "#/a\\b\"c".into(),
+                ty: TypeRef::Nullable(Box::new(TypeRef::Named("Pet".into()))),
+                value: serde_json::json!({"name": "line\nbreak"}),
+            }],
+            signature: None,
+            features: Default::default(),
+        };
+        let text = examples_module_text(&api);
+        let file = syn::parse_file(&text).expect("the examples file is Rust");
+        assert_eq!(file.items.len(), 4, "{text}");
+        assert!(text.contains("round_trip::<::std::option::Option<types::Pet>>(origin, json)"));
     }
 }

@@ -32,14 +32,24 @@ pub(super) fn type_named(api: &Api, name: &str) -> TokenStream {
     cfg(api.features.of_type(name))
 }
 
-/// The attribute of something written in terms of `t` (an example checked through it).
-pub(super) fn type_ref(api: &Api, t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::Named(name) => type_named(api, name),
+/// The attribute of something written in terms of `t` (an example checked through it), as text
+/// followed by a space, for the examples file, which is written as text.
+pub(super) fn type_ref_text(api: &Api, t: &TypeRef) -> String {
+    let features = match t {
+        TypeRef::Named(name) => api.features.of_type(name),
         TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) | TypeRef::Boxed(i) => {
-            type_ref(api, i)
+            return type_ref_text(api, i);
         }
-        TypeRef::Primitive(_) | TypeRef::Json => TokenStream::new(),
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::FreeForm { .. } => &[],
+    };
+    let quoted = |f: &String| format!("feature = {:?}", f);
+    match features {
+        [] => String::new(),
+        [one] => format!("#[cfg({})] ", quoted(one)),
+        many => {
+            let list: Vec<String> = many.iter().map(quoted).collect();
+            format!("#[cfg(any({}))] ", list.join(", "))
+        }
     }
 }
 

@@ -14,11 +14,13 @@ mod gates;
 mod layout;
 mod operation;
 mod pagination;
+mod plan;
 mod responses;
 mod types;
 
-pub use examples::emit_examples_module;
+pub use examples::examples_module_text;
 pub use layout::space_items;
+pub use plan::{emit_module, module_text};
 
 use crate::ir::*;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -155,7 +157,9 @@ fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
             let inner = ty(inner, scope);
             quote!(::std::boxed::Box<#inner>)
         }
-        TypeRef::Json => quote!(::serde_json::Value),
+        // A free-form object or array is a `Value` like any other free-form JSON; its declared
+        // shape is validation metadata only.
+        TypeRef::Json | TypeRef::FreeForm { .. } => quote!(::serde_json::Value),
     }
 }
 
@@ -211,56 +215,56 @@ fn param_types(api: &Api) -> BTreeSet<String> {
     out
 }
 
-/// The per-operation items of `types`: header structs, response enums and params structs, each
-/// with its trait impls next to it.
-fn operation_types(api: &Api) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let mut headers_done = BTreeSet::new();
-    for op in &api.operations {
-        for r in &op.responses {
-            if let Some(h) = &r.headers_type {
-                if headers_done.insert(h.clone()) {
-                    let item = responses::emit_headers_struct(h, &r.headers);
-                    out.push(gates::items(&gates::type_named(api, h), item));
-                }
-            }
-        }
-        let successes: Vec<&Response> = op.success_responses().collect();
-        let errors: Vec<&Response> = op.error_responses().collect();
-        if let Some(name) = &op.success_type {
-            let item = responses::emit_response_enum(name, op, &successes, false, api);
-            out.push(gates::items(&gates::type_named(api, name), item));
-        }
-        if let Some(name) = &op.error_type {
-            let item = responses::emit_response_enum(name, op, &errors, true, api);
-            out.push(gates::items(&gates::type_named(api, name), item));
-        }
-        if let Some(name) = &op.params_type {
-            let item = responses::emit_params_struct(name, op);
-            out.push(gates::items(&gates::type_named(api, name), item));
-        }
-    }
-    out
+/// One named model with its `ParamValue` impl when parameters use it.
+fn model(cx: &plan::Context, def: &TypeDef) -> TokenStream {
+    let item = types::emit_type(def);
+    let param = cx
+        .param_types
+        .contains(&def.name)
+        .then(|| types::emit_param_value(def));
+    gates::items(&gates::type_named(cx.api, &def.name), quote!(#item #param))
 }
 
-/// The whole module for one API.
-pub fn emit_module(api: &Api) -> TokenStream {
-    let param_types = param_types(api);
-    let mut models: Vec<TokenStream> = api
-        .types
-        .iter()
-        .map(|def| {
-            let item = types::emit_type(def);
-            let param = param_types
-                .contains(&def.name)
-                .then(|| types::emit_param_value(def));
-            gates::items(&gates::type_named(api, &def.name), quote!(#item #param))
-        })
-        .collect();
-    models.extend(operation_types(api));
+/// The per-operation items of `types` for operation `index`: header structs (declared by the
+/// first operation that names them), response enums and the params struct, each with its trait
+/// impls next to it.
+fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
+    let api = cx.api;
+    let op = &api.operations[index];
+    let mut out = Vec::new();
+    for r in &op.responses {
+        if let Some(h) = &r.headers_type {
+            // Several responses of one operation may share a headers struct; the first declares it.
+            let first = op
+                .responses
+                .iter()
+                .position(|other| other.headers_type.as_ref() == Some(h));
+            let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
+            if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
+                let item = responses::emit_headers_struct(h, &r.headers);
+                out.push(gates::items(&gates::type_named(api, h), item));
+            }
+        }
+    }
+    let successes: Vec<&Response> = op.success_responses().collect();
+    let errors: Vec<&Response> = op.error_responses().collect();
+    if let Some(name) = &op.success_type {
+        let item = responses::emit_response_enum(name, op, &successes, false, api);
+        out.push(gates::items(&gates::type_named(api, name), item));
+    }
+    if let Some(name) = &op.error_type {
+        let item = responses::emit_response_enum(name, op, &errors, true, api);
+        out.push(gates::items(&gates::type_named(api, name), item));
+    }
+    if let Some(name) = &op.params_type {
+        let item = responses::emit_params_struct(name, op);
+        out.push(gates::items(&gates::type_named(api, name), item));
+    }
+    quote!(#(#out)*)
+}
 
-    let client = client::emit_client(api);
-    let examples = examples::emit_examples_reexport(api);
+/// Module docs, inner attributes and `SPEC_VERSION`: the items before `types`.
+fn head(api: &Api) -> TokenStream {
     let version = match &api.version {
         Some(v) => quote!(::std::option::Option::Some(#v)),
         None => quote!(::std::option::Option::None),
@@ -283,14 +287,5 @@ pub fn emit_module(api: &Api) -> TokenStream {
         /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
         /// the document holds a placeholder such as `${version}`.
         pub const SPEC_VERSION: ::std::option::Option<&str> = #version;
-
-        /// Models, response headers and per-operation response enums.
-        pub mod types {
-            #(#models)*
-        }
-
-        #client
-
-        #examples
     }
 }

@@ -35,7 +35,8 @@ pub fn lower_with_documents(inputs: &[SpecInput]) -> (Vec<Lowered>, Diagnostics)
 fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut lowered = Vec::new();
-    let mut texts: HashMap<String, String> = HashMap::new();
+    // Texts by path, borrowed: diagnostics resolve their positions against them at the end.
+    let mut texts: HashMap<&str, &str> = HashMap::new();
     let timings = std::env::var_os("SPECGEN_TIMINGS").is_some();
     for input in inputs {
         match input {
@@ -44,14 +45,17 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
                 document,
                 overlay,
             } => {
-                texts.insert(document.path.clone(), document.text.clone());
+                texts.insert(&document.path, &document.text);
                 if let Some(o) = overlay {
-                    texts.insert(o.path.clone(), o.text.clone());
+                    texts.insert(&o.path, &o.text);
                 }
                 let started = std::time::Instant::now();
-                let Some(parsed) =
-                    crate::parse::parse_openapi(document, overlay.as_ref(), &mut diagnostics)
-                else {
+                let Some(parsed) = crate::parse::parse_openapi(
+                    document,
+                    overlay.as_ref(),
+                    &mut diagnostics,
+                    keep_documents,
+                ) else {
                     continue;
                 };
                 let parsed_in = started.elapsed();
@@ -60,12 +64,12 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
                     let lowered_in = started.elapsed() - parsed_in;
                     eprintln!("{module}: parse {parsed_in:?}, lower {lowered_in:?}");
                 }
-                let document = keep_documents.then_some(parsed.raw);
+                let document = keep_documents.then(|| parsed.into_raw());
                 lowered.push(Lowered { api, document });
             }
             SpecInput::ReleaseNotes { module, notes } => {
                 for n in notes {
-                    texts.insert(n.path.clone(), n.text.clone());
+                    texts.insert(&n.path, &n.text);
                 }
                 if let Some(api) =
                     release_notes::lower_release_notes(module, notes, &mut diagnostics)
@@ -85,7 +89,7 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
     // Pointers become line:column only now, and only for files that have diagnostics.
     let mut maps: HashMap<String, SourceMap> = HashMap::new();
     for d in diagnostics.iter_mut() {
-        if let Some(text) = texts.get(&d.file) {
+        if let Some(text) = texts.get(d.file.as_str()) {
             let map = maps
                 .entry(d.file.clone())
                 .or_insert_with(|| SourceMap::new(text));

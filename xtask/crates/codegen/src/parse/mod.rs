@@ -52,14 +52,24 @@ fn downgrade_31(value: &mut Value, names: bool) -> usize {
                 rewrites += 1;
                 map.insert("enum".into(), Value::Array(vec![constant]));
             }
-            for (key, bound) in [
-                ("exclusiveMinimum", "minimum"),
-                ("exclusiveMaximum", "maximum"),
+            for (key, bound, lower) in [
+                ("exclusiveMinimum", "minimum", true),
+                ("exclusiveMaximum", "maximum", false),
             ] {
                 if let Some(Value::Number(n)) = map.get(key).cloned() {
                     rewrites += 1;
-                    map.insert(bound.into(), Value::Number(n));
-                    map.insert(key.into(), Value::Bool(true));
+                    // 3.1 allows both keywords at once (`minimum: 10, exclusiveMinimum: 5`); the
+                    // 3.0 form holds one bound, so the tighter one is kept.
+                    let inclusive = map.get(bound).and_then(Value::as_f64);
+                    let exclusive = n.as_f64().unwrap_or(0.0);
+                    let inclusive_tighter = inclusive
+                        .is_some_and(|i| if lower { i > exclusive } else { i < exclusive });
+                    if inclusive_tighter {
+                        map.remove(key);
+                    } else {
+                        map.insert(bound.into(), Value::Number(n));
+                        map.insert(key.into(), Value::Bool(true));
+                    }
                 }
             }
             if map.contains_key("type") || map.contains_key("properties") {
@@ -98,21 +108,43 @@ fn downgrade_31(value: &mut Value, names: bool) -> usize {
     rewrites
 }
 
-/// A parsed OpenAPI document together with the raw value it came from (after the overlay), which
-/// lowering uses to resolve `$ref`s that point outside `components.schemas`.
-pub struct ParsedOpenApi {
+/// A parsed OpenAPI document. Lowering reads the typed document; the JSON value it came from
+/// (after the overlay and the 3.1 rewrite) is needed only for `$ref`s that point outside
+/// `components` and by tools that serve the document. Keeping both at once doubled peak memory
+/// on large specs, so unless asked to keep it the value is consumed into the typed document and
+/// rebuilt from the source text, deterministically, on first use.
+pub struct ParsedOpenApi<'a> {
     /// The typed document.
     pub spec: openapiv3::OpenAPI,
-    /// The value after overlay and 3.1 rewriting.
-    pub raw: Value,
+    raw: std::cell::OnceCell<Value>,
+    document: &'a SourceFile,
+    overlay: Option<&'a SourceFile>,
 }
 
-/// Parses an OpenAPI document and applies its overlay.
-pub fn parse_openapi(
+impl ParsedOpenApi<'_> {
+    /// The value after overlay and 3.1 rewriting.
+    pub fn raw(&self) -> &Value {
+        self.raw.get_or_init(|| {
+            // The same inputs normalised the same way a moment ago, so this cannot fail; the
+            // warnings were reported then.
+            normalized_value(self.document, self.overlay, &mut Diagnostics::new())
+                .unwrap_or(Value::Null)
+        })
+    }
+
+    /// [`Self::raw`], by value.
+    pub fn into_raw(self) -> Value {
+        self.raw();
+        self.raw.into_inner().unwrap_or(Value::Null)
+    }
+}
+
+/// The document as a JSON value after its version check, the overlay and the 3.1 rewrite.
+fn normalized_value(
     document: &SourceFile,
     overlay: Option<&SourceFile>,
     diagnostics: &mut Diagnostics,
-) -> Option<ParsedOpenApi> {
+) -> Option<Value> {
     let mut value = parse_document(document, diagnostics)?;
     let version = match value.get("openapi") {
         Some(Value::String(v)) => v.clone(),
@@ -170,15 +202,44 @@ pub fn parse_openapi(
             .with_hint("nothing to do; ask the vendor to declare `openapi: 3.1.0` or to emit 3.0 schemas"),
         );
     }
+    Some(value)
+}
+
+/// Parses an OpenAPI document and applies its overlay. With `keep_raw`, the JSON value stays
+/// in memory beside the typed document (for tools that serve it); without, it is rebuilt only if
+/// lowering asks for it.
+pub fn parse_openapi<'a>(
+    document: &'a SourceFile,
+    overlay: Option<&'a SourceFile>,
+    diagnostics: &mut Diagnostics,
+    keep_raw: bool,
+) -> Option<ParsedOpenApi<'a>> {
+    let value = normalized_value(document, overlay, diagnostics)?;
+    let parsed = |spec, raw: Option<Value>| ParsedOpenApi {
+        spec,
+        raw: raw.map(std::cell::OnceCell::from).unwrap_or_default(),
+        document,
+        overlay,
+    };
     // Path tracking costs time on every node; a valid document does not need it, so it is only
-    // paid again, to locate the problem, when the plain read fails.
-    if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
-        return Some(ParsedOpenApi { spec, raw: value });
-    }
+    // paid again, to locate the problem, when the plain read fails. Read by value, the typed
+    // document takes over the value's strings instead of copying them.
+    let value = if keep_raw {
+        if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value) {
+            return Some(parsed(spec, Some(value)));
+        }
+        value
+    } else {
+        let first_try = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value);
+        if let Ok(spec) = first_try {
+            return Some(parsed(spec, None));
+        }
+        normalized_value(document, overlay, &mut Diagnostics::new())?
+    };
     let mut track = serde_path_to_error::Track::new();
     let deserializer = serde_path_to_error::Deserializer::new(&value, &mut track);
     match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(deserializer) {
-        Ok(spec) => Some(ParsedOpenApi { spec, raw: value }),
+        Ok(spec) => Some(parsed(spec, Some(value))),
         Err(err) => {
             let path = track.path();
             let pointer = refine_pointer(&value, path_to_pointer(&path));

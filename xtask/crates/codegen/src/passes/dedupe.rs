@@ -9,7 +9,7 @@
 //! the first one created, so results depend only on the document.
 
 use crate::ir::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// The shape of a type, without its name, origin or prose.
 fn shape(kind: &TypeKind) -> String {
@@ -22,39 +22,45 @@ fn shape(kind: &TypeKind) -> String {
     format!("{kind:?}")
 }
 
-fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) {
+/// Renames the references in `ty` that `map` lists; true when one was renamed.
+fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) -> bool {
     match ty {
-        TypeRef::Named(name) => {
-            if let Some(new) = map.get(name) {
+        TypeRef::Named(name) => match map.get(name) {
+            Some(new) => {
                 *name = new.clone();
+                true
             }
-        }
+            None => false,
+        },
         TypeRef::Array(inner)
         | TypeRef::Map(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::Boxed(inner) => rename(inner, map),
-        TypeRef::Primitive(_) | TypeRef::Json => {}
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::FreeForm { .. } => false,
     }
 }
 
-fn rename_in_type(def: &mut TypeDef, map: &HashMap<String, String>) {
+/// Renames the references inside one type; true when its shape changed.
+fn rename_in_type(def: &mut TypeDef, map: &HashMap<String, String>) -> bool {
+    let mut changed = false;
     match &mut def.kind {
         TypeKind::Struct(s) => {
             for f in &mut s.fields {
-                rename(&mut f.ty, map);
+                changed |= rename(&mut f.ty, map);
             }
             if let Some(a) = &mut s.additional {
-                rename(a, map);
+                changed |= rename(a, map);
             }
         }
         TypeKind::Union(u) => {
             for v in &mut u.variants {
-                rename(&mut v.ty, map);
+                changed |= rename(&mut v.ty, map);
             }
         }
-        TypeKind::Alias(t) => rename(t, map),
+        TypeKind::Alias(t) => changed |= rename(t, map),
         TypeKind::Enum(_) | TypeKind::Newtype(_) => {}
     }
+    changed
 }
 
 fn rename_in_operation(op: &mut Operation, map: &HashMap<String, String>) {
@@ -63,7 +69,9 @@ fn rename_in_operation(op: &mut Operation, map: &HashMap<String, String>) {
     }
     if let Some(body) = &mut op.body {
         match &mut body.content {
-            BodyContent::Json { ty, .. } | BodyContent::Form { ty } => rename(ty, map),
+            BodyContent::Json { ty, .. } | BodyContent::Form { ty } => {
+                rename(ty, map);
+            }
             BodyContent::Multipart { ty, .. } => {
                 if let Some(new) = map.get(ty) {
                     *ty = new.clone();
@@ -90,9 +98,18 @@ pub fn merge_identical_types(
     examples: &mut [Example],
     protected: &HashSet<String>,
 ) {
+    // A type's shape only changes when a reference inside it is renamed, so shapes are computed
+    // once and recomputed only for those types: on GitHub's spec this pass otherwise printed
+    // every type again in every round.
+    let mut shapes: HashMap<String, String> = HashMap::new();
     loop {
-        let mut first: BTreeMap<String, String> = BTreeMap::new();
+        let mut first: HashMap<&str, &str> = HashMap::new();
         let mut map = HashMap::new();
+        for def in types.iter() {
+            if !shapes.contains_key(&def.name) && !matches!(def.kind, TypeKind::Alias(_)) {
+                shapes.insert(def.name.clone(), shape(&def.kind));
+            }
+        }
         // Protected types claim their shape first, so inline copies fold into the component.
         let order = types
             .iter()
@@ -103,14 +120,14 @@ pub fn merge_identical_types(
             if matches!(def.kind, TypeKind::Alias(_)) {
                 continue;
             }
-            let key = shape(&def.kind);
-            match first.get(&key) {
+            let key = shapes[&def.name].as_str();
+            match first.get(key) {
                 Some(representative) if !protected.contains(&def.name) => {
-                    map.insert(def.name.clone(), representative.clone());
+                    map.insert(def.name.clone(), (*representative).to_owned());
                 }
                 Some(_) => {}
                 None => {
-                    first.insert(key, def.name.clone());
+                    first.insert(key, &def.name);
                 }
             }
         }
@@ -118,8 +135,13 @@ pub fn merge_identical_types(
             break;
         }
         types.retain(|t| !map.contains_key(&t.name));
+        for name in map.keys() {
+            shapes.remove(name);
+        }
         for def in types.iter_mut() {
-            rename_in_type(def, &map);
+            if rename_in_type(def, &map) {
+                shapes.remove(&def.name);
+            }
         }
         for op in operations.iter_mut() {
             rename_in_operation(op, &map);
@@ -171,6 +193,7 @@ mod tests {
                     write_only: false,
                     default: None,
                     sensitive: false,
+                    bounds: None,
                 }],
                 additional: None,
             }),

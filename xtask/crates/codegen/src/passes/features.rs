@@ -172,7 +172,7 @@ fn named(t: &TypeRef) -> Option<&str> {
     match t {
         TypeRef::Named(name) => Some(name),
         TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) | TypeRef::Boxed(i) => named(i),
-        TypeRef::Primitive(_) | TypeRef::Json => None,
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::FreeForm { .. } => None,
     }
 }
 

@@ -167,9 +167,12 @@ fn headers_check(synth: &Synth, response: &Response, answer: &Answer) -> (String
             Some(v) => {
                 let text = String::from_utf8_lossy(v.as_bytes());
                 let value = parameter_value(synth.validator(), &h.ty, &text);
-                let problems = synth
-                    .validator()
-                    .validate(&h.ty, &value, Direction::Response);
+                let problems = synth.validator().validate_bounded(
+                    &h.ty,
+                    h.bounds.as_ref(),
+                    &value,
+                    Direction::Response,
+                );
                 if problems.is_empty() {
                     seen.push(format!("{} present and valid", h.wire_name));
                 } else {
@@ -193,5 +196,6 @@ pub fn type_label(ty: &TypeRef) -> String {
         TypeRef::Map(t) => format!("map of {}", type_label(t)),
         TypeRef::Primitive(p) => format!("{p:?}"),
         TypeRef::Json => "JSON".into(),
+        TypeRef::FreeForm { shape, .. } => format!("free-form {shape:?}").to_lowercase(),
     }
 }

@@ -11,7 +11,7 @@
 use super::{Check, Run, cases};
 use crate::validate::{Direction, Validator, escape_token};
 use serde_json::Value;
-use specgen_ir::ir::{BodyContent, Operation, TypeKind, TypeRef};
+use specgen_ir::ir::{BodyContent, Field, Operation, TypeKind, TypeRef};
 
 /// One way to break a body, found at one place in it.
 #[derive(Debug, Clone)]
@@ -89,16 +89,24 @@ fn broken(
                         format!("shorter than minLength {min}"),
                         Value::String("x".repeat(min - 1)),
                     ))
-                } else if let Some(max) = n.maximum {
-                    Some((format!("above maximum {max}"), Value::from(max + 1.0)))
                 } else {
-                    n.minimum
-                        .map(|min| (format!("below minimum {min}"), Value::from(min - 1.0)))
+                    n.bounds
+                        .and_then(|b| b.outside())
+                        .map(|(label, x)| (label, Value::from(x)))
                 }
             }
             _ => None,
         },
     }
+}
+
+/// A number just outside a number field's own bounds (`pageSize: 0` for `minimum: 1`).
+fn field_bound(kind: Kind, field: &Field, current: &Value) -> Option<(String, Value)> {
+    if kind != Kind::Bound || !current.is_number() {
+        return None;
+    }
+    let (label, x) = field.bounds.as_ref()?.outside()?;
+    Some((label, Value::from(x)))
 }
 
 /// The first place in `value` (of type `ty`) to apply `kind`, and the body broken there.
@@ -127,7 +135,9 @@ fn find(
                 .required
                 .then(|| ("missing required".to_owned(), None))
         } else {
-            broken(validator, kind, &field.ty, current).map(|(l, v)| (l, Some(v)))
+            broken(validator, kind, &field.ty, current)
+                .or_else(|| field_bound(kind, field, current))
+                .map(|(l, v)| (l, Some(v)))
         };
         if let Some((label, replacement)) = change {
             let mut body = value.clone();

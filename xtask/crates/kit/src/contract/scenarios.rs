@@ -173,7 +173,11 @@ impl Scenario {
                     },
                     _ => Param {
                         name: p.wire_name.clone(),
-                        value: param_text(synth.value(&p.ty, Direction::Request)),
+                        value: param_text(synth.value_within(
+                            &p.ty,
+                            p.bounds.as_ref(),
+                            Direction::Request,
+                        )),
                         source: None,
                     },
                 }

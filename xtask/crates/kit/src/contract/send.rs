@@ -132,7 +132,7 @@ impl<'a> Sender<'a> {
             let text = if p.idempotency_key {
                 idempotency_key.to_owned()
             } else {
-                param_text(synth.value(&p.ty, Direction::Request))
+                param_text(synth.value_within(&p.ty, p.bounds.as_ref(), Direction::Request))
             };
             match p.location {
                 ParamLocation::Query => {

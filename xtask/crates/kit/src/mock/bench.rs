@@ -240,7 +240,7 @@ pub async fn compare_with_prism(options: &BenchOptions) -> Result<Comparison, St
     let mut headers = vec![("authorization".to_owned(), "Bearer bench".to_owned())];
     let mut fresh = None;
     for p in &op.params {
-        let value = match synth.value(&p.ty, Direction::Request) {
+        let value = match synth.value_within(&p.ty, p.bounds.as_ref(), Direction::Request) {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
         };

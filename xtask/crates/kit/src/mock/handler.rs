@@ -76,6 +76,9 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     let ((ai, oi), path_params) = match shared.router.find(parts.method.as_str(), path) {
         Found::Operation(target, params) => (target, params),
         Found::NotFound => return plain(404, format!("no operation at {path}")),
+        Found::BadPath(reason) => {
+            return plain(400, format!("the request path is not valid: {reason}"));
+        }
         Found::MethodNotAllowed(allowed) => {
             let allow: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
             let mut r = MockResponse::json(
@@ -133,11 +136,7 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
         } else {
             client_error(op, &[400, 422])
         };
-        let summary = format!(
-            "the request breaks the spec in {} place{}",
-            violations.len(),
-            if violations.len() == 1 { "" } else { "s" }
-        );
+        let summary = summarise(&violations);
         return error_response(entry, op, op_entry, code, &summary, &violations).into_response();
     }
 
@@ -157,6 +156,30 @@ pub(super) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     } else {
         response.into_response()
     }
+}
+
+/// The one-line message of a rejected request, listing its first violations, so an error body
+/// with room for nothing but a `message` still says what was wrong and where.
+fn summarise(violations: &[RequestViolation]) -> String {
+    const LISTED: usize = 5;
+    let mut listed: Vec<String> = violations
+        .iter()
+        .take(LISTED)
+        .map(|v| match v.location {
+            "body" if v.pointer.is_empty() => format!("body: {}", v.message),
+            "body" => format!("body {}: {}", v.pointer, v.message),
+            _ => v.message.clone(),
+        })
+        .collect();
+    if violations.len() > LISTED {
+        listed.push(format!("and {} more", violations.len() - LISTED));
+    }
+    format!(
+        "the request breaks the spec in {} place{}: {}",
+        violations.len(),
+        if violations.len() == 1 { "" } else { "s" },
+        listed.join("; ")
+    )
 }
 
 /// Whether the operation documents any of `codes` by exact code.
@@ -449,6 +472,9 @@ fn check_parameters(
             ),
             _ => parameter_value(validator, &param.ty, &values[0]),
         };
+        // Each message names the parameter, so it reads alone wherever a vendor's error body
+        // puts it (`query parameter pageSize: 0 is less than the minimum 1`).
+        let named = |message: &str| format!("{location} parameter {}: {message}", param.wire_name);
         if let Some(message) = values
             .iter()
             .find_map(|v| integer_out_of_range(validator, &param.ty, v))
@@ -456,11 +482,18 @@ fn check_parameters(
             out.push(RequestViolation::new(
                 location,
                 Some(&param.wire_name),
-                message,
+                named(&message),
             ));
             continue;
         }
-        for v in validator.validate(&param.ty, &value, Direction::Request) {
+        let found = validator.validate_bounded(
+            &param.ty,
+            param.bounds.as_ref(),
+            &value,
+            Direction::Request,
+        );
+        for mut v in found {
+            v.message = named(&v.message);
             out.push(RequestViolation::from_violation(
                 location,
                 Some(&param.wire_name),

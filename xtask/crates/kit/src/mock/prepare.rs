@@ -180,7 +180,7 @@ fn prepare(synth: &Synth, r: &Response) -> Canned {
             let source = if is_uuid_type(synth.validator(), &h.ty) {
                 HeaderSource::FreshUuid
             } else {
-                let text = match synth.value(&h.ty, Direction::Response) {
+                let text = match synth.value_within(&h.ty, h.bounds.as_ref(), Direction::Response) {
                     Value::String(s) => s,
                     other => other.to_string(),
                 };

@@ -3,27 +3,21 @@
 //!
 //! The router is built from the IR's path templates, not from a routing library's syntax, so two
 //! specs that name the same parameter differently (`/a/{id}` and `/a/{key}`) can share a server.
+//! Templates and percent-decoding are the shared vocabulary's (`specgen_ir::protocol::path`):
+//! placeholders inside a segment (`{name}.json`) match, and a request path that does not decode
+//! (`%zz`, `%FF`) is reported, never guessed at.
 
 use specgen_ir::ir::Method;
-
-/// One segment of a path template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Literal(String),
-    /// A `{name}` segment; `prefix`/`suffix` hold text around it (`v{version}.json`).
-    Param {
-        name: String,
-        prefix: String,
-        suffix: String,
-    },
-}
+use specgen_ir::protocol::path::{PathTemplate, request_segments};
 
 /// One routable operation: which API and which operation of it.
 #[derive(Debug, Clone)]
 struct Route {
     target: (usize, usize),
     method: Method,
-    segments: Vec<Segment>,
+    template: PathTemplate,
+    /// `template.literal_count()`, counted once.
+    literals: usize,
 }
 
 /// A route that matched: its count of literal segments, the route, and its path parameters.
@@ -38,6 +32,8 @@ pub enum Found {
     MethodNotAllowed(Vec<Method>),
     /// No operation has this path.
     NotFound,
+    /// The path is not valid percent-encoded UTF-8 (`%zz`, `%FF`): a 400, with this reason.
+    BadPath(String),
 }
 
 /// Every operation's path template, ready to match.
@@ -46,36 +42,15 @@ pub struct Router {
     routes: Vec<Route>,
 }
 
-fn parse_template(path: &str) -> Vec<Segment> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| match (s.find('{'), s.rfind('}')) {
-            (Some(open), Some(close)) if open < close => Segment::Param {
-                name: s[open + 1..close].to_owned(),
-                prefix: s[..open].to_owned(),
-                suffix: s[close + 1..].to_owned(),
-            },
-            _ => Segment::Literal(s.to_owned()),
-        })
-        .collect()
-}
-
-/// Percent-decodes one path segment with the `percent-encoding` crate, which works on bytes:
-/// invalid escapes are kept as written and bytes that are not UTF-8 become U+FFFD, so no input
-/// can make decoding fail.
-fn decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
 impl Router {
     /// Adds the operation `target` answering `method` on the path template `path`.
     pub fn add(&mut self, target: (usize, usize), method: Method, path: &str) {
+        let template = PathTemplate::parse(path);
         self.routes.push(Route {
             target,
             method,
-            segments: parse_template(path),
+            literals: template.literal_count(),
+            template,
         });
     }
 
@@ -84,19 +59,18 @@ impl Router {
     /// `/a/{id}` has the method asked for, which is then 405, because the request names the
     /// literal resource.
     pub fn find(&self, method: &str, path: &str) -> Found {
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let parts = match request_segments(path) {
+            Ok(parts) => parts,
+            Err(bad) => return Found::BadPath(bad.0),
+        };
         let mut best: Option<Candidate<'_>> = None;
         let mut most = None;
         let mut allowed = Vec::new();
         for route in &self.routes {
-            let Some(params) = matches(&route.segments, &parts) else {
+            let Some(params) = route.template.match_segments(&parts) else {
                 continue;
             };
-            let literals = route
-                .segments
-                .iter()
-                .filter(|s| matches!(s, Segment::Literal(_)))
-                .count();
+            let literals = route.literals;
             if most.is_none_or(|m| literals > m) {
                 most = Some(literals);
                 allowed.clear();
@@ -121,35 +95,6 @@ impl Router {
             None => Found::NotFound,
         }
     }
-}
-
-fn matches(segments: &[Segment], parts: &[&str]) -> Option<Vec<(String, String)>> {
-    if segments.len() != parts.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (segment, part) in segments.iter().zip(parts) {
-        match segment {
-            Segment::Literal(l) => {
-                if l != part && *l != decode(part) {
-                    return None;
-                }
-            }
-            Segment::Param {
-                name,
-                prefix,
-                suffix,
-            } => {
-                let inner = part.strip_prefix(prefix.as_str())?;
-                let inner = inner.strip_suffix(suffix.as_str())?;
-                if inner.is_empty() {
-                    return None;
-                }
-                params.push((name.clone(), decode(inner)));
-            }
-        }
-    }
-    Some(params)
 }
 
 #[cfg(test)]
@@ -189,22 +134,48 @@ mod tests {
     }
 
     #[test]
-    fn decoding_never_fails_on_hostile_escapes() {
+    fn placeholders_inside_a_segment_route() {
+        let mut router = Router::default();
+        router.add((0, 0), Method::Get, "/files/{name}.json");
+        router.add((0, 1), Method::Get, "/files/index.json");
+        assert_eq!(
+            router.find("GET", "/files/report.json"),
+            Found::Operation((0, 0), vec![("name".into(), "report".into())])
+        );
+        assert_eq!(
+            router.find("GET", "/files/index.json"),
+            Found::Operation((0, 1), vec![])
+        );
+        assert_eq!(router.find("GET", "/files/report.xml"), Found::NotFound);
+    }
+
+    #[test]
+    fn bad_escapes_are_a_reason_not_a_panic() {
+        let mut router = Router::default();
+        router.add((0, 0), Method::Get, "/a/{id}");
         for raw in [
-            "%",
-            "%%",
-            "%e2%82",
-            "%\u{e9}",
-            "\u{e9}%",
-            "%zz",
-            "%c3%28",
-            "a%2",
-            "%F0%9F%98%80",
+            "/a/%",
+            "/a/%%",
+            "/a/%e2%82",
+            "/a/%\u{e9}",
+            "/a/\u{e9}%",
+            "/a/%zz",
+            "/a/%c3%28",
+            "/a/a%2",
         ] {
-            let _ = decode(raw);
+            match router.find("GET", raw) {
+                Found::BadPath(reason) => assert!(reason.contains("path segment"), "{reason}"),
+                other => panic!("{raw}: {other:?}"),
+            }
         }
-        assert_eq!(decode("%e2%82%ac"), "\u{20ac}");
-        assert_eq!(decode("%c3%28"), "\u{fffd}(");
-        assert_eq!(decode("%zz"), "%zz");
+        assert_eq!(
+            router.find("GET", "/a/%e2%82%ac"),
+            Found::Operation((0, 0), vec![("id".into(), "\u{20ac}".into())])
+        );
+        // An encoded slash stays inside its segment.
+        assert_eq!(
+            router.find("GET", "/a/x%2Fy"),
+            Found::Operation((0, 0), vec![("id".into(), "x/y".into())])
+        );
     }
 }

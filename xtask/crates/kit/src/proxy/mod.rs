@@ -468,6 +468,18 @@ fn record(
             checks::check_answer(&entry.synth, op, &name, "proxied", answer, None, &mut found);
             (Some(&entry.api), name)
         }
+        Found::BadPath(reason) => {
+            let name = format!("{} {path}", traffic.method);
+            found.push(Check::new(
+                &name,
+                "proxied",
+                "request",
+                "the path does not decode".into(),
+                vec![format!("the request path is not valid: {reason}")],
+                None,
+            ));
+            (None, name)
+        }
         Found::NotFound | Found::MethodNotAllowed(_) => {
             let name = format!("{} {path}", traffic.method);
             found.push(Check::new(

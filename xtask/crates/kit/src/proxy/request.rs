@@ -58,7 +58,9 @@ fn parameters(
             ),
             _ => parameter_value(validator, &param.ty, &values[0]),
         };
-        for v in validator.validate(&param.ty, &value, Direction::Request) {
+        for v in
+            validator.validate_bounded(&param.ty, param.bounds.as_ref(), &value, Direction::Request)
+        {
             out.push(format!("{location} `{}` {v}", param.wire_name));
         }
     }

@@ -204,6 +204,7 @@ impl<'a> Lowerer<'a> {
                 write_only: false,
                 default: None,
                 sensitive: sensitive_name(wire) || sensitive_schema(&prop),
+                bounds: self.number_bounds(&prop),
             });
         }
         // A multipart struct is its own definition even when the schema is a component, because

@@ -8,8 +8,10 @@
 //! The result is sorted (types by name, operations by method name) so output is deterministic.
 
 mod bodies;
+mod bounds;
 mod client;
 mod operation;
+mod refs;
 mod responses;
 mod schema;
 mod structs;
@@ -38,12 +40,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub fn lower_openapi(
     module: &str,
     file: &SourceFile,
-    parsed: &ParsedOpenApi,
+    parsed: &ParsedOpenApi<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Api {
     let mut lowerer = Lowerer {
         spec: &parsed.spec,
-        raw: &parsed.raw,
+        parsed,
         pointer_types: HashMap::new(),
         spec_named: BTreeSet::new(),
         file: &file.path,
@@ -63,8 +65,8 @@ type LoweredResponse = (Option<ResponseBody>, Vec<ResponseHeader>, Option<String
 
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
-    /// The document as a value, for `$ref`s that point outside `components`.
-    raw: &'a Value,
+    /// The parsed document, whose JSON value serves `$ref`s that point outside `components`.
+    parsed: &'a ParsedOpenApi<'a>,
     /// Types named after a response component (beside `component_names`), kept by dedupe.
     spec_named: BTreeSet<String>,
     /// Types of schemas reached by such pointers, so each is lowered once.
@@ -120,7 +122,8 @@ impl<'a> Lowerer<'a> {
 
     fn lower(&mut self, module: &str, file: &SourceFile) -> Api {
         let spec = self.spec;
-        let components = spec.components.clone().unwrap_or_default();
+        let no_components = openapiv3::Components::default();
+        let components = spec.components.as_ref().unwrap_or(&no_components);
 
         // Claim component names first, in document order, so references resolve before lowering.
         for key in components.schemas.keys() {
@@ -134,7 +137,7 @@ impl<'a> Lowerer<'a> {
             self.define_component(&name, schema, &pointer);
         }
 
-        let security_schemes = self.security_schemes(&components);
+        let security_schemes = self.security_schemes(components);
         let mut fn_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
         let mut operations = Vec::new();
         for (path, item) in spec.paths.paths.iter() {

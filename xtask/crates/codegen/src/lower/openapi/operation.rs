@@ -202,6 +202,7 @@ impl<'a> Lowerer<'a> {
                     idempotency_key: false,
                     signature: false,
                     deprecated: None,
+                    bounds: None,
                 });
             }
         }
@@ -260,6 +261,14 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let hint = format!("{base}{}", naming::type_name(&data.name));
+        let bounds = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => self.number_bounds(schema),
+            ParameterSchemaOrContent::Content(content) => content
+                .values()
+                .next()
+                .and_then(|media| media.schema.as_ref())
+                .and_then(|schema| self.number_bounds(schema)),
+        };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 self.type_of(schema, &hint, &format!("{at}/schema"))
@@ -306,6 +315,7 @@ impl<'a> Lowerer<'a> {
                 .deprecated
                 .unwrap_or(false)
                 .then(|| "deprecated by the API".to_owned()),
+            bounds,
         })
     }
 

@@ -154,18 +154,25 @@ impl<'a> Lowerer<'a> {
                 ),
                 ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
             };
+            let bounds = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => self.number_bounds(schema),
+                ParameterSchemaOrContent::Content(_) => None,
+            };
             // Header values are scalars; anything structured is kept as the raw string.
             let ty = match ty {
                 TypeRef::Primitive(_) => ty,
                 TypeRef::Nullable(inner) if matches!(*inner, TypeRef::Primitive(_)) => *inner,
                 _ => TypeRef::Primitive(Primitive::String),
             };
+            // A header kept as its raw string holds no number to bound.
+            let bounds = bounds.filter(|_| ty != TypeRef::Primitive(Primitive::String));
             out.push(ResponseHeader {
                 name: names.claim(&naming::value_name(wire)),
                 wire_name: wire.clone(),
                 ty,
                 required: header.required,
                 docs: header.description.clone(),
+                bounds,
             });
         }
         out

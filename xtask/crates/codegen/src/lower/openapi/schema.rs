@@ -3,6 +3,26 @@
 
 use super::*;
 
+/// `type: object` without properties or a typed `additionalProperties`.
+const FREE_FORM_OBJECT: TypeRef = TypeRef::FreeForm {
+    shape: JsonShape::Object,
+    nullable: false,
+};
+
+/// `ty` made nullable for a `nullable: true` schema at a use site. `serde_json::Value` already
+/// holds `null`, so free-form types take a flag instead of an `Option`, keeping their Rust type.
+fn nullable_if(nullable: bool, ty: TypeRef) -> TypeRef {
+    match ty {
+        _ if !nullable => ty,
+        TypeRef::Nullable(_) | TypeRef::Json => ty,
+        TypeRef::FreeForm { shape, .. } => TypeRef::FreeForm {
+            shape,
+            nullable: true,
+        },
+        other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Resolves a `$ref` to a schema; reports refs to nowhere at `pointer` (the referring site).
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
@@ -41,7 +61,7 @@ impl<'a> Lowerer<'a> {
 
     /// Resolves a local `$ref` of any kind (`#/components/...`, `#/paths/...`) through the
     /// document, following chains of references; returns the target and its JSON pointer.
-    pub(super) fn resolve_local<T: serde::de::DeserializeOwned>(
+    pub(super) fn resolve_local<T: super::refs::Component>(
         &self,
         reference: &str,
     ) -> Option<(T, String)> {
@@ -52,7 +72,17 @@ impl<'a> Lowerer<'a> {
             let raw_fragment = reference.strip_prefix('#')?;
             let fragment = specgen_ir::protocol::percent::decode(raw_fragment)
                 .unwrap_or_else(|_| raw_fragment.to_owned());
-            let node = self.raw.pointer(&fragment)?;
+            match super::refs::component_at::<T>(self.spec.components.as_ref(), &fragment) {
+                Some(ReferenceOr::Item(item)) => {
+                    return Some((item.clone(), format!("#{fragment}")));
+                }
+                Some(ReferenceOr::Reference { reference: next }) => {
+                    reference = next.clone();
+                    continue;
+                }
+                None => {}
+            }
+            let node = self.parsed.raw().pointer(&fragment)?;
             match node.get("$ref").and_then(Value::as_str) {
                 Some(next) => reference = next.to_owned(),
                 None => {
@@ -116,13 +146,7 @@ impl<'a> Lowerer<'a> {
                 self.depth += 1;
                 let ty = self.inline(schema, hint, pointer);
                 self.depth -= 1;
-                let ty = if schema.schema_data.nullable
-                    && !matches!(ty, TypeRef::Nullable(_) | TypeRef::Json)
-                {
-                    TypeRef::Nullable(Box::new(ty))
-                } else {
-                    ty
-                };
+                let ty = nullable_if(schema.schema_data.nullable, ty);
                 self.record_example(schema, &ty, pointer);
                 ty
             }
@@ -173,6 +197,7 @@ impl<'a> Lowerer<'a> {
                     Some(kind) => kind,
                     None => {
                         let ty = self.inline(schema, name, pointer);
+                        // An alias wraps any type, `Value` included (`Option<Value>`).
                         TypeKind::Alias(if schema.schema_data.nullable {
                             TypeRef::Nullable(Box::new(ty))
                         } else {
@@ -261,7 +286,8 @@ impl<'a> Lowerer<'a> {
                     &format!("{hint}Value"),
                     &format!("{pointer}/additionalProperties"),
                 ))),
-                _ => TypeRef::Json,
+                // Free-form, but still an object: a `Value` in Rust, checked as an object.
+                _ => FREE_FORM_OBJECT,
             },
             SchemaKind::AllOf { all_of } if structural_parts(all_of).len() == 1 => {
                 let i = structural_parts(all_of)[0];
@@ -318,6 +344,13 @@ impl<'a> Lowerer<'a> {
                         }
                         Some("number") => TypeRef::Primitive(Primitive::F64),
                         Some("boolean") => TypeRef::Primitive(Primitive::Bool),
+                        Some("object") => FREE_FORM_OBJECT,
+                        // An array without `items` beside keywords that made it `Any`: still a
+                        // `Value` (as it always was), but it must be an array.
+                        Some("array") => TypeRef::FreeForm {
+                            shape: JsonShape::Array,
+                            nullable: false,
+                        },
                         _ => TypeRef::Json,
                     }
                 }
@@ -408,8 +441,7 @@ impl<'a> Lowerer<'a> {
                 min_length: s.min_length,
                 max_length: s.max_length,
                 pattern: s.pattern.clone(),
-                minimum: None,
-                maximum: None,
+                bounds: None,
             }),
             SchemaKind::Type(Type::Object(o)) => {
                 let props: Vec<(String, ReferenceOr<Schema>, String)> = o

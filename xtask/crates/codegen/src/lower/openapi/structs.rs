@@ -17,6 +17,7 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{name}{}", naming::type_name(wire));
             let ty = self.type_of(schema, &hint, pointer);
             let sensitive = sensitive_name(wire) || sensitive_schema(schema);
+            let bounds = self.number_bounds(schema);
             let (docs, deprecated, read_only, write_only, default) = match schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),
@@ -41,6 +42,7 @@ impl<'a> Lowerer<'a> {
                 write_only,
                 default,
                 sensitive,
+                bounds,
             });
         }
         Struct { fields, additional }

@@ -110,6 +110,7 @@ fn params(e: &CurrentEndpoint, diagnostics: &mut Diagnostics) -> Vec<Parameter> 
         idempotency_key: false,
         signature: false,
         deprecated: None,
+        bounds: None,
     };
     for name in &template {
         let row = e.path_params.iter().find(|r| r.item.name == *name);

@@ -56,7 +56,7 @@ pub fn overlaid(api: &Api, overlay: &SourceFile, diagnostics: &mut Diagnostics) 
         text,
     };
     let errors = diagnostics.error_count();
-    let parsed = parse::parse_openapi(&synthetic, Some(overlay), diagnostics)?;
+    let parsed = parse::parse_openapi(&synthetic, Some(overlay), diagnostics, false)?;
     let mut scratch = Diagnostics::new();
     let lowered = openapi::lower_openapi(&api.module, &synthetic, &parsed, &mut scratch);
     // Problems of the overlaid document are the overlay's: it is the only input that changed.

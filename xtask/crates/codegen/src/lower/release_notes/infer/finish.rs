@@ -416,6 +416,7 @@ impl Inference {
                 write_only: false,
                 default: None,
                 sensitive: crate::ir::sensitive_name(&f.wire),
+                bounds: None,
             })
             .collect();
         TypeDef {

@@ -9,7 +9,9 @@
 
 use regex::Regex;
 use serde_json::Value;
-use specgen_ir::ir::{Api, Newtype, Primitive, TypeDef, TypeKind, TypeRef};
+use specgen_ir::ir::{
+    Api, JsonShape, Newtype, NumberBounds, Primitive, TypeDef, TypeKind, TypeRef,
+};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -94,6 +96,24 @@ impl Validator {
         out
     }
 
+    /// Every violation of `value` against `ty` and the `bounds` of the site that holds it (a
+    /// parameter or a response header; struct fields carry their own bounds).
+    pub fn validate_bounded(
+        &self,
+        ty: &TypeRef,
+        bounds: Option<&NumberBounds>,
+        value: &Value,
+        direction: Direction,
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut pointer = String::new();
+        self.check(ty, value, direction, &mut pointer, 0, &mut out);
+        if let Some(bounds) = bounds {
+            self.check_bounds(bounds, ty, value, &mut pointer, 0, &mut out);
+        }
+        out
+    }
+
     /// Whether `value` is valid against `ty`.
     pub fn is_valid(&self, ty: &TypeRef, value: &Value, direction: Direction) -> bool {
         self.validate(ty, value, direction).is_empty()
@@ -121,6 +141,23 @@ impl Validator {
         }
         match ty {
             TypeRef::Json => {}
+            TypeRef::FreeForm { shape, nullable } => {
+                let fits = match shape {
+                    JsonShape::Object => value.is_object(),
+                    JsonShape::Array => value.is_array(),
+                } || (*nullable && value.is_null());
+                if !fits {
+                    let want = match shape {
+                        JsonShape::Object => "an object",
+                        JsonShape::Array => "an array",
+                    };
+                    Self::push(
+                        out,
+                        pointer,
+                        format!("expected {want} (free-form), found {}", kind(value)),
+                    );
+                }
+            }
             TypeRef::Nullable(inner) => {
                 if !value.is_null() {
                     self.check(inner, value, direction, pointer, depth + 1, out);
@@ -245,6 +282,9 @@ impl Validator {
                                 Self::push(out, pointer, "must not be null".into());
                             } else {
                                 self.check(&field.ty, v, direction, pointer, depth + 1, out);
+                                if let Some(bounds) = &field.bounds {
+                                    self.check_bounds(bounds, &field.ty, v, pointer, depth, out);
+                                }
                             }
                             pointer.truncate(len);
                         }
@@ -399,25 +439,76 @@ impl Validator {
                 }
             }
         }
-        if let Some(x) = value.as_f64() {
-            if let Some(min) = n.minimum {
-                if x < min {
-                    Self::push(
-                        out,
-                        pointer,
-                        format!("{x} is below the minimum {min} ({name})"),
-                    );
+        if let (Some(bounds), Some(x)) = (&n.bounds, value.as_f64()) {
+            for message in bounds.violations(x, &value.to_string()) {
+                Self::push(out, pointer, format!("{message} ({name})"));
+            }
+        }
+    }
+
+    /// The bounds a field, parameter or header puts on the numbers its value holds: the value
+    /// itself, or the items and map values of the arrays and maps its type is made of. Values
+    /// of the wrong type were reported by `check` and are skipped here.
+    fn check_bounds(
+        &self,
+        bounds: &NumberBounds,
+        ty: &TypeRef,
+        value: &Value,
+        pointer: &mut String,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match (ty, value) {
+            (TypeRef::Nullable(inner) | TypeRef::Boxed(inner), _) => {
+                self.check_bounds(bounds, inner, value, pointer, depth + 1, out)
+            }
+            (TypeRef::Array(item), Value::Array(items)) => {
+                for (i, v) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    self.check_bounds(bounds, item, v, pointer, depth + 1, out);
+                    pointer.truncate(len);
                 }
             }
-            if let Some(max) = n.maximum {
-                if x > max {
-                    Self::push(
-                        out,
-                        pointer,
-                        format!("{x} is above the maximum {max} ({name})"),
-                    );
+            (TypeRef::Map(item), Value::Object(map)) => {
+                for (k, v) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(k));
+                    self.check_bounds(bounds, item, v, pointer, depth + 1, out);
+                    pointer.truncate(len);
                 }
             }
+            (TypeRef::Named(name), _) => match self.types.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => {
+                    self.check_bounds(bounds, inner, value, pointer, depth + 1, out)
+                }
+                Some(TypeKind::Newtype(n)) if n.inner != Primitive::String => self.check_bounds(
+                    bounds,
+                    &TypeRef::Primitive(n.inner),
+                    value,
+                    pointer,
+                    depth + 1,
+                    out,
+                ),
+                _ => {}
+            },
+            (TypeRef::Primitive(p), Value::Number(n)) => {
+                // A number its type cannot hold (an integer beyond int64) was reported as such;
+                // its bounds would only repeat the point.
+                let mut wrong = Vec::new();
+                check_primitive(*p, value, "", &mut wrong);
+                if let (true, Some(x)) = (wrong.is_empty(), n.as_f64()) {
+                    for message in bounds.violations(x, &n.to_string()) {
+                        Self::push(out, pointer, message);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -426,6 +517,7 @@ impl Validator {
 fn accepts_null(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Nullable(_) | TypeRef::Json => true,
+        TypeRef::FreeForm { nullable, .. } => *nullable,
         TypeRef::Boxed(inner) => accepts_null(inner),
         _ => false,
     }
@@ -503,7 +595,14 @@ fn check_primitive(p: Primitive, value: &Value, pointer: &str, out: &mut Vec<Vio
                     _ => (0, u64::MAX as i128, "uint64"),
                 };
                 if i < lo || i > hi {
-                    fail(format!("{i} is out of range for {name}"));
+                    // A JSON integer beyond 64 bits arrives as a float: it is shown as the float
+                    // it became (`1e+20`), where `i` would be a rounded stand-in that looks exact.
+                    let shown = if value.is_i64() || value.is_u64() {
+                        i.to_string()
+                    } else {
+                        value.to_string()
+                    };
+                    fail(format!("{shown} is out of range for {name}"));
                 }
             }
         },
@@ -543,232 +642,8 @@ fn integer_name(p: Primitive) -> &'static str {
     }
 }
 
-/// For parameter text that is an integer literal (`-?[0-9]+`) but beyond what the parameter's
-/// integer type holds, the message that says so; `None` for anything else. Text is checked as
-/// text because no JSON number holds such a value exactly.
-pub fn integer_out_of_range(validator: &Validator, ty: &TypeRef, text: &str) -> Option<String> {
-    let p = match ty {
-        TypeRef::Primitive(p) => *p,
-        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            return integer_out_of_range(validator, inner, text);
-        }
-        TypeRef::Named(name) => match validator.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Newtype(n)) => n.inner,
-            Some(TypeKind::Alias(inner)) => return integer_out_of_range(validator, inner, text),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    if !matches!(p, Primitive::I32 | Primitive::I64 | Primitive::U64) {
-        return None;
-    }
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let (lo, hi) = match p {
-        Primitive::I32 => (i32::MIN as i128, i32::MAX as i128),
-        Primitive::I64 => (i64::MIN as i128, i64::MAX as i128),
-        _ => (0, u64::MAX as i128),
-    };
-    match text.parse::<i128>() {
-        Ok(i) if (lo..=hi).contains(&i) => None,
-        _ => Some(format!("{text} is out of range for {}", integer_name(p))),
-    }
-}
-
-/// A UUID in its hyphenated text form (the form the `uuid` format means).
-pub fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && uuid::Uuid::parse_str(s).is_ok()
-}
-
-/// An RFC 3339 full-date.
-pub fn is_date(s: &str) -> bool {
-    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-}
-
-/// The JSON value a parameter's text stands for, given the parameter's type: `"42"` is the
-/// integer 42 for an integer parameter and the string "42" for a string one. Text that cannot be
-/// the type stays a string, so validation then reports it with the type's own message.
-pub fn parameter_value(validator: &Validator, ty: &TypeRef, text: &str) -> Value {
-    let scalar = |p: Primitive| -> Value {
-        match p {
-            Primitive::I32 | Primitive::I64 | Primitive::U64 => text
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| text.parse::<u64>().map(Value::from))
-                .unwrap_or_else(|_| Value::String(text.to_owned())),
-            Primitive::F32 | Primitive::F64 => text
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or_else(|| Value::String(text.to_owned())),
-            Primitive::Bool => match text {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::String(text.to_owned()),
-            },
-            _ => Value::String(text.to_owned()),
-        }
-    };
-    match ty {
-        TypeRef::Primitive(p) => scalar(*p),
-        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => parameter_value(validator, inner, text),
-        TypeRef::Array(item) => Value::Array(
-            text.split(',')
-                .map(|part| parameter_value(validator, item, part))
-                .collect(),
-        ),
-        TypeRef::Named(name) => match validator.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Newtype(n)) => scalar(n.inner),
-            Some(TypeKind::Alias(inner)) => parameter_value(validator, inner, text),
-            _ => Value::String(text.to_owned()),
-        },
-        _ => Value::String(text.to_owned()),
-    }
-}
-
+mod params;
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
 
-    use serde_json::json;
-    use specgen_ir::ir::{EnumVariant, Field, StringEnum, Struct};
-
-    fn api() -> Api {
-        let field = |wire: &str, ty: TypeRef, required: bool| Field {
-            name: wire.to_lowercase(),
-            wire_name: wire.into(),
-            ty,
-            required,
-            docs: None,
-            deprecated: None,
-            added_in: None,
-            read_only: false,
-            write_only: false,
-            default: None,
-            sensitive: false,
-        };
-        let def = |name: &str, kind: TypeKind| TypeDef {
-            name: name.into(),
-            origin: format!("#/components/schemas/{name}"),
-            docs: None,
-            deprecated: None,
-            kind,
-        };
-        Api {
-            module: "t".into(),
-            sources: vec![],
-            title: "t".into(),
-            version: None,
-            description: None,
-            servers: vec![],
-            signature: None,
-            features: Default::default(),
-            security_schemes: vec![],
-            examples: vec![],
-            operations: vec![],
-            types: vec![
-                def(
-                    "Pet",
-                    TypeKind::Struct(Struct {
-                        fields: vec![
-                            field("id", TypeRef::Primitive(Primitive::Uuid), true),
-                            field("kind", TypeRef::Named("Kind".into()), true),
-                            field("code", TypeRef::Named("Code".into()), false),
-                            field(
-                                "born",
-                                TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::Date))),
-                                false,
-                            ),
-                        ],
-                        additional: None,
-                    }),
-                ),
-                def(
-                    "Kind",
-                    TypeKind::Enum(StringEnum {
-                        variants: vec![EnumVariant {
-                            name: "Cat".into(),
-                            wire_name: "cat".into(),
-                        }],
-                    }),
-                ),
-                def(
-                    "Code",
-                    TypeKind::Newtype(Newtype {
-                        inner: Primitive::String,
-                        min_length: Some(2),
-                        max_length: Some(2),
-                        pattern: Some("^[A-Z]+$".into()),
-                        minimum: None,
-                        maximum: None,
-                    }),
-                ),
-            ],
-        }
-    }
-
-    #[test]
-    fn every_violation_is_reported_with_its_pointer() {
-        let api = api();
-        let v = Validator::new(&api);
-        let pet = TypeRef::Named("Pet".into());
-        let found = v.validate(
-            &pet,
-            &json!({"kind": "dog", "code": "usa", "born": "2020-13-01"}),
-            Direction::Request,
-        );
-        let pointers: Vec<&str> = found.iter().map(|f| f.pointer.as_str()).collect();
-        assert_eq!(
-            pointers,
-            ["/id", "/kind", "/code", "/code", "/born"],
-            "{found:#?}"
-        );
-        assert!(found[0].message.contains("`id` of Pet is missing"));
-        assert!(found[2].message.contains("above the maximum 2"));
-        assert!(found[3].message.contains("pattern"));
-        assert!(
-            v.validate(
-                &pet,
-                &json!({"id": "2adba88e-9d63-44bc-b975-9b6ae3440dde", "kind": "cat", "born": null}),
-                Direction::Response
-            )
-            .is_empty()
-        );
-    }
-
-    #[test]
-    fn parameters_are_read_as_their_type() {
-        let api = api();
-        let v = Validator::new(&api);
-        let int = TypeRef::Primitive(Primitive::I32);
-        assert_eq!(parameter_value(&v, &int, "42"), json!(42));
-        assert_eq!(parameter_value(&v, &int, "x"), json!("x"));
-        assert!(!v.is_valid(&int, &parameter_value(&v, &int, "x"), Direction::Request));
-    }
-
-    #[test]
-    fn integers_beyond_their_type_say_out_of_range() {
-        let api = api();
-        let v = Validator::new(&api);
-        let i64t = TypeRef::Primitive(Primitive::I64);
-        assert_eq!(
-            integer_out_of_range(&v, &i64t, "99999999999999999999").as_deref(),
-            Some("99999999999999999999 is out of range for int64")
-        );
-        assert_eq!(integer_out_of_range(&v, &i64t, "42"), None);
-        assert_eq!(integer_out_of_range(&v, &i64t, "4x"), None);
-        assert_eq!(
-            integer_out_of_range(&v, &TypeRef::Primitive(Primitive::I32), "-2147483649").as_deref(),
-            Some("-2147483649 is out of range for int32")
-        );
-        let big: Value = serde_json::from_str("1e300").unwrap();
-        let found = v.validate(&i64t, &big, Direction::Request);
-        assert!(
-            found[0].message.contains("out of range for int64"),
-            "{found:?}"
-        );
-    }
-}
+pub use params::{integer_out_of_range, is_date, is_uuid, parameter_value};
