@@ -152,6 +152,13 @@ const TABLE: &[(&str, &[Expected])] = &[
         ],
     ),
     (
+        "shared-response-enum-removed",
+        &[
+            ("response-non-success-status-added", Info, Major),
+            ("shared-response-enum-removed", Info, Major),
+        ],
+    ),
+    (
         "response-non-success-status-removed",
         &[("response-non-success-status-removed", Warning, Major)],
     ),

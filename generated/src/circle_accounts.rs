@@ -96,49 +96,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountCustodyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountCustodyType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountCustodyType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountCustodyType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountCustodyType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountCustodyType, Unknown);
 
     /// `custody` holds stablecoin balances (Mint accounts); `payments` is Managed Payments.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,49 +137,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountPurpose {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountPurpose {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountPurpose",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountPurpose {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountPurpose {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountPurpose, Unknown);
 
     impl crate::runtime::ParamValue for AccountPurpose {
         fn param_string(&self) -> ::std::string::String {
@@ -286,49 +202,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountStatus, Unknown);
 
     impl crate::runtime::ParamValue for AccountStatus {
         fn param_string(&self) -> ::std::string::String {
@@ -375,49 +249,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountType, Unknown);
 
     impl crate::runtime::ParamValue for AccountType {
         fn param_string(&self) -> ::std::string::String {
@@ -677,49 +509,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for EndCustomerType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for EndCustomerType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "EndCustomerType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for EndCustomerType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for EndCustomerType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(EndCustomerType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Error {

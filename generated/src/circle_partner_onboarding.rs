@@ -131,49 +131,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for ApplicationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for ApplicationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "ApplicationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for ApplicationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ApplicationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(ApplicationStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CancelApplicationResponse {
@@ -221,49 +179,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CancelApplicationResponseDataStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CancelApplicationResponseDataStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CancelApplicationResponseDataStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CancelApplicationResponseDataStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CancelApplicationResponseDataStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CancelApplicationResponseDataStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Certification {
@@ -399,49 +315,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for DocumentType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "DocumentType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for DocumentType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(DocumentType, Unknown);
 
     impl crate::runtime::ParamValue for DocumentType {
         fn param_string(&self) -> ::std::string::String {
@@ -568,49 +442,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RfiBundleStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RfiBundleStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RfiBundleStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RfiBundleStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RfiBundleStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RfiBundleStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RfiComment {
@@ -674,49 +506,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RfiType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RfiType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RfiType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RfiType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RfiType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RfiType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SaveResult {
@@ -802,49 +592,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SectionStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SectionStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SectionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SectionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SectionStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SectionSummary {
@@ -1043,9 +791,9 @@ pub mod types {
         pub document_id: ::uuid::Uuid,
     }
 
-    /// Documented error responses of `bulk_save` (`PATCH /v1/onboarding/partner/applications/{applicationId}/data`).
+    /// Documented error responses that 2 operations share; each has an alias named after it (the first is `BulkSaveError`).
     #[derive(Debug, Clone)]
-    pub enum BulkSaveError {
+    pub enum UnauthorizedConflictUnprocessableEntityErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
@@ -1060,7 +808,8 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for BulkSaveError {
+    impl crate::runtime::ApiErrorStatus
+    for UnauthorizedConflictUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1070,7 +819,11 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "bulk_save"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+                Self::Conflict(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1094,6 +847,13 @@ pub mod types {
             }
         }
     }
+
+    /// Documented error responses of `bulk_save` (`PATCH /v1/onboarding/partner/applications/{applicationId}/data`), an alias of [`UnauthorizedConflictUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `Conflict`: The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
+    /// - `UnprocessableEntity`: The data does not satisfy the application schema.
+    pub type BulkSaveError = UnauthorizedConflictUnprocessableEntityErrors;
 
     /// Documented error responses of `cancel_application` (`DELETE /v1/onboarding/partner/applications/{applicationId}`).
     #[derive(Debug, Clone)]
@@ -1190,9 +950,9 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_all_data` (`GET /v1/onboarding/partner/applications/{applicationId}/data`).
+    /// Documented error responses that 7 operations share; each has an alias named after it (the first is `GetAllDataError`).
     #[derive(Debug, Clone)]
-    pub enum GetAllDataError {
+    pub enum UnauthorizedNotFoundErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
@@ -1203,7 +963,7 @@ pub mod types {
         NotFound(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for GetAllDataError {
+    impl crate::runtime::ApiErrorStatus for UnauthorizedNotFoundErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1212,7 +972,10 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "get_all_data"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+                Self::NotFound(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1232,6 +995,12 @@ pub mod types {
             }
         }
     }
+
+    /// Documented error responses of `get_all_data` (`GET /v1/onboarding/partner/applications/{applicationId}/data`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetAllDataError = UnauthorizedNotFoundErrors;
 
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]
@@ -1252,91 +1021,17 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_application` (`GET /v1/onboarding/partner/applications/{applicationId}`).
-    #[derive(Debug, Clone)]
-    pub enum GetApplicationError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `get_application` (`GET /v1/onboarding/partner/applications/{applicationId}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetApplicationError = UnauthorizedNotFoundErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
-    #[derive(Debug, Clone)]
-    pub enum GetApplicationSchemaError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for GetApplicationSchemaError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_application_schema"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetApplicationSchemaError = UnauthorizedNotFoundErrors;
 
     /// Query, header and cookie parameters of `get_application_schema` (`GET /v1/onboarding/partner/applications/{applicationId}/schema`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -1345,16 +1040,16 @@ pub mod types {
         pub resolved: ::std::option::Option<bool>,
     }
 
-    /// Documented error responses of `get_certifications` (`GET /v1/onboarding/partner/applications/{applicationId}/certifications`).
+    /// Documented error responses that 3 operations share; each has an alias named after it (the first is `GetCertificationsError`).
     #[derive(Debug, Clone)]
-    pub enum GetCertificationsError {
+    pub enum UnauthorizedErrors {
         /// Status 401.
         ///
         /// Missing or invalid credentials.
         Unauthorized(crate::runtime::ResponseValue<Error, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for GetCertificationsError {
+    impl crate::runtime::ApiErrorStatus for UnauthorizedErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::Unauthorized(r) => r.status,
@@ -1362,7 +1057,9 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "get_certifications"
+            match self {
+                Self::Unauthorized(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -1381,249 +1078,44 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `get_rfi` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
-    #[derive(Debug, Clone)]
-    pub enum GetRfiError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `get_certifications` (`GET /v1/onboarding/partner/applications/{applicationId}/certifications`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type GetCertificationsError = UnauthorizedErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetRfiError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
+    /// Documented error responses of `get_rfi` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetRfiError = UnauthorizedNotFoundErrors;
 
-        fn operation(&self) -> &'static str {
-            "get_rfi"
-        }
+    /// Documented error responses of `get_section` (`GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type GetSectionError = UnauthorizedNotFoundErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type ListApplicationsError = UnauthorizedErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `list_documents` (`GET /v1/onboarding/partner/applications/{applicationId}/documents`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type ListDocumentsError = UnauthorizedNotFoundErrors;
 
-    /// Documented error responses of `get_section` (`GET /v1/onboarding/partner/applications/{applicationId}/sections/{sectionName}`).
-    #[derive(Debug, Clone)]
-    pub enum GetSectionError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
+    /// Documented error responses of `list_rfis` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis`), an alias of [`UnauthorizedErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    pub type ListRfisError = UnauthorizedErrors;
 
-    impl crate::runtime::ApiErrorStatus for GetSectionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "get_section"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `list_applications` (`GET /v1/onboarding/partner/applications`).
-    #[derive(Debug, Clone)]
-    pub enum ListApplicationsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListApplicationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_applications"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
-
-    /// Documented error responses of `list_documents` (`GET /v1/onboarding/partner/applications/{applicationId}/documents`).
-    #[derive(Debug, Clone)]
-    pub enum ListDocumentsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListDocumentsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_documents"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
-
-    /// Documented error responses of `list_rfis` (`GET /v1/onboarding/partner/applications/{applicationId}/rfis`).
-    #[derive(Debug, Clone)]
-    pub enum ListRfisError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListRfisError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_rfis"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
-
-    /// Documented error responses of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
-    #[derive(Debug, Clone)]
-    pub enum ListSectionsError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 404.
-        ///
-        /// No such application, section or RFI.
-        NotFound(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ListSectionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::NotFound(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "list_sections"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::NotFound(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::NotFound(r) => ::std::option::Option::Some(r.body.message.as_str()),
-            }
-        }
-    }
+    /// Documented error responses of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`), an alias of [`UnauthorizedNotFoundErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `NotFound`: No such application, section or RFI.
+    pub type ListSectionsError = UnauthorizedNotFoundErrors;
 
     /// Query, header and cookie parameters of `list_sections` (`GET /v1/onboarding/partner/applications/{applicationId}/sections`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -1754,57 +1246,12 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `update_rfi_data` (`PATCH /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`).
-    #[derive(Debug, Clone)]
-    pub enum UpdateRfiDataError {
-        /// Status 401.
-        ///
-        /// Missing or invalid credentials.
-        Unauthorized(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 409.
-        ///
-        /// The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
-        Conflict(crate::runtime::ResponseValue<Error, ()>),
-        /// Status 422.
-        ///
-        /// The data does not satisfy the application schema.
-        UnprocessableEntity(crate::runtime::ResponseValue<Error, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for UpdateRfiDataError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::Unauthorized(r) => r.status,
-                Self::Conflict(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "update_rfi_data"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::Unauthorized(r) => r.attempts,
-                Self::Conflict(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Unauthorized(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-                Self::Conflict(r) => ::std::option::Option::Some(r.body.message.as_str()),
-                Self::UnprocessableEntity(r) => {
-                    ::std::option::Option::Some(r.body.message.as_str())
-                }
-            }
-        }
-    }
+    /// Documented error responses of `update_rfi_data` (`PATCH /v1/onboarding/partner/applications/{applicationId}/rfis/{rfiId}`), an alias of [`UnauthorizedConflictUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `Unauthorized`: Missing or invalid credentials.
+    /// - `Conflict`: The application's status does not allow this (it is mutable only in DRAFT and PENDING_CUSTOMER_INFORMATION), or sections are incomplete on submit.
+    /// - `UnprocessableEntity`: The data does not satisfy the application schema.
+    pub type UpdateRfiDataError = UnauthorizedConflictUnprocessableEntityErrors;
 
     /// Documented error responses of `upload_document` (`POST /v1/onboarding/partner/applications/{applicationId}/documents`).
     #[derive(Debug, Clone)]

@@ -335,49 +335,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -414,49 +372,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AccountUsage {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AccountUsage {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AccountUsage",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AccountUsage {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AccountUsage {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AccountUsage, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchCounterparty {
@@ -532,49 +448,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchCounterpartyAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchCounterpartyAccountType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchCounterpartyAccountType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchCounterpartyAccountType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyAccountType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchCounterpartyAccountType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -623,49 +497,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchCounterpartyVerificationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchCounterpartyVerificationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchCounterpartyVerificationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchCounterpartyVerificationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyVerificationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchCounterpartyVerificationStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -724,49 +556,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchCounterpartyVerificationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchCounterpartyVerificationType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchCounterpartyVerificationType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchCounterpartyVerificationType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchCounterpartyVerificationType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchCounterpartyVerificationType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -807,49 +597,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchDirection {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchDirection",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchDirection {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchDirection {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchDirection, Unknown);
 
     impl crate::runtime::ParamValue for AchDirection {
         fn param_string(&self) -> ::std::string::String {
@@ -912,49 +660,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchIncomingEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchIncomingEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchIncomingEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchIncomingEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchIncomingEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchIncomingEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchIncomingPayload {
@@ -1021,49 +727,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchOutgoingEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchOutgoingEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchOutgoingEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchOutgoingEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchOutgoingEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchOutgoingEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AchOutgoingPayload {
@@ -1238,49 +902,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchStatus, Unknown);
 
     impl crate::runtime::ParamValue for AchStatus {
         fn param_string(&self) -> ::std::string::String {
@@ -1356,49 +978,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchsecCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchsecCode {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchsecCode",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchsecCode {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchsecCode {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchsecCode, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1439,49 +1019,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AchsecCodeInput {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AchsecCodeInput {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AchsecCodeInput",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AchsecCodeInput {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AchsecCodeInput {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AchsecCodeInput, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Address {
@@ -1690,49 +1228,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AgreementCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AgreementCategory {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AgreementCategory",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AgreementCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AgreementCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AgreementCategory, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct AgreementConsent {
@@ -1950,49 +1446,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AgreementType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AgreementType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AgreementType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AgreementType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AgreementType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AgreementType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Amount {
@@ -2056,49 +1510,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AnnualPersonalIncome {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AnnualPersonalIncome {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AnnualPersonalIncome",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AnnualPersonalIncome {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AnnualPersonalIncome {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AnnualPersonalIncome, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2152,49 +1564,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AnnualRevenue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AnnualRevenue {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AnnualRevenue",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AnnualRevenue {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AnnualRevenue {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AnnualRevenue, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2248,49 +1618,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for ApplicationIdentificationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for ApplicationIdentificationType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "ApplicationIdentificationType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for ApplicationIdentificationType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ApplicationIdentificationType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(ApplicationIdentificationType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2359,49 +1687,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for ApplicationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for ApplicationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "ApplicationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for ApplicationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ApplicationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(ApplicationStatus, Unknown);
 
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
@@ -2468,49 +1754,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for ApplicationUpdateEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for ApplicationUpdateEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "ApplicationUpdateEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for ApplicationUpdateEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(ApplicationUpdateEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ApplicationUpdatePayload {
@@ -2574,49 +1818,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for AveragePersonalNetWorth {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for AveragePersonalNetWorth {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "AveragePersonalNetWorth",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for AveragePersonalNetWorth {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AveragePersonalNetWorth {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(AveragePersonalNetWorth, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Business {
@@ -2691,49 +1893,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for BusinessActivityLocation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for BusinessActivityLocation {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "BusinessActivityLocation",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for BusinessActivityLocation {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for BusinessActivityLocation {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(BusinessActivityLocation, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessApplicationRequest {
@@ -2915,49 +2075,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for BusinessApplicationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for BusinessApplicationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "BusinessApplicationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for BusinessApplicationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for BusinessApplicationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(BusinessApplicationStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessContact {
@@ -3031,49 +2149,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for BusinessEntityType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for BusinessEntityType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "BusinessEntityType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for BusinessEntityType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for BusinessEntityType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(BusinessEntityType, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct BusinessIdentificationNumber {
@@ -3134,49 +2210,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for BusinessIdentificationNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for BusinessIdentificationNumberType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "BusinessIdentificationNumberType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for BusinessIdentificationNumberType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for BusinessIdentificationNumberType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(BusinessIdentificationNumberType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -3212,49 +2246,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for BusinessType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for BusinessType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "BusinessType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for BusinessType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for BusinessType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(BusinessType, Unknown);
 
     pub type BusinessesListDocumentRequestsResponse = ::std::vec::Vec<Document>;
 
@@ -3332,49 +2324,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CardClosureReason {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CardClosureReason {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CardClosureReason",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CardClosureReason {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CardClosureReason {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CardClosureReason, Unknown);
 
     /// Base class for cursor_list responses from the Partner API
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3469,49 +2419,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CardStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CardStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CardStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CardStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CardStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CardStatus, Unknown);
 
     impl crate::runtime::ParamValue for CardStatus {
         fn param_string(&self) -> ::std::string::String {
@@ -3590,49 +2498,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CardStatusUpdateEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CardStatusUpdateEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CardStatusUpdateEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CardStatusUpdateEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CardStatusUpdateEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CardStatusUpdateEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardStatusUpdatePayload {
@@ -3726,49 +2592,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CardTransactionEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CardTransactionEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CardTransactionEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CardTransactionEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CardTransactionEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CardTransactionEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CardTransactionPayload {
@@ -3816,49 +2640,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CardType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CardType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CardType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CardType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CardType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CardType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CashBackTransactionDetails {
@@ -3941,49 +2723,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CounterpartyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CounterpartyType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CounterpartyType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CounterpartyType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CounterpartyType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CounterpartyType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4024,49 +2764,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for Country {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for Country {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "Country",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for Country {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for Country {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(Country, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct CreateSubscriptionRequest {
@@ -4290,49 +2988,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CustomerAccountStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CustomerAccountStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CustomerAccountStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CustomerAccountStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CustomerAccountStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CustomerAccountStatus, Unknown);
 
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4568,49 +3224,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CustomerDefundingTransferRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CustomerDefundingTransferRequestType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CustomerDefundingTransferRequestType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CustomerDefundingTransferRequestType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CustomerDefundingTransferRequestType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CustomerDefundingTransferRequestType, Unknown);
 
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4696,49 +3310,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for CustomerFundingTransferRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for CustomerFundingTransferRequestType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "CustomerFundingTransferRequestType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for CustomerFundingTransferRequestType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for CustomerFundingTransferRequestType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(CustomerFundingTransferRequestType, Unknown);
 
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4849,49 +3421,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for DocumentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for DocumentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "DocumentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for DocumentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(DocumentStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5100,49 +3630,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for DocumentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for DocumentType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "DocumentType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for DocumentType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(DocumentType, Unknown);
 
     impl crate::runtime::ParamValue for DocumentType {
         fn param_string(&self) -> ::std::string::String {
@@ -5203,49 +3691,9 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for EmployedInvestmentProfileEmploymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for EmployedInvestmentProfileEmploymentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "EmployedInvestmentProfileEmploymentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for EmployedInvestmentProfileEmploymentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for EmployedInvestmentProfileEmploymentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(
+        EmployedInvestmentProfileEmploymentStatus, Unknown
+    );
 
     /// Applicant's occupation
     ///
@@ -5461,49 +3909,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for FeeType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for FeeType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "FeeType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for FeeType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for FeeType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(FeeType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5562,49 +3968,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for FirstMonthDepositAmount {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for FirstMonthDepositAmount {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "FirstMonthDepositAmount",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for FirstMonthDepositAmount {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for FirstMonthDepositAmount {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(FirstMonthDepositAmount, Unknown);
 
     /// Fully liquidates all T-Bills from the source account.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5646,49 +4010,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for FullWithdrawalType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for FullWithdrawalType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "FullWithdrawalType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for FullWithdrawalType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for FullWithdrawalType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(FullWithdrawalType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FundPortalRequest {
@@ -5823,49 +4145,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for HealthStatusCheckResponse {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for HealthStatusCheckResponse {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "HealthStatusCheckResponse",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for HealthStatusCheckResponse {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for HealthStatusCheckResponse {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(HealthStatusCheckResponse, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct HttpValidationError {
@@ -5927,50 +4207,9 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for IndependentInvestmentProfileEmploymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for IndependentInvestmentProfileEmploymentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "IndependentInvestmentProfileEmploymentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for IndependentInvestmentProfileEmploymentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de>
-    for IndependentInvestmentProfileEmploymentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(
+        IndependentInvestmentProfileEmploymentStatus, Unknown
+    );
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Individual {
@@ -6073,49 +4312,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for IndividualIdentificationNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for IndividualIdentificationNumberType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "IndividualIdentificationNumberType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for IndividualIdentificationNumberType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for IndividualIdentificationNumberType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(IndividualIdentificationNumberType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -6151,49 +4348,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for IndividualType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for IndividualType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "IndividualType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for IndividualType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for IndividualType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(IndividualType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6471,49 +4626,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for Industry {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for Industry {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "Industry",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for Industry {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for Industry {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(Industry, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct IndustryInfo {
@@ -6585,49 +4698,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for InternalReallocationTransferRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for InternalReallocationTransferRequestType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "InternalReallocationTransferRequestType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for InternalReallocationTransferRequestType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for InternalReallocationTransferRequestType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(InternalReallocationTransferRequestType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct InternalReallocationTransferResponse {
@@ -7029,49 +5100,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for MonthlyTransactions {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for MonthlyTransactions {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "MonthlyTransactions",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for MonthlyTransactions {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for MonthlyTransactions {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(MonthlyTransactions, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Name {
@@ -7124,49 +5153,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for OnUsJikoAccountCounterpartyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for OnUsJikoAccountCounterpartyType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "OnUsJikoAccountCounterpartyType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for OnUsJikoAccountCounterpartyType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for OnUsJikoAccountCounterpartyType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(OnUsJikoAccountCounterpartyType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransactionDetails {
@@ -7336,49 +5323,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for OnUsTransferEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for OnUsTransferEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "OnUsTransferEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for OnUsTransferEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for OnUsTransferEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(OnUsTransferEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OnUsTransferPayload {
@@ -7434,49 +5379,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for OnUsTransferStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for OnUsTransferStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "OnUsTransferStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for OnUsTransferStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for OnUsTransferStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(OnUsTransferStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7517,49 +5420,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for Order {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for Order {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "Order",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for Order {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for Order {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(Order, Unknown);
 
     impl crate::runtime::ParamValue for Order {
         fn param_string(&self) -> ::std::string::String {
@@ -7627,49 +5488,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for OutgoingWireEventEventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for OutgoingWireEventEventType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "OutgoingWireEventEventType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for OutgoingWireEventEventType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for OutgoingWireEventEventType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(OutgoingWireEventEventType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PartnerEvent {
@@ -7761,49 +5580,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for PhysicalCardOrderStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for PhysicalCardOrderStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "PhysicalCardOrderStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for PhysicalCardOrderStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for PhysicalCardOrderStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(PhysicalCardOrderStatus, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PlaidCreateCounterparties {
@@ -7993,49 +5770,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for PlaidVerificationStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for PlaidVerificationStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "PlaidVerificationStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for PlaidVerificationStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for PlaidVerificationStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(PlaidVerificationStatus, Unknown);
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Portal {
@@ -8111,49 +5846,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for PortalStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for PortalStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "PortalStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for PortalStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for PortalStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(PortalStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PortalUpdateRequest {
@@ -8306,49 +5999,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RelatedPartyRole {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RelatedPartyRole {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RelatedPartyRole",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RelatedPartyRole {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RelatedPartyRole {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RelatedPartyRole, Unknown);
 
     /// Creates a transfer for a specific, requested amount.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8391,49 +6042,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RequestedAmountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RequestedAmountType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RequestedAmountType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RequestedAmountType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RequestedAmountType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RequestedAmountType, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RetiredInvestmentProfile {
@@ -8489,49 +6098,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RetiredInvestmentProfileEmploymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RetiredInvestmentProfileEmploymentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RetiredInvestmentProfileEmploymentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RetiredInvestmentProfileEmploymentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RetiredInvestmentProfileEmploymentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RetiredInvestmentProfileEmploymentStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8590,49 +6157,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for RiskCategory {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for RiskCategory {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "RiskCategory",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for RiskCategory {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for RiskCategory {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(RiskCategory, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct RiskInfo {
@@ -8714,49 +6239,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SecurityType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SecurityType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SecurityType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SecurityType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SecurityType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SecurityType, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8797,49 +6280,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SettableCardStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SettableCardStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SettableCardStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SettableCardStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SettableCardStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SettableCardStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ShippingAddress {
@@ -8966,49 +6407,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SourceOfFunds {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SourceOfFunds {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SourceOfFunds",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SourceOfFunds {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SourceOfFunds {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SourceOfFunds, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9327,49 +6726,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for State {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for State {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "State",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for State {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for State {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(State, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Statement {
@@ -9446,49 +6803,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for StatementType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for StatementType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "StatementType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for StatementType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for StatementType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(StatementType, Unknown);
 
     impl crate::runtime::ParamValue for StatementType {
         fn param_string(&self) -> ::std::string::String {
@@ -9624,49 +6939,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for StudentInvestmentProfileEmploymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for StudentInvestmentProfileEmploymentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "StudentInvestmentProfileEmploymentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for StudentInvestmentProfileEmploymentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for StudentInvestmentProfileEmploymentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(StudentInvestmentProfileEmploymentStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Subscription {
@@ -9724,49 +6997,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for SubscriptionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for SubscriptionStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "SubscriptionStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for SubscriptionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SubscriptionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(SubscriptionStatus, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Trade {
@@ -9830,49 +7061,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for TradeActivity {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for TradeActivity {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "TradeActivity",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for TradeActivity {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TradeActivity {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(TradeActivity, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct TradeConfirmation {
@@ -9986,49 +7175,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for TransactionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for TransactionStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "TransactionStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for TransactionStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(TransactionStatus, Unknown);
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10097,49 +7244,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for TransactionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for TransactionType {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "TransactionType",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for TransactionType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TransactionType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(TransactionType, Unknown);
 
     impl crate::runtime::ParamValue for TransactionType {
         fn param_string(&self) -> ::std::string::String {
@@ -10209,49 +7314,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for TransferStateReason {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for TransferStateReason {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "TransferStateReason",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for TransferStateReason {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for TransferStateReason {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(TransferStateReason, Unknown);
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UnemployedInvestmentProfile {
@@ -10307,49 +7370,9 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for UnemployedInvestmentProfileEmploymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for UnemployedInvestmentProfileEmploymentStatus {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "UnemployedInvestmentProfileEmploymentStatus",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for UnemployedInvestmentProfileEmploymentStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for UnemployedInvestmentProfileEmploymentStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(
+        UnemployedInvestmentProfileEmploymentStatus, Unknown
+    );
 
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UpdateSubscriptionRequest {
@@ -10471,9 +7494,9 @@ pub mod types {
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
 
-    /// Documented error responses of `accounts_get_specific_account` (`GET /api/v1/jiko-accounts/{account_id}`).
+    /// Documented error responses that 31 operations share; each has an alias named after it (the first is `AccountsGetSpecificAccountError`).
     #[derive(Debug, Clone)]
-    pub enum AccountsGetSpecificAccountError {
+    pub enum NotFoundUnprocessableEntityErrors {
         /// Status 404.
         ///
         /// Not found
@@ -10484,7 +7507,7 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for AccountsGetSpecificAccountError {
+    impl crate::runtime::ApiErrorStatus for NotFoundUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::NotFound(r) => r.status,
@@ -10493,7 +7516,10 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "accounts_get_specific_account"
+            match self {
+                Self::NotFound(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -10512,46 +7538,17 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
-    #[derive(Debug, Clone)]
-    pub enum AccountsListCustomerAccountsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `accounts_get_specific_account` (`GET /api/v1/jiko-accounts/{account_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AccountsGetSpecificAccountError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for AccountsListCustomerAccountsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "accounts_list_customer_accounts"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AccountsListCustomerAccountsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `accounts_list_customer_accounts` (`GET /api/v1/customers/{customer_id}/jiko-accounts`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -10562,16 +7559,16 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `ach_get_transfer_origination` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}`).
+    /// Documented error responses that 32 operations share; each has an alias named after it (the first is `AchGetTransferOriginationError`).
     #[derive(Debug, Clone)]
-    pub enum AchGetTransferOriginationError {
+    pub enum UnprocessableEntityErrors {
         /// Status 422.
         ///
         /// Validation Error
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for AchGetTransferOriginationError {
+    impl crate::runtime::ApiErrorStatus for UnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::UnprocessableEntity(r) => r.status,
@@ -10579,7 +7576,9 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "ach_get_transfer_origination"
+            match self {
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -10596,39 +7595,15 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
-    #[derive(Debug, Clone)]
-    pub enum AchListAchOriginationsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `ach_get_transfer_origination` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating/{transfer_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchGetTransferOriginationError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for AchListAchOriginationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "ach_list_ach_originations"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchListAchOriginationsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `ach_list_ach_originations` (`GET /api/v1/jiko-accounts/{account_id}/ach-originating`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -10643,359 +7618,64 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `ach_originate_transaction` (`POST /api/v1/jiko-accounts/{account_id}/ach-originating`).
+    /// Documented error responses of `ach_originate_transaction` (`POST /api/v1/jiko-accounts/{account_id}/ach-originating`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type AchOriginateTransactionError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_create_application` (`POST /api/v1/business-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesCreateApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_create_related_party_application` (`POST /api/v1/business-applications/{application_id}/related-party-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesCreateRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_delete_related_party_application` (`DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesDeleteRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_get_application` (`GET /api/v1/business-applications/{application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesGetApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_list_document_requests` (`GET /api/v1/business-applications/{application_id}/documents`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesListDocumentRequestsError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_list_related_party_applications` (`GET /api/v1/business-applications/{application_id}/related-party-applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesListRelatedPartyApplicationsError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_submit_application` (`POST /api/v1/business-applications/{application_id}/apply`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesSubmitApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_update_application` (`PATCH /api/v1/business-applications/{application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUpdateApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses of `businesses_update_related_party_application` (`PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUpdateRelatedPartyApplicationError = UnprocessableEntityErrors;
+
+    /// Documented error responses that 2 operations share; each has an alias named after it (the first is `BusinessesUploadDocumentError`).
     #[derive(Debug, Clone)]
-    pub enum AchOriginateTransactionError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for AchOriginateTransactionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "ach_originate_transaction"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_create_application` (`POST /api/v1/business-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesCreateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesCreateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_create_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_create_related_party_application` (`POST /api/v1/business-applications/{application_id}/related-party-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesCreateRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesCreateRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_create_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_delete_related_party_application` (`DELETE /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesDeleteRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesDeleteRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_delete_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_get_application` (`GET /api/v1/business-applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesGetApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesGetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_list_document_requests` (`GET /api/v1/business-applications/{application_id}/documents`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesListDocumentRequestsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesListDocumentRequestsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_list_document_requests"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_list_related_party_applications` (`GET /api/v1/business-applications/{application_id}/related-party-applications`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesListRelatedPartyApplicationsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesListRelatedPartyApplicationsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_list_related_party_applications"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_submit_application` (`POST /api/v1/business-applications/{application_id}/apply`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesSubmitApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesSubmitApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_submit_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_update_application` (`PATCH /api/v1/business-applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUpdateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for BusinessesUpdateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_update_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_update_related_party_application` (`PATCH /api/v1/business-applications/{application_id}/related-party-applications/{related_party_application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUpdateRelatedPartyApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for BusinessesUpdateRelatedPartyApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "businesses_update_related_party_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
-    #[derive(Debug, Clone)]
-    pub enum BusinessesUploadDocumentError {
+    pub enum NotFoundPreconditionFailedUnprocessableEntityErrors {
         /// Status 404.
         ///
         /// Not found
         NotFound(crate::runtime::ResponseValue<(), ()>),
         /// Status 412.
-        ///
-        /// Document has already been reviewed and approved.
         PreconditionFailed(crate::runtime::ResponseValue<(), ()>),
         /// Status 422.
         ///
@@ -11003,7 +7683,8 @@ pub mod types {
         UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
     }
 
-    impl crate::runtime::ApiErrorStatus for BusinessesUploadDocumentError {
+    impl crate::runtime::ApiErrorStatus
+    for NotFoundPreconditionFailedUnprocessableEntityErrors {
         fn status(&self) -> u16 {
             match self {
                 Self::NotFound(r) => r.status,
@@ -11013,7 +7694,11 @@ pub mod types {
         }
 
         fn operation(&self) -> &'static str {
-            "businesses_upload_document"
+            match self {
+                Self::NotFound(r) => r.operation,
+                Self::PreconditionFailed(r) => r.operation,
+                Self::UnprocessableEntity(r) => r.operation,
+            }
         }
 
         fn attempts(&self) -> u32 {
@@ -11034,6 +7719,13 @@ pub mod types {
         }
     }
 
+    /// Documented error responses of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`), an alias of [`NotFoundPreconditionFailedUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `PreconditionFailed`: Document has already been reviewed and approved.
+    /// - `UnprocessableEntity`: Validation Error
+    pub type BusinessesUploadDocumentError = NotFoundPreconditionFailedUnprocessableEntityErrors;
+
     /// Query, header and cookie parameters of `businesses_upload_document` (`POST /api/v1/documents/{document_id}`).
     #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessesUploadDocumentParams {
@@ -11041,87 +7733,17 @@ pub mod types {
         pub content_disposition: ::std::string::String,
     }
 
-    /// Documented error responses of `counterparties_get_verification_status` (`GET /api/v1/customers/{customer_id}/counterparties/{counterparty_id}`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesGetVerificationStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `counterparties_get_verification_status` (`GET /api/v1/customers/{customer_id}/counterparties/{counterparty_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesGetVerificationStatusError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for CounterpartiesGetVerificationStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_get_verification_status"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesListForCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CounterpartiesListForCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_list_for_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesListForCustomerError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `counterparties_list_for_customer` (`GET /api/v1/customers/{customer_id}/counterparties`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11132,246 +7754,40 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `counterparties_plaid_complete_verification` (`POST /api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCompleteVerificationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `counterparties_plaid_complete_verification` (`POST /api/v1/customers/{customer_id}/counterparties/{counterparty_id}/plaid/verify`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCompleteVerificationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus
-    for CounterpartiesPlaidCompleteVerificationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `counterparties_plaid_create_link_token` (`POST /api/v1/customers/{customer_id}/counterparties/plaid/link-token`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCreateLinkTokenError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_complete_verification"
-        }
+    /// Documented error responses of `counterparties_plaid_create_plaid_counterparties` (`POST /api/v1/customers/{customer_id}/counterparties/plaid`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CounterpartiesPlaidCreatePlaidCounterpartiesError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `customers_get_details` (`GET /api/v1/customers/{customer_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CustomersGetDetailsError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `customers_upload_document_to_customer` (`POST /api/v1/customers/{customer_id}/documents/{document_type}/file`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type CustomersUploadDocumentToCustomerError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `counterparties_plaid_create_link_token` (`POST /api/v1/customers/{customer_id}/counterparties/plaid/link-token`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCreateLinkTokenError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CounterpartiesPlaidCreateLinkTokenError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_create_link_token"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `counterparties_plaid_create_plaid_counterparties` (`POST /api/v1/customers/{customer_id}/counterparties/plaid`).
-    #[derive(Debug, Clone)]
-    pub enum CounterpartiesPlaidCreatePlaidCounterpartiesError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus
-    for CounterpartiesPlaidCreatePlaidCounterpartiesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "counterparties_plaid_create_plaid_counterparties"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `customers_get_details` (`GET /api/v1/customers/{customer_id}`).
-    #[derive(Debug, Clone)]
-    pub enum CustomersGetDetailsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CustomersGetDetailsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "customers_get_details"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `customers_upload_document_to_customer` (`POST /api/v1/customers/{customer_id}/documents/{document_type}/file`).
-    #[derive(Debug, Clone)]
-    pub enum CustomersUploadDocumentToCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for CustomersUploadDocumentToCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "customers_upload_document_to_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `events_get_past_events` (`GET /api/v1/events`).
-    #[derive(Debug, Clone)]
-    pub enum EventsGetPastEventsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for EventsGetPastEventsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "events_get_past_events"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `events_get_past_events` (`GET /api/v1/events`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type EventsGetPastEventsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `events_get_past_events` (`GET /api/v1/events`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11386,298 +7802,48 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `events_list_event_types` (`GET /api/v1/events/types`).
-    #[derive(Debug, Clone)]
-    pub enum EventsListEventTypesError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `events_list_event_types` (`GET /api/v1/events/types`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type EventsListEventTypesError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for EventsListEventTypesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `individuals_create_application` (`POST /api/v1/applications`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsCreateApplicationError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "events_list_event_types"
-        }
+    /// Documented error responses of `individuals_get_agreements` (`GET /api/v1/agreements`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsGetAgreementsError = UnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `individuals_get_application` (`GET /api/v1/applications/{application_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsGetApplicationError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `individuals_initiate_kyc_submission` (`POST /api/v1/applications/{application_id}/apply`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsInitiateKycSubmissionError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `individuals_create_application` (`POST /api/v1/applications`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsCreateApplicationError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `individuals_upload_document_to_application` (`POST /api/v1/applications/{application_id}/documents/{document_type}/file`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type IndividualsUploadDocumentToApplicationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for IndividualsCreateApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `manage_cards_close_card` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/close`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsCloseCardError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "individuals_create_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_get_agreements` (`GET /api/v1/agreements`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsGetAgreementsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsGetAgreementsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_get_agreements"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_get_application` (`GET /api/v1/applications/{application_id}`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsGetApplicationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsGetApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_get_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_initiate_kyc_submission` (`POST /api/v1/applications/{application_id}/apply`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsInitiateKycSubmissionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsInitiateKycSubmissionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_initiate_kyc_submission"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `individuals_upload_document_to_application` (`POST /api/v1/applications/{application_id}/documents/{document_type}/file`).
-    #[derive(Debug, Clone)]
-    pub enum IndividualsUploadDocumentToApplicationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for IndividualsUploadDocumentToApplicationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "individuals_upload_document_to_application"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_close_card` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/close`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsCloseCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsCloseCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_close_card"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsGetAccountCardsError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsGetAccountCardsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_get_account_cards"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsGetAccountCardsError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `manage_cards_get_account_cards` (`GET /api/v1/jiko-accounts/{account_id}/cards`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11690,291 +7856,47 @@ pub mod types {
         pub filter_status: ::std::option::Option<::std::vec::Vec<CardStatus>>,
     }
 
-    /// Documented error responses of `manage_cards_get_status` (`GET /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsGetStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `manage_cards_get_status` (`GET /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsGetStatusError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for ManageCardsGetStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `manage_cards_set_card_pin` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsSetCardPinError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "manage_cards_get_status"
-        }
+    /// Documented error responses of `manage_cards_set_card_status` (`PATCH /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type ManageCardsSetCardStatusError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `on_us_transfers_create_transfer` (`POST /api/v1/transfers/on-us`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type OnUsTransfersCreateTransferError = UnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `on_us_transfers_get_by_id` (`GET /api/v1/transfers/on-us/{transfer_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type OnUsTransfersGetByIdError = UnprocessableEntityErrors;
 
-    /// Documented error responses of `manage_cards_set_card_pin` (`POST /api/v1/jiko-accounts/{account_id}/cards/{card_id}/pin`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsSetCardPinError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `physical_cards_create_order` (`POST /api/v1/jiko-accounts/{account_id}/card-orders`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsCreateOrderError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for ManageCardsSetCardPinError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `physical_cards_get_order_info` (`GET /api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsGetOrderInfoError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "manage_cards_set_card_pin"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `manage_cards_set_card_status` (`PATCH /api/v1/jiko-accounts/{account_id}/cards/{card_id}/status`).
-    #[derive(Debug, Clone)]
-    pub enum ManageCardsSetCardStatusError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for ManageCardsSetCardStatusError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "manage_cards_set_card_status"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `on_us_transfers_create_transfer` (`POST /api/v1/transfers/on-us`).
-    #[derive(Debug, Clone)]
-    pub enum OnUsTransfersCreateTransferError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for OnUsTransfersCreateTransferError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "on_us_transfers_create_transfer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `on_us_transfers_get_by_id` (`GET /api/v1/transfers/on-us/{transfer_id}`).
-    #[derive(Debug, Clone)]
-    pub enum OnUsTransfersGetByIdError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for OnUsTransfersGetByIdError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "on_us_transfers_get_by_id"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_create_order` (`POST /api/v1/jiko-accounts/{account_id}/card-orders`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsCreateOrderError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsCreateOrderError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_create_order"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_get_order_info` (`GET /api/v1/jiko-accounts/{account_id}/card-orders/{card_order_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsGetOrderInfoError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsGetOrderInfoError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_get_order_info"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
-    #[derive(Debug, Clone)]
-    pub enum PhysicalCardsListCardOrdersError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PhysicalCardsListCardOrdersError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "physical_cards_list_card_orders"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PhysicalCardsListCardOrdersError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `physical_cards_list_card_orders` (`GET /api/v1/jiko-accounts/{account_id}/card-orders`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -11985,251 +7907,41 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `portals_close_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsClosePortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 412.
-        ///
-        /// Portal is already closed.
-        PreconditionFailed(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `portals_close_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals/{portal_id}/close`), an alias of [`NotFoundPreconditionFailedUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `PreconditionFailed`: Portal is already closed.
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsClosePortalError = NotFoundPreconditionFailedUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for PortalsClosePortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::PreconditionFailed(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `portals_create_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsCreatePortalError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "portals_close_portal"
-        }
+    /// Documented error responses of `portals_get_portal` (`GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsGetPortalError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::PreconditionFailed(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
+    /// Documented error responses of `portals_list` (`GET /api/v1/jiko-accounts/{account_id}/portals`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsListError = NotFoundUnprocessableEntityErrors;
 
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::PreconditionFailed(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `portals_update_name` (`PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type PortalsUpdateNameError = NotFoundUnprocessableEntityErrors;
 
-    /// Documented error responses of `portals_create_portal` (`POST /api/v1/jiko-accounts/{account_id}/portals`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsCreatePortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsCreatePortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_create_portal"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_get_portal` (`GET /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsGetPortalError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsGetPortalError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_get_portal"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_list` (`GET /api/v1/jiko-accounts/{account_id}/portals`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsListError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsListError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_list"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `portals_update_name` (`PATCH /api/v1/jiko-accounts/{account_id}/portals/{portal_id}`).
-    #[derive(Debug, Clone)]
-    pub enum PortalsUpdateNameError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for PortalsUpdateNameError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "portals_update_name"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxGeneratePhysicalCardFromOrderError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxGeneratePhysicalCardFromOrderError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_generate_physical_card_from_order"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxGeneratePhysicalCardFromOrderError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_generate_physical_card_from_order` (`POST /api/v1/sandbox/generate-card`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12238,39 +7950,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateAchCreditError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateAchCreditError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_ach_credit"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateAchCreditError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_ach_credit` (`POST /api/v1/sandbox/fund`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12279,39 +7962,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateCardSwipeError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateCardSwipeError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_card_swipe"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateCardSwipeError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_card_swipe` (`POST /api/v1/sandbox/card-swipe`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12320,39 +7974,10 @@ pub mod types {
         pub x_branch_name: ::std::option::Option<::std::string::String>,
     }
 
-    /// Documented error responses of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
-    #[derive(Debug, Clone)]
-    pub enum SandboxSimulateWebhookEventError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SandboxSimulateWebhookEventError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "sandbox_simulate_webhook_event"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SandboxSimulateWebhookEventError = UnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `sandbox_simulate_webhook_event` (`POST /api/v1/sandbox/webhook`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12402,46 +8027,11 @@ pub mod types {
         }
     }
 
-    /// Documented error responses of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
-    #[derive(Debug, Clone)]
-    pub enum StatementsGetAccountStatementsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for StatementsGetAccountStatementsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "statements_get_account_statements"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type StatementsGetAccountStatementsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `statements_get_account_statements` (`GET /api/v1/jiko-accounts/{account_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12460,46 +8050,11 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
-    #[derive(Debug, Clone)]
-    pub enum StatementsListForCustomerError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for StatementsListForCustomerError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "statements_list_for_customer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type StatementsListForCustomerError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `statements_list_for_customer` (`GET /api/v1/customers/{customer_id}/statements`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12520,169 +8075,29 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `subscriptions_create_webhook_subscription` (`POST /api/v1/subscriptions`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsCreateWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `subscriptions_create_webhook_subscription` (`POST /api/v1/subscriptions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsCreateWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for SubscriptionsCreateWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `subscriptions_delete_webhook_subscription` (`DELETE /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsDeleteWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "subscriptions_create_webhook_subscription"
-        }
+    /// Documented error responses of `subscriptions_get_webhook_subscription` (`GET /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsGetWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_delete_webhook_subscription` (`DELETE /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsDeleteWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsDeleteWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_delete_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_get_webhook_subscription` (`GET /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsGetWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsGetWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_get_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsListPartnerSubscriptionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for SubscriptionsListPartnerSubscriptionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_list_partner_subscriptions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsListPartnerSubscriptionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `subscriptions_list_partner_subscriptions` (`GET /api/v1/subscriptions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12693,87 +8108,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `subscriptions_update_webhook_subscription` (`PATCH /api/v1/subscriptions/{subscription_id}`).
-    #[derive(Debug, Clone)]
-    pub enum SubscriptionsUpdateWebhookSubscriptionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `subscriptions_update_webhook_subscription` (`PATCH /api/v1/subscriptions/{subscription_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type SubscriptionsUpdateWebhookSubscriptionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for SubscriptionsUpdateWebhookSubscriptionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "subscriptions_update_webhook_subscription"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
-    #[derive(Debug, Clone)]
-    pub enum TradesGetAccountTransactionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TradesGetAccountTransactionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_get_account_transactions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesGetAccountTransactionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `trades_get_account_transactions` (`GET /api/v1/jiko-accounts/{account_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12788,87 +8133,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `trades_get_confirmation` (`GET /api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation`).
-    #[derive(Debug, Clone)]
-    pub enum TradesGetConfirmationError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `trades_get_confirmation` (`GET /api/v1/jiko-accounts/{account_id}/trades/{trade_id}/confirmation`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesGetConfirmationError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for TradesGetConfirmationError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_get_confirmation"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
-    #[derive(Debug, Clone)]
-    pub enum TradesListCustomerTradesError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TradesListCustomerTradesError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "trades_list_customer_trades"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TradesListCustomerTradesError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `trades_list_customer_trades` (`GET /api/v1/customers/{customer_id}/trades`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12885,87 +8160,17 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `transactions_get_specific_transaction` (`GET /api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsGetSpecificTransactionError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `transactions_get_specific_transaction` (`GET /api/v1/jiko-accounts/{account_id}/transactions/{transaction_id}`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsGetSpecificTransactionError = NotFoundUnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for TransactionsGetSpecificTransactionError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_get_specific_transaction"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsListCustomerTransactionsError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TransactionsListCustomerTransactionsError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_list_customer_transactions"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsListCustomerTransactionsError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `transactions_list_customer_transactions` (`GET /api/v1/customers/{customer_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -12992,46 +8197,11 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
-    #[derive(Debug, Clone)]
-    pub enum TransactionsListForAccountError {
-        /// Status 404.
-        ///
-        /// Not found
-        NotFound(crate::runtime::ResponseValue<(), ()>),
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for TransactionsListForAccountError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::NotFound(r) => r.status,
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "transactions_list_for_account"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::NotFound(r) => r.attempts,
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::NotFound(r) => ::std::option::Option::None,
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`), an alias of [`NotFoundUnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `NotFound`: Not found
+    /// - `UnprocessableEntity`: Validation Error
+    pub type TransactionsListForAccountError = NotFoundUnprocessableEntityErrors;
 
     /// Query, header and cookie parameters of `transactions_list_for_account` (`GET /api/v1/jiko-accounts/{account_id}/transactions`).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -13056,141 +8226,25 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
 
-    /// Documented error responses of `virtual_cards_close_card` (`DELETE /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsCloseCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
+    /// Documented error responses of `virtual_cards_close_card` (`DELETE /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsCloseCardError = UnprocessableEntityErrors;
 
-    impl crate::runtime::ApiErrorStatus for VirtualCardsCloseCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
+    /// Documented error responses of `virtual_cards_create_card` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsCreateCardError = UnprocessableEntityErrors;
 
-        fn operation(&self) -> &'static str {
-            "virtual_cards_close_card"
-        }
+    /// Documented error responses of `virtual_cards_get_detail` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type VirtualCardsGetDetailError = UnprocessableEntityErrors;
 
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `virtual_cards_create_card` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsCreateCardError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for VirtualCardsCreateCardError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "virtual_cards_create_card"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `virtual_cards_get_detail` (`POST /api/v1/jiko-accounts/{account_id}/virtual-cards/{card_id}`).
-    #[derive(Debug, Clone)]
-    pub enum VirtualCardsGetDetailError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for VirtualCardsGetDetailError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "virtual_cards_get_detail"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
-
-    /// Documented error responses of `wires_initiate_wire_transfer` (`POST /api/v1/jiko-accounts/{account_id}/wires`).
-    #[derive(Debug, Clone)]
-    pub enum WiresInitiateWireTransferError {
-        /// Status 422.
-        ///
-        /// Validation Error
-        UnprocessableEntity(crate::runtime::ResponseValue<HttpValidationError, ()>),
-    }
-
-    impl crate::runtime::ApiErrorStatus for WiresInitiateWireTransferError {
-        fn status(&self) -> u16 {
-            match self {
-                Self::UnprocessableEntity(r) => r.status,
-            }
-        }
-
-        fn operation(&self) -> &'static str {
-            "wires_initiate_wire_transfer"
-        }
-
-        fn attempts(&self) -> u32 {
-            match self {
-                Self::UnprocessableEntity(r) => r.attempts,
-            }
-        }
-
-        #[allow(unused_variables)]
-        fn message(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::UnprocessableEntity(r) => ::std::option::Option::None,
-            }
-        }
-    }
+    /// Documented error responses of `wires_initiate_wire_transfer` (`POST /api/v1/jiko-accounts/{account_id}/wires`), an alias of [`UnprocessableEntityErrors`], which other operations with the same responses share.
+    ///
+    /// - `UnprocessableEntity`: Validation Error
+    pub type WiresInitiateWireTransferError = UnprocessableEntityErrors;
 }
 
 /// A client for the Jiko Partner API.

@@ -1032,49 +1032,7 @@ pub mod types {
             !matches!(self, Self::Unknown(_))
         }
     }
-
-    impl ::std::fmt::Display for Status {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-    impl ::std::str::FromStr for Status {
-        type Err = crate::runtime::UnknownVariant;
-
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            match Self::from_wire(value) {
-                Self::Unknown(value) => {
-                    Err(crate::runtime::UnknownVariant {
-                        type_name: "Status",
-                        value,
-                    })
-                }
-                known => Ok(known),
-            }
-        }
-    }
-
-    impl ::serde::Serialize for Status {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for Status {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from_wire(&value))
-        }
-    }
+    crate::runtime::open_string_enum!(Status, Unknown);
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
     #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

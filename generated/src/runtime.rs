@@ -923,6 +923,77 @@ mod values {
 
     impl std::error::Error for UnknownVariant {}
 
+    /// Decodes an open string enum from any string the deserializer holds, borrowed or owned,
+    /// through `from_wire` (unknown values are kept, never an error). One visitor for every enum,
+    /// so each enum's `Deserialize` impl is one call.
+    pub fn deserialize_wire<'de, D: serde::Deserializer<'de>, T>(deserializer: D, from_wire: fn(&str) -> T) -> Result<T, D::Error> {
+        struct WireVisitor<T>(fn(&str) -> T);
+
+        impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok((self.0)(value))
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<T, E> {
+                match std::str::from_utf8(value) {
+                    Ok(text) => Ok((self.0)(text)),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(value), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_str(WireVisitor(from_wire))
+    }
+
+    /// The trait impls every open string enum has, written once instead of once per enum:
+    /// `Display` and `Serialize` write `as_str()`, `Deserialize` keeps any text (`from_wire`), and
+    /// `FromStr` is strict (a value the spec does not list is an [`UnknownVariant`]). The enum
+    /// provides `as_str` and `from_wire`; `$unknown` is its variant for values the spec does not
+    /// list.
+    macro_rules! open_string_enum {
+        ($name:ident, $unknown:ident) => {
+            impl ::std::fmt::Display for $name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
+            impl ::std::str::FromStr for $name {
+                type Err = $crate::runtime::UnknownVariant;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    match Self::from_wire(value) {
+                        Self::$unknown(value) => {
+                            Err($crate::runtime::UnknownVariant { type_name: stringify!($name), value })
+                        }
+                        known => Ok(known),
+                    }
+                }
+            }
+
+            impl ::serde::Serialize for $name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    $crate::runtime::deserialize_wire(deserializer, Self::from_wire)
+                }
+            }
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use open_string_enum;
+
     /// Reads the discriminator property of a tagged union's JSON value.
     pub fn discriminator(value: &serde_json::Value, property: &str) -> Result<String, String> {
         match value.get(property) {
@@ -983,6 +1054,9 @@ pub struct ResponseValue<T, H = ()> {
     pub body: T,
     /// How many attempts the call took (1 when it was not retried).
     pub attempts: u32,
+    /// The operation that received it (its method name). Operations that document the same
+    /// responses share one enum, so the enum reads the operation from here.
+    pub operation: &'static str,
 }
 
 impl<T, H> ResponseValue<T, H> {
@@ -1499,7 +1573,7 @@ impl RawResponse {
     }
 
     fn value<T, H>(self, headers: H, body: T) -> ResponseValue<T, H> {
-        ResponseValue { status: self.status, headers, raw_headers: self.headers, body, attempts: self.attempts }
+        ResponseValue { status: self.status, headers, raw_headers: self.headers, body, attempts: self.attempts, operation: self.operation }
     }
 
     /// Decodes a JSON body.

@@ -118,6 +118,15 @@ fn render_operation(out: &mut String, op: &Operation) {
         }
     }
     render_responses(out, &op.responses);
+    // A shared enum is the API's one type behind several per-operation names (aliases).
+    for (alias, shared) in [
+        (&op.error_type, &op.shared_error),
+        (&op.success_type, &op.shared_success),
+    ] {
+        if let (Some(alias), Some(shared)) = (alias, shared) {
+            let _ = writeln!(out, "    type {alias} = {shared}");
+        }
+    }
 }
 
 /// Each documented status and its headers.

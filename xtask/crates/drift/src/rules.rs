@@ -10,7 +10,10 @@
 //!   an optional one, is `major`, as is changing a field's type or `Option`-ness.
 //! - String enums are `#[non_exhaustive]` (issue 10), so a new value is `minor` and a removed one
 //!   `major`. Unions and the per-operation success and error enums are exhaustive, so any new
-//!   variant is `major` (an exhaustive `match` stops compiling).
+//!   variant is `major` (an exhaustive `match` stops compiling). Operations that document
+//!   identical responses share one enum, and each operation's name for it is a type alias, so
+//!   a change of which enum an alias points to is `none`; only the shared name disappearing
+//!   (`shared-response-enum-removed`) is `major`.
 //! - Method arguments are positional (path parameters, idempotency key, `params`, `body`), so any
 //!   added, removed or retyped argument is `major`; argument names are not part of the API.
 //! - `#[deprecated]` only warns, so a deprecation is `minor`. Constraints (lengths, bounds,
@@ -313,6 +316,12 @@ pub const RULES: &[Rule] = &[
         Warning,
         Minor,
         "a schema became deprecated",
+    ),
+    rule(
+        "shared-response-enum-removed",
+        Info,
+        Major,
+        "the enum that operations with identical responses share lost its name (each operation's own name, an alias, stays)",
     ),
     rule(
         "rust-type-changed",

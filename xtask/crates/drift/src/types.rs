@@ -13,6 +13,7 @@ use super::shape::RefDiff;
 use super::shape::ref_diff;
 use specgen_codegen::parse::source_map::escape_token;
 use specgen_ir::ir::{Field, Newtype, StringEnum, Struct, TypeDef, TypeKind, Union};
+use std::collections::BTreeSet;
 
 fn kind_name(k: &TypeKind) -> &'static str {
     match k {
@@ -79,6 +80,35 @@ impl Comparer<'_> {
                     format!("{} `{}` added", kind_name(&n.kind), n.name),
                 );
             }
+        }
+        self.shared_enums();
+    }
+
+    /// A shared response enum's name disappears when its set of responses changes or loses all
+    /// but one operation. Each operation's own name (a type alias) stays, so only code that
+    /// names the shared enum itself breaks; the response changes behind it are reported per
+    /// operation.
+    fn shared_enums(&mut self) {
+        let shared = |api: &specgen_ir::ir::Api| -> BTreeSet<String> {
+            let ops = api.operations.iter();
+            ops.flat_map(|o| [o.shared_error.clone(), o.shared_success.clone()])
+                .flatten()
+                .collect()
+        };
+        let mut still_named = shared(self.new);
+        for o in &self.new.operations {
+            still_named.extend(o.error_type.iter().chain(&o.success_type).cloned());
+        }
+        still_named.extend(self.new.types.iter().map(|t| t.name.clone()));
+        for name in shared(self.old).difference(&still_named) {
+            let at = At {
+                label: format!("type {name}"),
+                base: None,
+                revision: None,
+            };
+            let message =
+                format!("shared response enum `{name}` removed (the operations' own names remain)");
+            self.push("shared-response-enum-removed", &at, None, message);
         }
     }
 

@@ -407,6 +407,13 @@ pub struct Operation {
     /// The name of the per-operation success enum, present when more than one success status is
     /// documented (a single success response is returned directly).
     pub success_type: Option<String>,
+    /// The enum `error_type` stands for when other operations document the same error
+    /// responses: `error_type` is then a type alias of this shared enum, so each distinct set of
+    /// error responses is emitted once (`passes::response_sets`). `None`: the operation's own.
+    pub shared_error: Option<String>,
+    /// Likewise for `success_type`: the shared enum it aliases, when another operation documents
+    /// the same success responses.
+    pub shared_success: Option<String>,
     /// The name of the struct that carries the query, header and cookie parameters, present when
     /// the operation has any besides idempotency keys and signatures (those stay out of it).
     pub params_type: Option<String>,

@@ -26,7 +26,6 @@ pub(super) fn unknown_variant<'a>(names: impl Iterator<Item = &'a str> + Clone) 
 
 pub(super) fn emit_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
     let name = ident(&def.name);
-    let type_name = &def.name;
     let unknown = ident(&unknown_variant(e.variants.iter().map(|v| v.name.as_str())));
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -86,36 +85,7 @@ pub(super) fn emit_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        /// Parsing is strict: a value the spec does not list is an error (decoding keeps it).
-        impl ::std::str::FromStr for #name {
-            type Err = crate::runtime::UnknownVariant;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                match Self::from_wire(value) {
-                    Self::#unknown(value) => Err(crate::runtime::UnknownVariant { type_name: #type_name, value }),
-                    known => Ok(known),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from_wire(&value))
-            }
-        }
+        crate::runtime::open_string_enum!(#name, #unknown);
     }
 }
 

@@ -226,8 +226,9 @@ fn model(cx: &plan::Context, def: &TypeDef) -> TokenStream {
 }
 
 /// The per-operation items of `types` for operation `index`: header structs (declared by the
-/// first operation that names them), response enums and the params struct, each with its trait
-/// impls next to it.
+/// first operation that names them), response enums (a shared one declared by its first
+/// operation, and an alias of it for each) and the params struct, each with its trait impls
+/// next to it.
 fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
     let api = cx.api;
     let op = &api.operations[index];
@@ -248,13 +249,31 @@ fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
     }
     let successes: Vec<&Response> = op.success_responses().collect();
     let errors: Vec<&Response> = op.error_responses().collect();
-    if let Some(name) = &op.success_type {
-        let item = responses::emit_response_enum(name, op, &successes, false, api);
-        out.push(gates::items(&gates::type_named(api, name), item));
-    }
-    if let Some(name) = &op.error_type {
-        let item = responses::emit_response_enum(name, op, &errors, true, api);
-        out.push(gates::items(&gates::type_named(api, name), item));
+    let sides = [
+        (&op.success_type, &op.shared_success, successes, false),
+        (&op.error_type, &op.shared_error, errors, true),
+    ];
+    for (name, shared, responses, is_error) in sides {
+        let Some(name) = name else { continue };
+        match shared {
+            Some(shared) => {
+                // A shared enum is declared by the first operation that uses it, then aliased.
+                let sharers = &cx.sharers[shared.as_str()];
+                if std::ptr::eq(sharers[0], op) {
+                    let owner = responses::Owner::Shared(sharers);
+                    let item =
+                        responses::emit_response_enum(shared, owner, &responses, is_error, api);
+                    out.push(gates::items(&gates::type_named(api, shared), item));
+                }
+                let alias = responses::emit_response_alias(op, shared, &responses, is_error);
+                out.push(gates::items(&gates::type_named(api, name), alias));
+            }
+            None => {
+                let owner = responses::Owner::Single(op);
+                let item = responses::emit_response_enum(name, owner, &responses, is_error, api);
+                out.push(gates::items(&gates::type_named(api, name), item));
+            }
+        }
     }
     if let Some(name) = &op.params_type {
         let item = responses::emit_params_struct(name, op);

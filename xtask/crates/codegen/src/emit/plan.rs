@@ -68,6 +68,9 @@ pub(super) struct Context<'a> {
     /// For each response-headers struct, the operation whose items declare it (the first that
     /// names it), so a piece knows without seeing the operations before it.
     pub(super) headers_owner: BTreeMap<&'a str, usize>,
+    /// For each shared response enum, the operations that use it, in order
+    /// (`passes::response_sets`): the first declares it, and its docs count them all.
+    pub(super) sharers: BTreeMap<&'a str, Vec<&'a Operation>>,
 }
 
 impl<'a> Context<'a> {
@@ -80,10 +83,17 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        let mut sharers: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+        for op in &api.operations {
+            for shared in [&op.shared_error, &op.shared_success].into_iter().flatten() {
+                sharers.entry(shared.as_str()).or_default().push(op);
+            }
+        }
         Context {
             api,
             param_types: param_types(api),
             headers_owner,
+            sharers,
         }
     }
 }

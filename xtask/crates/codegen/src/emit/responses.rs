@@ -144,9 +144,42 @@ fn message_of(r: &Response, api: &Api) -> TokenStream {
     }
 }
 
+/// Who an emitted response enum belongs to: one operation, or every operation that shares it.
+pub(super) enum Owner<'a> {
+    /// The operation's own enum.
+    Single(&'a Operation),
+    /// One enum for operations whose responses are identical (`passes::response_sets`).
+    Shared(&'a [&'a Operation]),
+}
+
+/// The doc line of a response variant: its status, and the response's description when every
+/// operation that uses the enum gives the same one.
+fn variant_doc(r: &Response, owner: &Owner) -> TokenStream {
+    let status = match r.status {
+        Status::Code(c) => format!("Status {c}."),
+        Status::Range(d) => format!("Any {d}xx status."),
+        Status::Default => "Any other status (`default`).".to_owned(),
+    };
+    let description = match owner {
+        Owner::Single(_) => r.docs.as_deref(),
+        Owner::Shared(ops) => {
+            // Statuses are unique within an operation, so the status finds its own response.
+            let mut texts = ops.iter().map(|op| {
+                op.responses
+                    .iter()
+                    .find(|o| o.status == r.status)
+                    .and_then(|o| o.docs.as_deref())
+            });
+            let first = texts.next().flatten();
+            texts.all(|t| t == first).then_some(first).flatten()
+        }
+    };
+    docs(&[Some(&status), description])
+}
+
 pub(super) fn emit_response_enum(
     name: &str,
-    op: &Operation,
+    owner: Owner,
     responses: &[&Response],
     errors: bool,
     api: &Api,
@@ -155,12 +188,7 @@ pub(super) fn emit_response_enum(
     let variants = responses.iter().map(|r| {
         let v = ident(&r.variant);
         let t = response_value_type(r, Scope::Types);
-        let status = match r.status {
-            Status::Code(c) => format!("Status {c}."),
-            Status::Range(d) => format!("Any {d}xx status."),
-            Status::Default => "Any other status (`default`).".to_owned(),
-        };
-        let doc = docs(&[Some(&status), r.docs.as_deref()]);
+        let doc = variant_doc(r, &owner);
         quote!(#doc #v(#t),)
     });
     let statuses = responses.iter().map(|r| {
@@ -181,12 +209,29 @@ pub(super) fn emit_response_enum(
     } else {
         "Documented success responses"
     };
-    let operation = op.fn_name.trim_start_matches("r#");
-    let doc = format!(
-        " {what} of `{operation}` (`{} {}`).",
-        op.method.as_str(),
-        op.path
-    );
+    let (doc, operation) = match owner {
+        Owner::Single(op) => {
+            let operation = op.fn_name.trim_start_matches("r#");
+            let doc = format!(
+                " {what} of `{operation}` (`{} {}`).",
+                op.method.as_str(),
+                op.path
+            );
+            (doc, quote!(#operation))
+        }
+        Owner::Shared(ops) => {
+            let doc = format!(
+                " {what} that {} operations share; each has an alias named after it (the first is `{}`).",
+                ops.len(),
+                alias_of(ops[0], errors)
+            );
+            let arms = responses.iter().map(|r| {
+                let v = ident(&r.variant);
+                quote!(Self::#v(r) => r.operation,)
+            });
+            (doc, quote!(match self { #(#arms)* }))
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -218,5 +263,53 @@ pub(super) fn emit_response_enum(
                 }
             }
         }
+    }
+}
+
+/// The per-operation name of an operation's error or success enum.
+fn alias_of(op: &Operation, errors: bool) -> &str {
+    let name = if errors {
+        &op.error_type
+    } else {
+        &op.success_type
+    };
+    name.as_deref()
+        .expect("only operations with a response enum share one")
+}
+
+/// `pub type ApplyError = SharedName;`: the per-operation name of a shared enum, documented as
+/// the operation's own, with the descriptions of its responses.
+pub(super) fn emit_response_alias(
+    op: &Operation,
+    shared: &str,
+    responses: &[&Response],
+    errors: bool,
+) -> TokenStream {
+    let alias = ident(alias_of(op, errors));
+    let target = ident(shared);
+    let what = if errors {
+        "Documented error responses"
+    } else {
+        "Documented success responses"
+    };
+    let heading = format!(
+        "{what} of `{}` (`{} {}`), an alias of [`{shared}`], which other operations with the same responses share.",
+        op.fn_name.trim_start_matches("r#"),
+        op.method.as_str(),
+        op.path
+    );
+    let described: Vec<String> = responses
+        .iter()
+        .filter_map(|r| {
+            let text = r.docs.as_deref()?.trim();
+            let first = text.lines().next()?.trim();
+            (!first.is_empty()).then(|| format!("- `{}`: {first}", r.variant))
+        })
+        .collect();
+    let list = described.join("\n");
+    let doc = docs(&[Some(&heading), Some(&list)]);
+    quote! {
+        #doc
+        pub type #alias = #target;
     }
 }

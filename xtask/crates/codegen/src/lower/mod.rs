@@ -50,7 +50,7 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
                     texts.insert(&o.path, &o.text);
                 }
                 let started = std::time::Instant::now();
-                let Some(parsed) = crate::parse::parse_openapi(
+                let Some(mut parsed) = crate::parse::parse_openapi(
                     document,
                     overlay.as_ref(),
                     &mut diagnostics,
@@ -59,7 +59,7 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
                     continue;
                 };
                 let parsed_in = started.elapsed();
-                let api = openapi::lower_openapi(module, document, &parsed, &mut diagnostics);
+                let api = openapi::lower_openapi(module, document, &mut parsed, &mut diagnostics);
                 if timings {
                     let lowered_in = started.elapsed() - parsed_in;
                     eprintln!("{module}: parse {parsed_in:?}, lower {lowered_in:?}");

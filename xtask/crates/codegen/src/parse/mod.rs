@@ -230,8 +230,7 @@ pub fn parse_openapi<'a>(
         }
         value
     } else {
-        let first_try = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value);
-        if let Ok(spec) = first_try {
+        if let Some(spec) = read_typed_in_parallel(value) {
             return Some(parsed(spec, None));
         }
         normalized_value(document, overlay, &mut Diagnostics::new())?
@@ -250,6 +249,26 @@ pub fn parse_openapi<'a>(
             None
         }
     }
+}
+
+/// Reads the typed document from `value`, the paths on a second thread while the rest (mostly
+/// `components`) is read on this one: on large documents the two halves are similar in size.
+/// `None` when either part does not read; the caller then locates the error on the slow path.
+fn read_typed_in_parallel(mut value: Value) -> Option<openapiv3::OpenAPI> {
+    let paths = match value.get_mut("paths") {
+        // `paths` is a required field: the rest is read with an empty one in its place.
+        Some(paths) => std::mem::replace(paths, Value::Object(Map::new())),
+        None => return None,
+    };
+    let (spec, paths) = std::thread::scope(|scope| {
+        let paths =
+            scope.spawn(move || <openapiv3::Paths as serde::Deserialize>::deserialize(paths));
+        let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value);
+        (spec, paths.join())
+    });
+    let mut spec = spec.ok()?;
+    spec.paths = paths.ok()?.ok()?;
+    Some(spec)
 }
 
 /// Tries to deserialize `value` as `T`, returning the pointer (below `base`) of the first error.
@@ -341,6 +360,21 @@ mod tests {
         };
         let value = parse_document(&file, &mut Diagnostics::new()).unwrap();
         assert_eq!(value, json!({"responses": {"200": {"description": "ok"}}}));
+    }
+
+    #[test]
+    fn the_parallel_read_equals_the_whole_read() {
+        let value = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"x-ext": 1, "/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            "components": {"schemas": {"A": {"type": "string"}}}
+        });
+        let whole: openapiv3::OpenAPI = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(read_typed_in_parallel(value), Some(whole));
+        let broken =
+            json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/a": 5}});
+        assert_eq!(read_typed_in_parallel(broken), None);
     }
 
     #[test]

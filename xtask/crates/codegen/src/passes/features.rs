@@ -124,11 +124,17 @@ fn feature_gates(api: &Api) -> FeatureGates {
 /// Every type `op` reaches: its per-operation types by name, and the transitive closure of the
 /// named types its parameters, body, responses and response headers refer to.
 fn reached_types(op: &Operation, defs: &HashMap<&str, &TypeDef>) -> BTreeSet<String> {
-    let mut reached: BTreeSet<String> = [&op.params_type, &op.success_type, &op.error_type]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let mut reached: BTreeSet<String> = [
+        &op.params_type,
+        &op.success_type,
+        &op.error_type,
+        &op.shared_success,
+        &op.shared_error,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
     let mut pending: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
     let mut body_structs = Vec::new();
     match op.body.as_ref().map(|b| &b.content) {

@@ -16,7 +16,8 @@
 //! method-name order, then servers in document order, then the stream methods of paged
 //! operations (`{op}_stream`); in an argument list, the fixed names the
 //! emitter uses (`self_`, `params`, `body`), then positional parameters in order. So a spec that
-//! had no collision keeps every name it had.
+//! had no collision keeps every name it had. In `types`, the enums that several operations
+//! share (`response_sets`) are named after every name the lowerer claimed.
 
 use crate::ir::{Api, ParamLocation};
 use crate::naming::Namespace;
@@ -64,6 +65,8 @@ pub fn resolve_scopes(api: &mut Api) {
             client.claim(&format!("{base}_stream"))
         });
     }
+    // Shared response enums are named last in `types`, after every name the lowerer claimed.
+    super::response_sets::share_response_enums(api);
     for op in &mut api.operations {
         let mut arguments = Namespace::with_reserved(FIXED_ARGUMENTS.iter().copied());
         for param in &mut op.params {

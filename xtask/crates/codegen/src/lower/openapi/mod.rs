@@ -37,12 +37,18 @@ use specgen_ir::protocol::pointer::escape_token;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Lowers one parsed document into an [`Api`] named `module`.
+///
+/// The document's paths are taken out of `parsed` and each path item is dropped once its
+/// operations are lowered, so peak memory does not hold the whole typed document beside the
+/// IR (pointers into paths resolve through the JSON value, which does not need them).
 pub fn lower_openapi(
     module: &str,
     file: &SourceFile,
-    parsed: &ParsedOpenApi<'_>,
+    parsed: &mut ParsedOpenApi<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Api {
+    let paths = std::mem::take(&mut parsed.spec.paths);
+    let parsed = &*parsed;
     let mut lowerer = Lowerer {
         spec: &parsed.spec,
         parsed,
@@ -57,7 +63,7 @@ pub fn lower_openapi(
         examples: Vec::new(),
         depth: 0,
     };
-    lowerer.lower(module, file)
+    lowerer.lower(module, file, paths)
 }
 
 /// A component response lowered once: body, headers and the headers struct's name.
@@ -120,7 +126,7 @@ impl<'a> Lowerer<'a> {
         );
     }
 
-    fn lower(&mut self, module: &str, file: &SourceFile) -> Api {
+    fn lower(&mut self, module: &str, file: &SourceFile, paths: openapiv3::Paths) -> Api {
         let spec = self.spec;
         let no_components = openapiv3::Components::default();
         let components = spec.components.as_ref().unwrap_or(&no_components);
@@ -140,9 +146,10 @@ impl<'a> Lowerer<'a> {
         let security_schemes = self.security_schemes(components);
         let mut fn_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
         let mut operations = Vec::new();
-        for (path, item) in spec.paths.paths.iter() {
+        for (path, item) in paths.paths {
+            let path = &path;
             let item_pointer = format!("#/paths/{}", escape_token(path));
-            let item = match item {
+            let item = match &item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
                     self.error(

@@ -79,6 +79,8 @@ impl<'a> Lowerer<'a> {
             responses,
             error_type,
             success_type,
+            shared_error: None,
+            shared_success: None,
             params_type,
             pagination: self.pagination(op, pointer),
             stream_fn: None,

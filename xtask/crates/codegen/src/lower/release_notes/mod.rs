@@ -271,6 +271,8 @@ fn build_operations(
             responses,
             error_type: op.error_type,
             success_type: op.success_type,
+            shared_error: None,
+            shared_success: None,
             params_type: op.params_type,
             pagination: None,
             stream_fn: None,

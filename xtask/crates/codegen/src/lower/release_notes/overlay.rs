@@ -56,9 +56,9 @@ pub fn overlaid(api: &Api, overlay: &SourceFile, diagnostics: &mut Diagnostics) 
         text,
     };
     let errors = diagnostics.error_count();
-    let parsed = parse::parse_openapi(&synthetic, Some(overlay), diagnostics, false)?;
+    let mut parsed = parse::parse_openapi(&synthetic, Some(overlay), diagnostics, false)?;
     let mut scratch = Diagnostics::new();
-    let lowered = openapi::lower_openapi(&api.module, &synthetic, &parsed, &mut scratch);
+    let lowered = openapi::lower_openapi(&api.module, &synthetic, &mut parsed, &mut scratch);
     // Problems of the overlaid document are the overlay's: it is the only input that changed.
     for d in scratch.iter().filter(|d| d.severity == Severity::Error) {
         let pointer = d.location.pointer.clone().unwrap_or_default();
