@@ -82,7 +82,7 @@ fn operations_and_the_types_they_reach_get_their_tags_features() {
         // Reached from both tags' operations, through an array and a field.
         ("Owner", &both[..]),
         ("PetKind", &both[..]),
-        ("Problem", &["tagged-pets"][..]),
+        ("Problem", &both[..]),
         // A field, and a union variant, of a type only `Store Front` returns.
         ("Employee", &["tagged-store-front"][..]),
         ("Address", &["tagged-store-front"][..]),
@@ -99,6 +99,17 @@ fn operations_and_the_types_they_reach_get_their_tags_features() {
         .unwrap();
     let headers = get_store.responses[0].headers_type.as_deref().unwrap();
     assert_eq!(gates.of_type(headers), ["tagged-store-front"]);
+    // The error enum `list_pets` and `get_store` share is compiled by either tag; each
+    // operation's alias of it only by its own.
+    let shared = get_store
+        .shared_error
+        .as_deref()
+        .expect("one shared error enum");
+    assert_eq!(gates.of_type(shared), both);
+    assert_eq!(
+        gates.of_type(get_store.error_type.as_deref().unwrap()),
+        ["tagged-store-front"]
+    );
     let manifest = &generated.files[&PathBuf::from("Cargo.toml")];
     assert!(
         manifest.contains("tagged-store-front = [\"tagged-client\"]"),
