@@ -292,6 +292,7 @@ pub fn bench(root: &Path, args: BenchArgs) -> ExitCode {
         progenitor,
         repeat,
         check,
+        consumer_tag: args.consumer_tag,
         work_dir,
     };
     let rows = specgen_bench::bench::run(&options, |line| eprintln!("{line}"));

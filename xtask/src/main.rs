@@ -111,6 +111,9 @@ struct BenchArgs {
     /// Generation runs per document (the median is reported).
     #[arg(long, default_value_t = 3, value_name = "N")]
     repeat: usize,
+    /// For APIs split into tag features: the tag whose one-tag consumer crate is checked cold.
+    #[arg(long, default_value = "repos", value_name = "TAG")]
+    consumer_tag: String,
     /// Benchmark this document instead of the defaults (repeatable).
     #[arg(long = "doc", value_name = "NAME=PATH", value_parser = commands::named_path)]
     docs: Vec<(String, PathBuf)>,

@@ -147,7 +147,23 @@ fn crate_name(index: usize, path: &Path) -> String {
 }
 
 /// Generates one spec in memory: the module's code, or a verdict explaining why not.
-fn generate_one(path: &Path) -> (Result<(String, String), Verdict>, Duration, usize) {
+/// The `[features]` table of a standalone crate whose one module is `api`: empty for an API
+/// compiled whole, else every tag feature of a split API (on by default, as in `generated/`).
+pub fn standalone_features(api: &specgen_ir::ir::Api) -> String {
+    if !api.features.is_split() {
+        return String::new();
+    }
+    format!(
+        "[features]\ndefault = [\"{}\"]\n{}\n",
+        api.module,
+        codegen::module_features(api)
+    )
+}
+
+/// A generated standalone crate's texts: the `api` module, the runtime and the `[features]` table.
+type CrateTexts = (String, String, String);
+
+fn generate_one(path: &Path) -> (Result<CrateTexts, Verdict>, Duration, usize) {
     let started = Instant::now();
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
@@ -198,7 +214,12 @@ fn generate_one(path: &Path) -> (Result<(String, String), Verdict>, Duration, us
             let warnings = generated.warnings.iter().count();
             let module = generated.files[&PathBuf::from("src/api.rs")].clone();
             let runtime = generated.files[&PathBuf::from("src/runtime.rs")].clone();
-            (Ok((module, runtime)), elapsed, warnings)
+            let features = generated
+                .apis
+                .first()
+                .map(standalone_features)
+                .unwrap_or_default();
+            (Ok((module, runtime, features)), elapsed, warnings)
         }
     }
 }
@@ -238,13 +259,13 @@ pub fn run(options: &CorpusOptions, mut progress: impl FnMut(&str)) -> io::Resul
         let (outcome, generate_time, warnings) = generate_one(path);
         let (verdict, lines) = match outcome {
             Err(verdict) => (verdict, 0),
-            Ok((module, runtime)) => {
+            Ok((module, runtime, features)) => {
                 let dir = options.work_dir.join("crates").join(&name);
                 fs::create_dir_all(dir.join("src"))?;
                 fs::write(
                     dir.join("Cargo.toml"),
                     format!(
-                        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n{CRATE_DEPS}"
+                        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n{features}{CRATE_DEPS}"
                     ),
                 )?;
                 fs::write(

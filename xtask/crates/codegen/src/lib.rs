@@ -56,8 +56,8 @@ fn cargo_toml(apis: &[Api]) -> String {
     let mut default: Vec<String> = modules.iter().map(|m| format!("\"{m}\"")).collect();
     default.push("\"tls\"".into());
     out.push_str(&format!("default = [{}]\n", default.join(", ")));
-    for m in &modules {
-        out.push_str(&format!("{m} = []\n"));
+    for api in apis {
+        out.push_str(&module_features(api));
     }
     out.push_str(
         "# Round-trip checks of every documented example, for contract tests.\nexamples = []\n",
@@ -87,6 +87,46 @@ fn cargo_toml(apis: &[Api]) -> String {
     out
 }
 
+/// The `[features]` lines of one API's module: `{module} = []` for an API compiled whole; for
+/// one split into tag features (`passes::features`), the module's feature turning on every tag
+/// feature, and each tag feature turning on the base feature that compiles the module.
+pub fn module_features(api: &Api) -> String {
+    let gates = &api.features;
+    let module = &api.module;
+    if !gates.is_split() {
+        return format!("{module} = []\n");
+    }
+    let all: Vec<String> = gates
+        .groups
+        .iter()
+        .map(|g| format!("\"{}\"", g.feature))
+        .collect();
+    let mut out = format!(
+        "# {module}: one feature per tag; `{module}` turns them all on.\n{module} = [{}]\n{} = []\n",
+        all.join(", "),
+        gates.base
+    );
+    for g in &gates.groups {
+        out.push_str(&format!(
+            "# {} ({} operations)\n{} = [\"{}\"]\n",
+            g.source.replace(['\n', '\r'], " "),
+            g.operations,
+            g.feature,
+            gates.base
+        ));
+    }
+    out
+}
+
+/// The feature that compiles an API's module: its own, or the base of its tag features.
+pub fn module_cfg_feature(api: &Api) -> &str {
+    if api.features.is_split() {
+        &api.features.base
+    } else {
+        &api.module
+    }
+}
+
 /// The crate root. Written as text, not through prettyplease, so that it is also what rustfmt
 /// would print: `cargo fmt --check` runs over the workspace, and the `#[rustfmt::skip]` on each
 /// module keeps rustfmt out of the prettyplease-formatted files.
@@ -96,11 +136,16 @@ fn lib_rs(apis: &[Api]) -> String {
     out.push_str("//! a cargo feature of the same name (all on by default).\n\n");
     out.push_str("#[rustfmt::skip]\npub mod runtime;\n");
     for a in apis {
+        let tags = if a.features.is_split() {
+            format!(", or one `{}-…` feature per tag", a.module)
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "\n/// {} (feature `{}`).\n#[cfg(feature = \"{}\")]\n#[rustfmt::skip]\npub mod {};\n",
+            "\n/// {} (feature `{}`{tags}).\n#[cfg(feature = \"{}\")]\n#[rustfmt::skip]\npub mod {};\n",
             a.title.trim(),
             a.module,
-            a.module,
+            module_cfg_feature(a),
             a.module
         ));
     }

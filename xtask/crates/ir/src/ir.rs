@@ -36,6 +36,8 @@ pub struct Api {
     /// How requests are signed, when the vendor requires a signature header
     /// (`x-specgen-request-signature`, usually added by an overlay).
     pub signature: Option<SignatureScheme>,
+    /// The cargo features the API is split into, when it is large (`passes::features`).
+    pub features: crate::features::FeatureGates,
 }
 
 /// A request-signing convention: an HMAC over parts of the request, sent in a header.

@@ -9,5 +9,6 @@
 
 pub mod bounds;
 pub mod diagnostics;
+pub mod features;
 pub mod ir;
 pub mod protocol;

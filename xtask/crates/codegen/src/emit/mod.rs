@@ -10,6 +10,7 @@
 mod client;
 mod enums;
 mod examples;
+mod gates;
 mod layout;
 mod operation;
 mod pagination;
@@ -221,7 +222,7 @@ fn model(cx: &plan::Context, def: &TypeDef) -> TokenStream {
         .param_types
         .contains(&def.name)
         .then(|| types::emit_param_value(def));
-    quote!(#item #param)
+    gates::items(&gates::type_named(cx.api, &def.name), quote!(#item #param))
 }
 
 /// The per-operation items of `types` for operation `index`: header structs (declared by the
@@ -241,7 +242,8 @@ fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
                 .position(|other| other.headers_type.as_ref() == Some(h));
             let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
             if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
-                out.push(responses::emit_headers_struct(h, &r.headers));
+                let item = responses::emit_headers_struct(h, &r.headers);
+                out.push(gates::items(&gates::type_named(api, h), item));
             }
         }
     }
@@ -259,24 +261,23 @@ fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
                 let sharers = &cx.sharers[shared.as_str()];
                 if std::ptr::eq(sharers[0], op) {
                     let owner = responses::Owner::Shared(sharers);
-                    out.push(responses::emit_response_enum(
-                        shared, owner, &responses, is_error, api,
-                    ));
+                    let item =
+                        responses::emit_response_enum(shared, owner, &responses, is_error, api);
+                    out.push(gates::items(&gates::type_named(api, shared), item));
                 }
-                out.push(responses::emit_response_alias(
-                    op, shared, &responses, is_error,
-                ));
+                let alias = responses::emit_response_alias(op, shared, &responses, is_error);
+                out.push(gates::items(&gates::type_named(api, name), alias));
             }
             None => {
                 let owner = responses::Owner::Single(op);
-                out.push(responses::emit_response_enum(
-                    name, owner, &responses, is_error, api,
-                ));
+                let item = responses::emit_response_enum(name, owner, &responses, is_error, api);
+                out.push(gates::items(&gates::type_named(api, name), item));
             }
         }
     }
     if let Some(name) = &op.params_type {
-        out.push(responses::emit_params_struct(name, op));
+        let item = responses::emit_params_struct(name, op);
+        out.push(gates::items(&gates::type_named(api, name), item));
     }
     quote!(#(#out)*)
 }

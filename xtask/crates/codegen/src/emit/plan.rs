@@ -137,15 +137,17 @@ fn emit_piece(cx: &Context, piece: Piece) -> TokenStream {
         Piece::ClientStruct => client::emit_client_struct(api),
         Piece::ClientPrelude => client::emit_client_prelude(api),
         Piece::Operations(start, end) => {
-            let items = api.operations[start..end]
-                .iter()
-                .map(|op| operation::emit_operation(op, &api.security_schemes));
+            let items = api.operations[start..end].iter().map(|op| {
+                let method = operation::emit_operation(op, &api.security_schemes);
+                gates::items(&gates::operation(api, op), method)
+            });
             quote!(#(#items)*)
         }
         Piece::Streams(start, end) => {
-            let items = api.operations[start..end]
-                .iter()
-                .filter_map(|op| pagination::emit_stream_method(op, api));
+            let items = api.operations[start..end].iter().filter_map(|op| {
+                let method = pagination::emit_stream_method(op, api)?;
+                Some(gates::items(&gates::operation(api, op), method))
+            });
             quote!(#(#items)*)
         }
         Piece::Examples => examples::emit_examples_reexport(api),

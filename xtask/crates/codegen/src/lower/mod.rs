@@ -84,6 +84,7 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
     }
     for l in &mut lowered {
         crate::passes::names::resolve_scopes(&mut l.api);
+        crate::passes::features::assign_features(&mut l.api);
     }
     // Pointers become line:column only now, and only for files that have diagnostics.
     let mut maps: HashMap<String, SourceMap> = HashMap::new();

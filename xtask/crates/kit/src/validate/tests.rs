@@ -35,6 +35,7 @@ fn api() -> Api {
         description: None,
         servers: vec![],
         signature: None,
+        features: Default::default(),
         security_schemes: vec![],
         examples: vec![],
         operations: vec![],

@@ -222,6 +222,7 @@ impl<'a> Lowerer<'a> {
             operations,
             examples,
             signature: self.signature(&parsed_raw_signature(self.spec)),
+            features: Default::default(),
         }
     }
 

@@ -138,6 +138,7 @@ fn lower(
         description: Some(api_description(current)),
         servers: Vec::new(),
         signature: None,
+        features: Default::default(),
         security_schemes: Vec::new(),
         types: defs,
         operations,
