@@ -83,8 +83,17 @@ fn lower_all(inputs: &[SpecInput], keep_documents: bool) -> (Vec<Lowered>, Diagn
         }
     }
     for l in &mut lowered {
+        let started = std::time::Instant::now();
         crate::passes::names::resolve_scopes(&mut l.api);
+        let named = started.elapsed();
         crate::passes::features::assign_features(&mut l.api);
+        if timings {
+            eprintln!(
+                "{}: names {named:?}, features {:?}",
+                l.api.module,
+                started.elapsed() - named
+            );
+        }
     }
     // Pointers become line:column only now, and only for files that have diagnostics.
     let mut maps: HashMap<String, SourceMap> = HashMap::new();
