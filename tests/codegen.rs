@@ -153,3 +153,30 @@ fn every_generated_file_starts_with_the_do_not_edit_line() {
         );
     }
 }
+
+/// A service that turns every API feature off (`default-features = false`, as a consumer of
+/// only the runtime or of one tag feature starts) still gets a crate that builds without
+/// warnings: the runtime's helpers are not all used then.
+#[test]
+fn the_generated_crate_builds_without_warnings_with_every_feature_off() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--offline",
+            "--no-default-features",
+            "--message-format=short",
+        ])
+        .arg("--manifest-path")
+        .arg(repo_root().join("generated/Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target/breadth-fixture"),
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "{}", warnings.join("\n"));
+}
