@@ -159,32 +159,12 @@ fn count_lines(dir: &Path) -> usize {
     total
 }
 
-/// `cargo check --lib` in `crate_dir` with the benchmark's target dir; `None` when it fails.
-fn cargo_check(crate_dir: &Path, target: &Path) -> Option<Duration> {
+/// Runs `cargo ARGS` quietly in `crate_dir` with the benchmark's target dir; `None` when it
+/// fails.
+fn quiet_cargo(crate_dir: &Path, target: &Path, args: &[&str]) -> Option<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let started = Instant::now();
     Command::new(&cargo)
-        .args(["check", "--quiet", "--lib"])
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", target)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()
-        .filter(|s| s.success())?;
-    Some(started.elapsed())
-}
-
-/// Removes every artefact of the packages `names` from `target` (`cargo clean -p`), leaving
-/// the dependencies' ones, so the next check is cold for those packages alone.
-fn clean_packages(crate_dir: &Path, target: &Path, names: &[&str]) -> Option<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(&cargo);
-    command.args(["clean", "--quiet"]);
-    for name in names {
-        command.args(["-p", name]);
-    }
-    command
+        .args(args)
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)
         .stdout(Stdio::null())
@@ -193,6 +173,23 @@ fn clean_packages(crate_dir: &Path, target: &Path, names: &[&str]) -> Option<()>
         .ok()
         .filter(|s| s.success())
         .map(|_| ())
+}
+
+/// `cargo check --lib` in `crate_dir` with the benchmark's target dir; `None` when it fails.
+fn cargo_check(crate_dir: &Path, target: &Path) -> Option<Duration> {
+    let started = Instant::now();
+    quiet_cargo(crate_dir, target, &["check", "--quiet", "--lib"])?;
+    Some(started.elapsed())
+}
+
+/// Removes every artefact of the packages `names` from `target` (`cargo clean -p`), leaving
+/// the dependencies' ones, so the next check is cold for those packages alone.
+fn clean_packages(crate_dir: &Path, target: &Path, names: &[&str]) -> Option<()> {
+    let mut args = vec!["clean", "--quiet"];
+    for name in names {
+        args.extend(["-p", name]);
+    }
+    quiet_cargo(crate_dir, target, &args)
 }
 
 /// The outputs sit under this repository's target dir; a crate without its own `[workspace]`
