@@ -302,22 +302,13 @@ pub fn body_text(body: &[u8]) -> String {
     }
 }
 
-fn exchange(prepared: &Prepared, answer: &Result<Answer, String>, elapsed_ms: f64) -> Exchange {
-    let mut request_headers = prepared.headers.clone();
-    let mut url = prepared.url.clone();
-    let shown = match &prepared.credential {
-        Some(Credential::Header { name, shown, .. }) => {
-            request_headers.push((name.clone(), shown.clone()));
-            Some(shown.clone())
-        }
-        Some(Credential::Query { name, shown, .. }) => {
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&format!("{name}={shown}"));
-            Some(shown.clone())
-        }
-        None => None,
-    };
-    let (status, response_headers, response_body, error) = match answer {
+/// What the report keeps of an answer: status, headers as text, the body excerpt, or the error
+/// when there was no answer. The runner and the proxy report exchanges the same way.
+pub type AnswerParts = (Option<u16>, Vec<(String, String)>, String, Option<String>);
+
+/// [`AnswerParts`] of `answer`.
+pub fn answer_parts(answer: &Result<Answer, String>) -> AnswerParts {
+    match answer {
         Ok(a) => (
             Some(a.status),
             a.headers
@@ -333,7 +324,25 @@ fn exchange(prepared: &Prepared, answer: &Result<Answer, String>, elapsed_ms: f6
             None,
         ),
         Err(e) => (None, Vec::new(), String::new(), Some(e.clone())),
+    }
+}
+
+fn exchange(prepared: &Prepared, answer: &Result<Answer, String>, elapsed_ms: f64) -> Exchange {
+    let mut request_headers = prepared.headers.clone();
+    let mut url = prepared.url.clone();
+    let shown = match &prepared.credential {
+        Some(Credential::Header { name, shown, .. }) => {
+            request_headers.push((name.clone(), shown.clone()));
+            Some(shown.clone())
+        }
+        Some(Credential::Query { name, shown, .. }) => {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("{name}={shown}"));
+            Some(shown.clone())
+        }
+        None => None,
     };
+    let (status, response_headers, response_body, error) = answer_parts(answer);
     Exchange {
         operation: prepared.operation.clone(),
         case: prepared.case.clone(),

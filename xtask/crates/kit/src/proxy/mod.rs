@@ -16,7 +16,7 @@
 
 pub mod request;
 
-use crate::contract::send::{Answer, body_text, curl, read_limited};
+use crate::contract::send::{Answer, answer_parts, body_text, curl, read_limited};
 use crate::contract::{Check, Exchange, Report, checks, operation_name};
 use crate::mock::router::{Found, Router};
 use crate::synth::Synth;
@@ -401,23 +401,7 @@ fn exchange(
         .collect();
     let url = format!("{}{}", shared.upstream, traffic.path_and_query);
     let body = (!traffic.body.is_empty()).then_some(&traffic.body[..]);
-    let (status, response_headers, response_body, error) = match answer {
-        Ok(a) => (
-            Some(a.status),
-            a.headers
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body_text(&a.body),
-            None,
-        ),
-        Err(e) => (None, Vec::new(), String::new(), Some(e.clone())),
-    };
+    let (status, response_headers, response_body, error) = answer_parts(answer);
     Exchange {
         operation: operation.to_owned(),
         case: "proxied".into(),
