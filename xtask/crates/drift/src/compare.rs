@@ -146,6 +146,23 @@ impl<'a> Comparer<'a> {
     }
 
     /// Records a change under rule `id`, with the rule's Rust verdict unless `rust` narrows it.
+    /// Reports `subject` becoming required or optional (`was`, `is`) under the rule for that
+    /// direction: `ids` is `[became required, became optional]`.
+    pub(super) fn requiredness(
+        &mut self,
+        (was, is): (bool, bool),
+        ids: [&'static str; 2],
+        at: &At,
+        rust: Option<Rust>,
+        subject: &str,
+    ) {
+        match (was, is) {
+            (false, true) => self.push(ids[0], at, rust, format!("{subject} became required")),
+            (true, false) => self.push(ids[1], at, rust, format!("{subject} became optional")),
+            _ => {}
+        }
+    }
+
     pub(super) fn push(&mut self, id: &'static str, at: &At, rust: Option<Rust>, message: String) {
         let rule = rule_for(id);
         let message = match at.label.strip_prefix("type ") {
@@ -336,21 +353,16 @@ impl<'a> Comparer<'a> {
         // Idempotency keys are always `Option` arguments and signature headers are no argument.
         let fixed_rust = (p.idempotency_key && q.idempotency_key) || (p.signature && q.signature);
         let rust = fixed_rust.then_some(Rust::None);
-        match (p.required, q.required) {
-            (false, true) => self.push(
+        self.requiredness(
+            (p.required, q.required),
+            [
                 "request-parameter-became-required",
-                at,
-                rust,
-                format!("{name} became required"),
-            ),
-            (true, false) => self.push(
                 "request-parameter-became-optional",
-                at,
-                rust,
-                format!("{name} became optional"),
-            ),
-            _ => {}
-        }
+            ],
+            at,
+            rust,
+            &name,
+        );
         match ref_diff(&self.old_types, &p.ty, &self.new_types, &q.ty) {
             RefDiff::Same => {}
             RefDiff::RustOnly => self.push(
@@ -413,21 +425,16 @@ impl<'a> Comparer<'a> {
             }
             (Some(o), Some(n)) => (o, n),
         };
-        match (o.required, n.required) {
-            (false, true) => self.push(
+        self.requiredness(
+            (o.required, n.required),
+            [
                 "request-body-became-required",
-                at,
-                None,
-                "request body became required".into(),
-            ),
-            (true, false) => self.push(
                 "request-body-became-optional",
-                at,
-                None,
-                "request body became optional".into(),
-            ),
-            _ => {}
-        }
+            ],
+            at,
+            None,
+            "request body",
+        );
         use BodyContent as B;
         let media = |c: &BodyContent| match c {
             B::Json { media_type, .. } | B::Binary { media_type } | B::Text { media_type } => {
@@ -591,21 +598,16 @@ impl<'a> Comparer<'a> {
                     format!("{name} removed"),
                 ),
                 Some(g) => {
-                    match (h.required, g.required) {
-                        (true, false) => self.push(
-                            "response-header-became-optional",
-                            at,
-                            None,
-                            format!("{name} became optional"),
-                        ),
-                        (false, true) => self.push(
+                    self.requiredness(
+                        (h.required, g.required),
+                        [
                             "response-header-became-required",
-                            at,
-                            None,
-                            format!("{name} became required"),
-                        ),
-                        _ => {}
-                    }
+                            "response-header-became-optional",
+                        ],
+                        at,
+                        None,
+                        &name,
+                    );
                     match ref_diff(&self.old_types, &h.ty, &self.new_types, &g.ty) {
                         RefDiff::Same => {}
                         RefDiff::RustOnly => self.push(

@@ -317,24 +317,21 @@ impl Comparer<'_> {
             );
             self.push("rust-name-changed", at, None, m);
         }
-        match (f.required, g.required) {
-            (false, true) => {
-                let id = self.pick(
+        // Which side a property travels on is only looked up when its requiredness changed.
+        if f.required != g.required {
+            let ids = [
+                self.pick(
                     ty,
                     "request-property-became-required",
                     "response-property-became-required",
-                );
-                self.push(id, at, None, format!("{name} became required"));
-            }
-            (true, false) => {
-                let id = self.pick(
+                ),
+                self.pick(
                     ty,
                     "request-property-became-optional",
                     "response-property-became-optional",
-                );
-                self.push(id, at, None, format!("{name} became optional"));
-            }
-            _ => {}
+                ),
+            ];
+            self.requiredness((f.required, g.required), ids, at, None, &name);
         }
         let diff = ref_diff(&self.old_types, &f.ty, &self.new_types, &g.ty);
         self.reference(ty, at, diff, name.clone(), (text(&f.ty), text(&g.ty)));
