@@ -839,34 +839,24 @@ impl Client {
             documented: &[201, 400, 401, 409],
         };
         let path = "/v1/accounts";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreateAccountError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreateAccountError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreateAccountError::Conflict(response.json()?),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::CreateAccountError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::CreateAccountError::Unauthorized(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::CreateAccountError::Conflict(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -892,29 +882,23 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/accounts/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/v1/accounts/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetAccountError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetAccountError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetAccountError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetAccountError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -951,9 +935,11 @@ impl Client {
             documented: &[200, 400, 401],
         };
         let path = "/v1/accounts";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.client_entity_id {
             crate::runtime::push_query(&mut query, "clientEntityId", value);
@@ -989,20 +975,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListAccountsError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListAccountsError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::ListAccountsError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::ListAccountsError::Unauthorized(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }

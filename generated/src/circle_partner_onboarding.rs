@@ -1418,37 +1418,27 @@ impl Client {
             documented: &[200, 401, 409, 422],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/data", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/v1/onboarding/partner/applications/{}/data",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BulkSaveError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BulkSaveError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BulkSaveError::UnprocessableEntity(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::BulkSaveError::Unauthorized(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::BulkSaveError::Conflict(response.json()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::BulkSaveError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1476,36 +1466,26 @@ impl Client {
             documented: &[200, 401, 404, 409],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/v1/onboarding/partner/applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::DELETE, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::DELETE,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CancelApplicationError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CancelApplicationError::NotFound(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CancelApplicationError::Conflict(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::CancelApplicationError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::CancelApplicationError::NotFound(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::CancelApplicationError::Conflict(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1536,37 +1516,29 @@ impl Client {
             documented: &[201, 400, 401],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/rfis/{}/comments", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& rfi_id))
+            "/v1/onboarding/partner/applications/{}/rfis/{}/comments",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&rfi_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "X-Idempotency-Key",
-                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "X-Idempotency-Key",
+            self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreateCommentError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreateCommentError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::CreateCommentError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::CreateCommentError::Unauthorized(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1594,29 +1566,23 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/data", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/v1/onboarding/partner/applications/{}/data",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetAllDataError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetAllDataError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetAllDataError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetAllDataError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1647,29 +1613,23 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/v1/onboarding/partner/applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetApplicationError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetApplicationError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetApplicationError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetApplicationError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1699,13 +1659,14 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/schema", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/schema",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.resolved {
             crate::runtime::push_query(&mut query, "resolved", value);
@@ -1714,20 +1675,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetApplicationSchemaError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetApplicationSchemaError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetApplicationSchemaError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetApplicationSchemaError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1755,23 +1708,20 @@ impl Client {
             documented: &[200, 401],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/certifications", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/certifications",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetCertificationsError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetCertificationsError::Unauthorized(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1801,31 +1751,24 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/rfis/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& rfi_id))
+            "/v1/onboarding/partner/applications/{}/rfis/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&rfi_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetRfiError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetRfiError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetRfiError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetRfiError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1853,31 +1796,24 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/sections/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& section_name))
+            "/v1/onboarding/partner/applications/{}/sections/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&section_name)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetSectionError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetSectionError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetSectionError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetSectionError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1904,19 +1840,17 @@ impl Client {
             documented: &[200, 401],
         };
         let path = "/v1/onboarding/partner/applications";
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListApplicationsError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::ListApplicationsError::Unauthorized(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1942,30 +1876,23 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/documents", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/documents",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListDocumentsError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListDocumentsError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::ListDocumentsError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::ListDocumentsError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1991,22 +1918,20 @@ impl Client {
             documented: &[200, 401],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/rfis", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/v1/onboarding/partner/applications/{}/rfis",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListRfisError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::ListRfisError::Unauthorized(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -2034,13 +1959,14 @@ impl Client {
             documented: &[200, 401, 404],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/sections", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/sections",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.include_data {
             crate::runtime::push_query(&mut query, "includeData", value);
@@ -2049,20 +1975,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListSectionsError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ListSectionsError::NotFound(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::ListSectionsError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::ListSectionsError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -2093,46 +2011,31 @@ impl Client {
             documented: &[200, 401, 404, 409, 422],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/sections/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& section_name))
+            "/v1/onboarding/partner/applications/{}/sections/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&section_name)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PUT, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::PUT,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SaveSectionError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SaveSectionError::NotFound(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SaveSectionError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SaveSectionError::UnprocessableEntity(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::SaveSectionError::Unauthorized(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::SaveSectionError::NotFound(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::SaveSectionError::Conflict(response.json()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SaveSectionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -2163,52 +2066,34 @@ impl Client {
             documented: &[200, 400, 401, 409, 422],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/submit", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/submit",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "X-Idempotency-Key",
-                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "X-Idempotency-Key",
+            self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubmitApplicationError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubmitApplicationError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubmitApplicationError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubmitApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::SubmitApplicationError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::SubmitApplicationError::Unauthorized(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::SubmitApplicationError::Conflict(response.json()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubmitApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -2239,39 +2124,28 @@ impl Client {
             documented: &[200, 401, 409, 422],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/rfis/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& rfi_id))
+            "/v1/onboarding/partner/applications/{}/rfis/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&rfi_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UpdateRfiDataError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UpdateRfiDataError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UpdateRfiDataError::UnprocessableEntity(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::UpdateRfiDataError::Unauthorized(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::UpdateRfiDataError::Conflict(response.json()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::UpdateRfiDataError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -2302,44 +2176,51 @@ impl Client {
             documented: &[201, 400, 401, 409],
         };
         let path = &format!(
-            "/v1/onboarding/partner/applications/{}/documents", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/v1/onboarding/partner/applications/{}/documents",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "X-Idempotency-Key",
-                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "X-Idempotency-Key",
+            self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
+        );
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &body.datum_name;
-            form = form
-                .text("datumName", crate::runtime::ParamValue::param_string(value));
+            form = form.text(
+                "datumName",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         {
             let value = &body.file_content;
-            form = form
-                .part(
-                    "fileContent",
-                    value.to_part().map_err(crate::runtime::Error::InvalidRequest)?,
-                );
+            form = form.part(
+                "fileContent",
+                value.to_part().map_err(crate::runtime::Error::InvalidRequest)?,
+            );
         }
         {
             let value = &body.file_name;
-            form = form
-                .text("fileName", crate::runtime::ParamValue::param_string(value));
+            form = form.text(
+                "fileName",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         if let ::std::option::Option::Some(value) = &body.document_type {
-            form = form
-                .text("documentType", crate::runtime::ParamValue::param_string(value));
+            form = form.text(
+                "documentType",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         if let ::std::option::Option::Some(value) = &body.issued_country {
-            form = form
-                .text("issuedCountry", crate::runtime::ParamValue::param_string(value));
+            form = form.text(
+                "issuedCountry",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         if let ::std::option::Option::Some(value) = &body.ref_id {
             form = form.text("refId", crate::runtime::ParamValue::param_string(value));
@@ -2348,27 +2229,15 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UploadDocumentError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UploadDocumentError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::UploadDocumentError::Conflict(response.json()?),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::UploadDocumentError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::UploadDocumentError::Unauthorized(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::UploadDocumentError::Conflict(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }

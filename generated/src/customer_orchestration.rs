@@ -733,39 +733,28 @@ impl Client {
             documented: &[200, 401, 403, 409],
         };
         let path = "/v1/partner/clients";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "X-Idempotency-Key",
-                self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "X-Idempotency-Key",
+            self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePartnerClientError::Unauthorized(response.json()?),
-                    ),
-                )
-            }
-            403 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePartnerClientError::Forbidden(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePartnerClientError::Conflict(response.json()?),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::CreatePartnerClientError::Unauthorized(response.json()?),
+            )),
+            403 => Err(crate::runtime::Error::Api(
+                types::CreatePartnerClientError::Forbidden(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::CreatePartnerClientError::Conflict(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }

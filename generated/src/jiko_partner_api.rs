@@ -8388,39 +8388,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AccountsGetSpecificAccountError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AccountsGetSpecificAccountError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::AccountsGetSpecificAccountError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::AccountsGetSpecificAccountError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8453,12 +8442,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/jiko-accounts", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/jiko-accounts",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.offset {
             crate::runtime::push_query(&mut query, "offset", value);
@@ -8467,33 +8458,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AccountsListCustomerAccountsError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AccountsListCustomerAccountsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::AccountsListCustomerAccountsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::AccountsListCustomerAccountsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8525,32 +8503,26 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/ach-originating/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            transfer_id))
+            "/api/v1/jiko-accounts/{}/ach-originating/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&transfer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AchGetTransferOriginationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::AchGetTransferOriginationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8585,12 +8557,14 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/ach-originating", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/ach-originating",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.filter_status {
             crate::runtime::push_query_array(&mut query, "filter[status]", true, value);
@@ -8605,24 +8579,17 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AchListAchOriginationsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::AchListAchOriginationsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8664,31 +8631,26 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/ach-originating", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/ach-originating",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::AchOriginateTransactionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::AchOriginateTransactionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8721,28 +8683,23 @@ impl Client {
             documented: &[201, 422],
         };
         let path = "/api/v1/business-applications";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesCreateApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesCreateApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8771,32 +8728,26 @@ impl Client {
             documented: &[201, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/related-party-applications", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/api/v1/business-applications/{}/related-party-applications",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesCreateRelatedPartyApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesCreateRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8826,32 +8777,26 @@ impl Client {
             documented: &[204, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/related-party-applications/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& related_party_application_id))
+            "/api/v1/business-applications/{}/related-party-applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&related_party_application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::DELETE, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::DELETE,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesDeleteRelatedPartyApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesDeleteRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8881,30 +8826,25 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/business-applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesGetApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesGetApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8938,29 +8878,24 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/documents", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/business-applications/{}/documents",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesListDocumentRequestsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesListDocumentRequestsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -8991,31 +8926,25 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/related-party-applications", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id))
+            "/api/v1/business-applications/{}/related-party-applications",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesListRelatedPartyApplicationsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesListRelatedPartyApplicationsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9045,30 +8974,25 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/apply", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/business-applications/{}/apply",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesSubmitApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesSubmitApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9097,31 +9021,26 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/business-applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesUpdateApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesUpdateApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9152,33 +9071,27 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/business-applications/{}/related-party-applications/{}", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            application_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& related_party_application_id))
+            "/api/v1/business-applications/{}/related-party-applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&related_party_application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesUpdateRelatedPartyApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesUpdateRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9208,50 +9121,34 @@ impl Client {
             documented: &[200, 404, 412, 422],
         };
         let path = &format!(
-            "/api/v1/documents/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& document_id))
+            "/api/v1/documents/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&document_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "content-disposition",
-                crate::runtime::ParamValue::param_string(&params.content_disposition),
-            );
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "content-disposition",
+            crate::runtime::ParamValue::param_string(&params.content_disposition),
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesUploadDocumentError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            412 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesUploadDocumentError::PreconditionFailed(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::BusinessesUploadDocumentError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::BusinessesUploadDocumentError::NotFound(response.empty()?),
+            )),
+            412 => Err(crate::runtime::Error::Api(
+                types::BusinessesUploadDocumentError::PreconditionFailed(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::BusinessesUploadDocumentError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9288,41 +9185,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/counterparties/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& customer_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            counterparty_id))
+            "/api/v1/customers/{}/counterparties/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&counterparty_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesGetVerificationStatusError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesGetVerificationStatusError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesGetVerificationStatusError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesGetVerificationStatusError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9355,12 +9240,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/counterparties", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/counterparties",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
@@ -9369,33 +9256,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesListForCustomerError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesListForCustomerError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesListForCustomerError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesListForCustomerError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9427,41 +9301,29 @@ impl Client {
             documented: &[204, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/counterparties/{}/plaid/verify", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            customer_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& counterparty_id))
+            "/api/v1/customers/{}/counterparties/{}/plaid/verify",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&counterparty_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCompleteVerificationError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCompleteVerificationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCompleteVerificationError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCompleteVerificationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9496,41 +9358,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/counterparties/plaid/link-token", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            customer_id))
+            "/api/v1/customers/{}/counterparties/plaid/link-token",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCreateLinkTokenError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCreateLinkTokenError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCreateLinkTokenError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCreateLinkTokenError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9561,40 +9411,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/counterparties/plaid", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/counterparties/plaid",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCreatePlaidCounterpartiesError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CounterpartiesPlaidCreatePlaidCounterpartiesError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCreatePlaidCounterpartiesError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CounterpartiesPlaidCreatePlaidCounterpartiesError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9624,37 +9463,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CustomersGetDetailsError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CustomersGetDetailsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CustomersGetDetailsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CustomersGetDetailsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9687,19 +9517,19 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/documents/{}/file", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& customer_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            document_type))
+            "/api/v1/customers/{}/documents/{}/file",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&document_type)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         request = request
             .header(
                 ::reqwest::header::CONTENT_TYPE,
@@ -9709,24 +9539,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CustomersUploadDocumentToCustomerError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CustomersUploadDocumentToCustomerError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::CustomersUploadDocumentToCustomerError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::CustomersUploadDocumentToCustomerError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9759,9 +9577,11 @@ impl Client {
             documented: &[200, 422],
         };
         let path = "/api/v1/events";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.subscription_id {
             crate::runtime::push_query(&mut query, "subscription_id", value);
@@ -9776,24 +9596,17 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::EventsGetPastEventsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::EventsGetPastEventsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9821,27 +9634,22 @@ impl Client {
             documented: &[200, 422],
         };
         let path = "/api/v1/events/types";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::EventsListEventTypesError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::EventsListEventTypesError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9901,28 +9709,23 @@ impl Client {
             documented: &[201, 422],
         };
         let path = "/api/v1/applications";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsCreateApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::IndividualsCreateApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -9950,27 +9753,22 @@ impl Client {
             documented: &[200, 422],
         };
         let path = "/api/v1/agreements";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsGetAgreementsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::IndividualsGetAgreementsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10000,39 +9798,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/applications/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/applications/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsGetApplicationError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsGetApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::IndividualsGetApplicationError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::IndividualsGetApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10062,39 +9849,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/applications/{}/apply", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& application_id))
+            "/api/v1/applications/{}/apply",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsInitiateKycSubmissionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsInitiateKycSubmissionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::IndividualsInitiateKycSubmissionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::IndividualsInitiateKycSubmissionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10134,19 +9910,19 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/applications/{}/documents/{}/file", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& application_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            document_type))
+            "/api/v1/applications/{}/documents/{}/file",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&application_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&document_type)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         request = request
             .header(
                 ::reqwest::header::CONTENT_TYPE,
@@ -10156,24 +9932,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsUploadDocumentToApplicationError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::IndividualsUploadDocumentToApplicationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::IndividualsUploadDocumentToApplicationError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::IndividualsUploadDocumentToApplicationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10206,33 +9970,27 @@ impl Client {
             documented: &[204, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/cards/{}/close", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/cards/{}/close",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsCloseCardError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::ManageCardsCloseCardError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10266,12 +10024,14 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/cards", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/cards",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.limit {
             crate::runtime::push_query(&mut query, "limit", value);
@@ -10283,24 +10043,17 @@ impl Client {
             crate::runtime::push_query_array(&mut query, "filter[status]", true, value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsGetAccountCardsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::ManageCardsGetAccountCardsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10332,39 +10085,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/cards/{}/status", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/cards/{}/status",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsGetStatusError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsGetStatusError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::ManageCardsGetStatusError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::ManageCardsGetStatusError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10397,33 +10140,27 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/cards/{}/pin", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/cards/{}/pin",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsSetCardPinError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::ManageCardsSetCardPinError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10456,40 +10193,30 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/cards/{}/status", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/cards/{}/status",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsSetCardStatusError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::ManageCardsSetCardStatusError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::ManageCardsSetCardStatusError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::ManageCardsSetCardStatusError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10532,28 +10259,23 @@ impl Client {
             documented: &[201, 422],
         };
         let path = "/api/v1/transfers/on-us";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::OnUsTransfersCreateTransferError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::OnUsTransfersCreateTransferError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10583,30 +10305,25 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/transfers/on-us/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& transfer_id))
+            "/api/v1/transfers/on-us/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&transfer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::OnUsTransfersGetByIdError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::OnUsTransfersGetByIdError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10637,31 +10354,26 @@ impl Client {
             documented: &[201, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/card-orders", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/card-orders",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PhysicalCardsCreateOrderError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::PhysicalCardsCreateOrderError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10693,32 +10405,26 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/card-orders/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_order_id))
+            "/api/v1/jiko-accounts/{}/card-orders/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_order_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PhysicalCardsGetOrderInfoError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::PhysicalCardsGetOrderInfoError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10751,12 +10457,14 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/card-orders", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/card-orders",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
@@ -10765,24 +10473,17 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PhysicalCardsListCardOrdersError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::PhysicalCardsListCardOrdersError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10814,48 +10515,32 @@ impl Client {
             documented: &[204, 404, 412, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/portals/{}/close", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            portal_id))
+            "/api/v1/jiko-accounts/{}/portals/{}/close",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&portal_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsClosePortalError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            412 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsClosePortalError::PreconditionFailed(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsClosePortalError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::PortalsClosePortalError::NotFound(response.empty()?),
+            )),
+            412 => Err(crate::runtime::Error::Api(
+                types::PortalsClosePortalError::PreconditionFailed(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::PortalsClosePortalError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10886,38 +10571,29 @@ impl Client {
             documented: &[201, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/portals", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/portals",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsCreatePortalError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsCreatePortalError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::PortalsCreatePortalError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::PortalsCreatePortalError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -10949,39 +10625,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/portals/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            portal_id))
+            "/api/v1/jiko-accounts/{}/portals/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&portal_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsGetPortalError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsGetPortalError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::PortalsGetPortalError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::PortalsGetPortalError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11011,35 +10677,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/portals", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/portals",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsListError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsListError::UnprocessableEntity(response.json()?),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::PortalsListError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::PortalsListError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11072,40 +10731,30 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/portals/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            portal_id))
+            "/api/v1/jiko-accounts/{}/portals/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&portal_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsUpdateNameError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::PortalsUpdateNameError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::PortalsUpdateNameError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::PortalsUpdateNameError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11134,29 +10783,24 @@ impl Client {
             documented: &[202, 422],
         };
         let path = "/api/v1/sandbox/generate-card";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         if let ::std::option::Option::Some(value) = &params.x_branch_name {
-            request = request
-                .header(
-                    "x-branch-name",
-                    crate::runtime::ParamValue::param_string(value),
-                );
+            request = request.header(
+                "x-branch-name",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SandboxGeneratePhysicalCardFromOrderError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::SandboxGeneratePhysicalCardFromOrderError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11185,29 +10829,24 @@ impl Client {
             documented: &[202, 422],
         };
         let path = "/api/v1/sandbox/fund";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         if let ::std::option::Option::Some(value) = &params.x_branch_name {
-            request = request
-                .header(
-                    "x-branch-name",
-                    crate::runtime::ParamValue::param_string(value),
-                );
+            request = request.header(
+                "x-branch-name",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SandboxSimulateAchCreditError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::SandboxSimulateAchCreditError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11236,29 +10875,24 @@ impl Client {
             documented: &[202, 422],
         };
         let path = "/api/v1/sandbox/card-swipe";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         if let ::std::option::Option::Some(value) = &params.x_branch_name {
-            request = request
-                .header(
-                    "x-branch-name",
-                    crate::runtime::ParamValue::param_string(value),
-                );
+            request = request.header(
+                "x-branch-name",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SandboxSimulateCardSwipeError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::SandboxSimulateCardSwipeError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11287,29 +10921,24 @@ impl Client {
             documented: &[202, 422],
         };
         let path = "/api/v1/sandbox/webhook";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         if let ::std::option::Option::Some(value) = &params.x_branch_name {
-            request = request
-                .header(
-                    "x-branch-name",
-                    crate::runtime::ParamValue::param_string(value),
-                );
+            request = request.header(
+                "x-branch-name",
+                crate::runtime::ParamValue::param_string(value),
+            );
         }
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             202 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SandboxSimulateWebhookEventError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::SandboxSimulateWebhookEventError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11343,24 +10972,12 @@ impl Client {
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SecurityAuthenticateUserError::Unauthorized(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SecurityAuthenticateUserError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::SecurityAuthenticateUserError::Unauthorized(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SecurityAuthenticateUserError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11428,12 +11045,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/statements", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/statements",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
@@ -11451,33 +11070,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::StatementsGetAccountStatementsError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::StatementsGetAccountStatementsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::StatementsGetAccountStatementsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::StatementsGetAccountStatementsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11514,12 +11120,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/statements", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/statements",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.account {
             crate::runtime::push_query_array(&mut query, "account[]", true, value);
@@ -11540,33 +11148,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::StatementsListForCustomerError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::StatementsListForCustomerError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::StatementsListForCustomerError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::StatementsListForCustomerError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11595,37 +11190,26 @@ impl Client {
             documented: &[201, 404, 422],
         };
         let path = "/api/v1/subscriptions";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsCreateWebhookSubscriptionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsCreateWebhookSubscriptionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsCreateWebhookSubscriptionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsCreateWebhookSubscriptionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11655,39 +11239,28 @@ impl Client {
             documented: &[204, 404, 422],
         };
         let path = &format!(
-            "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& subscription_id))
+            "/api/v1/subscriptions/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&subscription_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::DELETE, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::DELETE,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsDeleteWebhookSubscriptionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsDeleteWebhookSubscriptionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsDeleteWebhookSubscriptionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsDeleteWebhookSubscriptionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11717,39 +11290,28 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& subscription_id))
+            "/api/v1/subscriptions/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&subscription_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsGetWebhookSubscriptionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsGetWebhookSubscriptionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsGetWebhookSubscriptionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsGetWebhookSubscriptionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11780,9 +11342,11 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = "/api/v1/subscriptions";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.cursor {
             crate::runtime::push_query(&mut query, "cursor", value);
@@ -11791,33 +11355,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsListPartnerSubscriptionsError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsListPartnerSubscriptionsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsListPartnerSubscriptionsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsListPartnerSubscriptionsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11848,40 +11399,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/subscriptions/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& subscription_id))
+            "/api/v1/subscriptions/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&subscription_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PATCH, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::PATCH,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsUpdateWebhookSubscriptionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SubscriptionsUpdateWebhookSubscriptionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsUpdateWebhookSubscriptionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::SubscriptionsUpdateWebhookSubscriptionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11916,12 +11456,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/trades", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/trades",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.trade_datetime_from {
             crate::runtime::push_query(&mut query, "trade_datetime_from", value);
@@ -11936,33 +11478,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesGetAccountTransactionsError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesGetAccountTransactionsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TradesGetAccountTransactionsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TradesGetAccountTransactionsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -11998,39 +11527,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/trades/{}/confirmation", crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            account_id)), crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& trade_id))
+            "/api/v1/jiko-accounts/{}/trades/{}/confirmation",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&trade_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesGetConfirmationError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesGetConfirmationError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TradesGetConfirmationError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TradesGetConfirmationError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12066,12 +11585,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/trades", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/trades",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.account {
             crate::runtime::push_query_array(&mut query, "account[]", true, value);
@@ -12089,31 +11610,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesListCustomerTradesError::NotFound(response.empty()?),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TradesListCustomerTradesError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TradesListCustomerTradesError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TradesListCustomerTradesError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12145,41 +11655,29 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/transactions/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            transaction_id))
+            "/api/v1/jiko-accounts/{}/transactions/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&transaction_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsGetSpecificTransactionError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsGetSpecificTransactionError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TransactionsGetSpecificTransactionError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TransactionsGetSpecificTransactionError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12219,12 +11717,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/customers/{}/transactions", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& customer_id))
+            "/api/v1/customers/{}/transactions",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
@@ -12254,33 +11754,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsListCustomerTransactionsError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsListCustomerTransactionsError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TransactionsListCustomerTransactionsError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TransactionsListCustomerTransactionsError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12319,12 +11806,14 @@ impl Client {
             documented: &[200, 404, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/transactions", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/transactions",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.order {
             crate::runtime::push_query(&mut query, "order", value);
@@ -12351,33 +11840,20 @@ impl Client {
             crate::runtime::push_query(&mut query, "limit", value);
         }
         request = request.query(&query);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsListForAccountError::NotFound(
-                            response.empty()?,
-                        ),
-                    ),
-                )
-            }
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::TransactionsListForAccountError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            404 => Err(crate::runtime::Error::Api(
+                types::TransactionsListForAccountError::NotFound(response.empty()?),
+            )),
+            422 => Err(crate::runtime::Error::Api(
+                types::TransactionsListForAccountError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12409,32 +11885,26 @@ impl Client {
             documented: &[204, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/virtual-cards/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/virtual-cards/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::DELETE, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::DELETE,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             204 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::VirtualCardsCloseCardError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::VirtualCardsCloseCardError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12465,31 +11935,26 @@ impl Client {
             documented: &[201, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/virtual-cards", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/virtual-cards",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::VirtualCardsCreateCardError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::VirtualCardsCreateCardError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12522,33 +11987,27 @@ impl Client {
             documented: &[200, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/virtual-cards/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& account_id)), crate
-            ::runtime::encode_path(& crate ::runtime::ParamValue::param_string(&
-            card_id))
+            "/api/v1/jiko-accounts/{}/virtual-cards/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&card_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::VirtualCardsGetDetailError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::VirtualCardsGetDetailError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -12579,31 +12038,26 @@ impl Client {
             documented: &[201, 422],
         };
         let path = &format!(
-            "/api/v1/jiko-accounts/{}/wires", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& account_id))
+            "/api/v1/jiko-accounts/{}/wires",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&account_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
-        request = request
-            .header(
-                "x-jiko-idempotency",
-                self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
-            );
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
+        request = request.header(
+            "x-jiko-idempotency",
+            self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
+        );
         self.core.require_signer("x-jiko-signature")?;
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.empty()?),
-            422 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::WiresInitiateWireTransferError::UnprocessableEntity(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            422 => Err(crate::runtime::Error::Api(
+                types::WiresInitiateWireTransferError::UnprocessableEntity(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }

@@ -1451,59 +1451,33 @@ impl Client {
             documented: &[201, 400, 401, 403, 404, 409, 500],
         };
         let path = "/onchain-preauth";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::Unauthorized(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
-            403 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::Forbidden(response.json()?),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::NotFound(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            500 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::CreatePreauthorizationError::InternalServerError(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::Unauthorized(response.json()?),
+            )),
+            403 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::Forbidden(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::NotFound(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::Conflict(response.json()?),
+            )),
+            500 => Err(crate::runtime::Error::Api(
+                types::CreatePreauthorizationError::InternalServerError(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1541,33 +1515,23 @@ impl Client {
             documented: &[200, 400, 404],
         };
         let path = &format!(
-            "/tenant/customer/pii-customer-details/{}", crate ::runtime::encode_path(&
-            crate ::runtime::ParamValue::param_string(& customer_account_id))
+            "/tenant/customer/pii-customer-details/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&customer_account_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::BadRequest(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::NotFound(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::BadRequest(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1605,42 +1569,26 @@ impl Client {
             documented: &[200, 401, 403, 404],
         };
         let path = &format!(
-            "/onchain-preauth/{}", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& invoice_id))
+            "/onchain-preauth/{}",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&invoice_id)),
         );
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, path, &[crate::runtime::Auth::Bearer]);
+        let request = self.core.request(
+            ::reqwest::Method::GET,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetPreauthorizationDetailsError::Unauthorized(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
-            403 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetPreauthorizationDetailsError::Forbidden(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
-            404 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::GetPreauthorizationDetailsError::NotFound(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            401 => Err(crate::runtime::Error::Api(
+                types::GetPreauthorizationDetailsError::Unauthorized(response.json()?),
+            )),
+            403 => Err(crate::runtime::Error::Api(
+                types::GetPreauthorizationDetailsError::Forbidden(response.json()?),
+            )),
+            404 => Err(crate::runtime::Error::Api(
+                types::GetPreauthorizationDetailsError::NotFound(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1670,20 +1618,18 @@ impl Client {
             documented: &[201, 400],
         };
         let path = "/tenant/business-user";
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             201 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::OnboardANewBusinessUserError::BadRequest(response.json()?),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::OnboardANewBusinessUserError::BadRequest(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }
@@ -1724,55 +1670,33 @@ impl Client {
             documented: &[200, 400, 401, 403, 409, 500],
         };
         let path = &format!(
-            "/onchain-preauth/{}/settle", crate ::runtime::encode_path(& crate
-            ::runtime::ParamValue::param_string(& invoice_id))
+            "/onchain-preauth/{}/settle",
+            crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&invoice_id)),
         );
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, path, &[crate::runtime::Auth::Bearer]);
+        let mut request = self.core.request(
+            ::reqwest::Method::POST,
+            path,
+            &[crate::runtime::Auth::Bearer],
+        );
         request = request.json(body);
         let response = self.core.send_operation(&OPERATION, request).await?;
         match response.status {
             200 => Ok(response.json()?),
-            400 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SettlePreauthorizationError::BadRequest(response.json()?),
-                    ),
-                )
-            }
-            401 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SettlePreauthorizationError::Unauthorized(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
-            403 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SettlePreauthorizationError::Forbidden(response.json()?),
-                    ),
-                )
-            }
-            409 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SettlePreauthorizationError::Conflict(response.json()?),
-                    ),
-                )
-            }
-            500 => {
-                Err(
-                    crate::runtime::Error::Api(
-                        types::SettlePreauthorizationError::InternalServerError(
-                            response.json()?,
-                        ),
-                    ),
-                )
-            }
+            400 => Err(crate::runtime::Error::Api(
+                types::SettlePreauthorizationError::BadRequest(response.json()?),
+            )),
+            401 => Err(crate::runtime::Error::Api(
+                types::SettlePreauthorizationError::Unauthorized(response.json()?),
+            )),
+            403 => Err(crate::runtime::Error::Api(
+                types::SettlePreauthorizationError::Forbidden(response.json()?),
+            )),
+            409 => Err(crate::runtime::Error::Api(
+                types::SettlePreauthorizationError::Conflict(response.json()?),
+            )),
+            500 => Err(crate::runtime::Error::Api(
+                types::SettlePreauthorizationError::InternalServerError(response.json()?),
+            )),
             _ => Err(response.unexpected()),
         }
     }

@@ -3,7 +3,9 @@
 //! progenitor 0.15 asserts on shapes that real specs use everywhere: more than one media type
 //! for a body or response ("more media types than expected"), more than one distinct success or
 //! error response type per operation (`response_types.len() <= 1`), and enum values whose Rust
-//! names collide (`+1` and `-1` both become `1`). The copy drops what trips those limits, the
+//! names collide (`+1` and `-1` both become `1`); and its output does not compile when two
+//! schemas share a `title` (GitHub gives `simple-user` and `nullable-simple-user` one title, and
+//! typify names both types after it). The copy drops what trips those limits, the
 //! same way for every document, and both tools are then timed on the same copy, so the ratio
 //! compares equal work. The rewrite is deliberately crude: it is benchmark input, not a spec.
 
@@ -12,6 +14,11 @@ use serde_json::Value;
 /// Rewrites `document` in place; returns how many nodes it changed.
 pub fn progenitor_compatible(document: &mut Value) -> usize {
     let mut changes = dedupe_enum_names(document);
+    for section in ["paths", "components", "webhooks"] {
+        if let Some(node) = document.get_mut(section) {
+            changes += drop_titles(node, false);
+        }
+    }
     if let Some(Value::Object(paths)) = document.get_mut("paths") {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -78,6 +85,29 @@ fn keep_one_response_per_class(responses: &mut serde_json::Map<String, Value>) -
     usize::from(responses.len() < before)
 }
 
+/// Drops every schema `title` (documentation only) so that types are named after their keys.
+/// `names` is true for maps whose keys are names (`properties`, `schemas`, ...), where `title`
+/// is a property, not the keyword.
+fn drop_titles(node: &mut Value, names: bool) -> usize {
+    match node {
+        Value::Object(map) => {
+            let mut changes = 0;
+            if !names && map.get("title").is_some_and(Value::is_string) {
+                map.remove("title");
+                changes += 1;
+            }
+            for (key, child) in map.iter_mut() {
+                let keyed = !names
+                    && matches!(key.as_str(), "properties" | "schemas" | "patternProperties");
+                changes += drop_titles(child, keyed);
+            }
+            changes
+        }
+        Value::Array(items) => items.iter_mut().map(|i| drop_titles(i, false)).sum(),
+        _ => 0,
+    }
+}
+
 /// Drops string enum values whose letters and digits repeat an earlier value's.
 fn dedupe_enum_names(node: &mut Value) -> usize {
     match node {
@@ -121,9 +151,12 @@ mod tests {
                     "default": {"description": "x"}
                 }
             }}},
-            "components": {"schemas": {"R": {"enum": ["+1", "-1", "laugh", 3]}}}
+            "components": {"schemas": {
+                "R": {"enum": ["+1", "-1", "laugh", 3]},
+                "title": {"title": "Twin", "properties": {"title": {"type": "string"}}}
+            }}
         });
-        assert_eq!(progenitor_compatible(&mut doc), 4);
+        assert_eq!(progenitor_compatible(&mut doc), 5);
         assert_eq!(
             doc,
             json!({
@@ -134,7 +167,10 @@ mod tests {
                         "404": {"description": "x"}
                     }
                 }}},
-                "components": {"schemas": {"R": {"enum": ["+1", "laugh", 3]}}}
+                "components": {"schemas": {
+                    "R": {"enum": ["+1", "laugh", 3]},
+                    "title": {"properties": {"title": {"type": "string"}}}
+                }}
             })
         );
         assert_eq!(

@@ -6,6 +6,7 @@
 //! union), which round-trips byte for byte. The contract kit stays strict: the mock and the
 //! runner validate against the IR, not these types, and still report undocumented values.
 
+use super::text::{self, Writer};
 use super::{Scope, deprecated, docs, ident, ty};
 use crate::ir::*;
 use proc_macro2::TokenStream;
@@ -24,68 +25,76 @@ pub(super) fn unknown_variant<'a>(names: impl Iterator<Item = &'a str> + Clone) 
     candidate
 }
 
-pub(super) fn emit_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
-    let name = ident(&def.name);
-    let unknown = ident(&unknown_variant(e.variants.iter().map(|v| v.name.as_str())));
-    let variants = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let doc = format!(" `{}`", v.wire_name);
-        quote!(#[doc = #doc] #vname,)
-    });
-    let as_str = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(Self::#vname => #wire,)
-    });
-    let from_wire = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(#wire => Self::#vname,)
-    });
-    let all = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        quote!(Self::#vname)
-    });
-    let doc = docs(&[def.docs.as_deref()]);
-    let deprecated = deprecated(&def.deprecated);
-    quote! {
-        #doc
-        #deprecated
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value the spec does not list (yet), kept as received so it round-trips.
-            #unknown(::std::string::String),
+/// A string enum, its inherent impl and the runtime macro that adds its trait impls.
+pub(super) fn enum_text(w: &mut Writer, def: &TypeDef, e: &StringEnum, cfg: &[String]) {
+    let name = &def.name;
+    let unknown = unknown_variant(e.variants.iter().map(|v| v.name.as_str()));
+    w.cfg(cfg);
+    w.docs(&[def.docs.as_deref()]);
+    w.deprecated(&def.deprecated);
+    w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
+    w.line("#[non_exhaustive]");
+    w.line(&format!("pub enum {name} {{"));
+    w.nested(|w| {
+        for v in &e.variants {
+            w.docs(&[Some(&format!("`{}`", v.wire_name))]);
+            w.line(&format!("{},", v.name));
         }
-
-        impl #name {
-            /// Every value the spec lists, in its order.
-            pub const ALL: &'static [Self] = &[#(#all),*];
-
-            /// The value as it appears on the wire (the received text for unknown values).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#unknown(value) => value.as_str(),
+        w.line("/// A value the spec does not list (yet), kept as received so it round-trips.");
+        w.line(&format!("{unknown}(::std::string::String),"));
+    });
+    w.line("}");
+    w.cfg(cfg);
+    w.line(&format!("impl {name} {{"));
+    w.nested(|w| {
+        w.line("/// Every value the spec lists, in its order.");
+        let all: Vec<String> = e
+            .variants
+            .iter()
+            .map(|v| format!("Self::{}", v.name))
+            .collect();
+        w.list("pub const ALL: &'static [Self] = &[", &all, "];", true);
+        w.line("/// The value as it appears on the wire (the received text for unknown values).");
+        w.line("pub fn as_str(&self) -> &str {");
+        w.nested(|w| {
+            w.line("match self {");
+            w.nested(|w| {
+                for v in &e.variants {
+                    w.arm(&format!("Self::{}", v.name), &text::lit(&v.wire_name));
                 }
-            }
-
-            /// The variant for a wire value; values the spec does not list keep their text.
-            pub fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#unknown(other.to_owned()),
+                w.line(&format!("Self::{unknown}(value) => value.as_str(),"));
+            });
+            w.line("}");
+        });
+        w.line("}");
+        w.line("/// The variant for a wire value; values the spec does not list keep their text.");
+        w.line("pub fn from_wire(value: &str) -> Self {");
+        w.nested(|w| {
+            w.line("match value {");
+            w.nested(|w| {
+                for v in &e.variants {
+                    w.arm(&text::lit(&v.wire_name), &format!("Self::{}", v.name));
                 }
-            }
-
-            /// False for values the spec does not list.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#unknown(_))
-            }
-        }
-
-        crate::runtime::open_string_enum!(#name, #unknown);
+                w.line(&format!("other => Self::{unknown}(other.to_owned()),"));
+            });
+            w.line("}");
+        });
+        w.line("}");
+        w.line("/// False for values the spec does not list.");
+        w.line("pub fn is_known(&self) -> bool {");
+        w.nested(|w| w.line(&format!("!matches!(self, Self::{unknown}(_))")));
+        w.line("}");
+    });
+    w.line("}");
+    w.cfg(cfg);
+    let call = format!("crate::runtime::open_string_enum!({name}, {unknown});");
+    if text::fits(w.indent(), call.len()) {
+        w.line(&call);
+    } else {
+        // prettyplease keeps a macro's arguments together on one line of their own.
+        w.line("crate::runtime::open_string_enum!(");
+        w.nested(|w| w.line(&format!("{name}, {unknown}")));
+        w.line(");");
     }
 }
 

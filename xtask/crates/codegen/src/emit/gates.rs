@@ -12,7 +12,7 @@ use quote::quote;
 
 /// The attribute for a list of features (`feature = "…"` for one, `any(…)` for several), or
 /// nothing for an empty list.
-fn cfg(features: &[String]) -> TokenStream {
+pub(super) fn cfg(features: &[String]) -> TokenStream {
     match features {
         [] => return TokenStream::new(),
         [one] => return quote!(#[cfg(feature = #one)]),

@@ -16,11 +16,12 @@ mod operation;
 mod pagination;
 mod plan;
 mod responses;
+mod text;
 mod types;
 
 pub use examples::examples_module_text;
 pub use layout::space_items;
-pub use plan::{emit_module, module_text};
+pub use plan::module_text;
 
 use crate::ir::*;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -216,23 +217,25 @@ fn param_types(api: &Api) -> BTreeSet<String> {
 }
 
 /// One named model with its `ParamValue` impl when parameters use it.
-fn model(cx: &plan::Context, def: &TypeDef) -> TokenStream {
-    let item = types::emit_type(def);
-    let param = cx
-        .param_types
-        .contains(&def.name)
-        .then(|| types::emit_param_value(def));
-    gates::items(&gates::type_named(cx.api, &def.name), quote!(#item #param))
+fn model(cx: &plan::Context, def: &TypeDef, parts: &mut Vec<plan::Part>) {
+    let param = cx.param_types.contains(&def.name);
+    types::emit_type(def, cx.api.features.of_type(&def.name), param, parts);
 }
 
 /// The per-operation items of `types` for operation `index`: header structs (declared by the
 /// first operation that names them), response enums (a shared one declared by its first
 /// operation, and an alias of it for each) and the params struct, each with its trait impls
 /// next to it.
-fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
+fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>) {
+    use plan::Part;
     let api = cx.api;
     let op = &api.operations[index];
-    let mut out = Vec::new();
+    let tokens = |parts: &mut Vec<Part>, name: &str, item: TokenStream| {
+        parts.push(Part::Tokens(gates::items(
+            &gates::type_named(api, name),
+            item,
+        )));
+    };
     for r in &op.responses {
         if let Some(h) = &r.headers_type {
             // Several responses of one operation may share a headers struct; the first declares it.
@@ -242,8 +245,7 @@ fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
                 .position(|other| other.headers_type.as_ref() == Some(h));
             let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
             if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
-                let item = responses::emit_headers_struct(h, &r.headers);
-                out.push(gates::items(&gates::type_named(api, h), item));
+                tokens(parts, h, responses::emit_headers_struct(h, &r.headers));
             }
         }
     }
@@ -263,23 +265,25 @@ fn operation_types(cx: &plan::Context, index: usize) -> TokenStream {
                     let owner = responses::Owner::Shared(sharers);
                     let item =
                         responses::emit_response_enum(shared, owner, &responses, is_error, api);
-                    out.push(gates::items(&gates::type_named(api, shared), item));
+                    tokens(parts, shared, item);
                 }
-                let alias = responses::emit_response_alias(op, shared, &responses, is_error);
-                out.push(gates::items(&gates::type_named(api, name), alias));
+                let mut w = text::Writer::new(1);
+                let cfg = api.features.of_type(name);
+                responses::response_alias_text(&mut w, op, shared, &responses, is_error, cfg);
+                parts.push(Part::Text(w.out));
             }
             None => {
                 let owner = responses::Owner::Single(op);
                 let item = responses::emit_response_enum(name, owner, &responses, is_error, api);
-                out.push(gates::items(&gates::type_named(api, name), item));
+                tokens(parts, name, item);
             }
         }
     }
     if let Some(name) = &op.params_type {
-        let item = responses::emit_params_struct(name, op);
-        out.push(gates::items(&gates::type_named(api, name), item));
+        let mut w = text::Writer::new(1);
+        responses::params_struct_text(&mut w, name, op, api.features.of_type(name));
+        parts.push(Part::Text(w.out));
     }
-    quote!(#(#out)*)
 }
 
 /// Module docs, inner attributes and `SPEC_VERSION`: the items before `types`.

@@ -1,69 +1,78 @@
 //! One `Client` method per operation: arguments, path, credentials, parameters, body, then the
 //! call through `runtime` (signing, retries, timeouts) and the match from status to typed result.
+//!
+//! Methods are the most numerous large items of a big API, and their shape is fixed, so they are
+//! written as text (`emit::text`) in prettyplease's layout rather than built as tokens.
 
-use super::responses::response_value_type;
-use super::{Scope, deprecated, docs, ident, ty};
+use super::text::{self, Writer, lit};
+use super::types::{chain, field_line};
 use crate::ir::*;
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::TokenStream;
 use std::collections::BTreeMap;
 
+/// Text that is a Rust type, as tokens (for the token-built stream methods).
+fn tokens(text: String) -> TokenStream {
+    match text.parse() {
+        Ok(tokens) => tokens,
+        Err(err) => panic!("generator bug: `{text}` is not a Rust type ({err})"),
+    }
+}
+
+/// An argument's type, as tokens.
 pub(super) fn arg_type(p: &Parameter) -> TokenStream {
+    tokens(arg_type_text(p))
+}
+
+/// The method's `Ok` and `Err` payload types, as tokens.
+pub(super) fn result_types(op: &Operation) -> (TokenStream, TokenStream) {
+    let (ok, err) = result_types_text(op);
+    (tokens(ok), tokens(err))
+}
+
+fn arg_type_text(p: &Parameter) -> String {
     if p.idempotency_key {
         return match &p.ty {
-            TypeRef::Primitive(Primitive::Uuid) => quote!(::std::option::Option<::uuid::Uuid>),
-            _ => quote!(::std::option::Option<&str>),
+            TypeRef::Primitive(Primitive::Uuid) => "::std::option::Option<::uuid::Uuid>".into(),
+            _ => "::std::option::Option<&str>".into(),
         };
     }
     let inner = match &p.ty {
-        TypeRef::Primitive(Primitive::String | Primitive::Email) => quote!(&str),
-        TypeRef::Array(item) => {
-            let item = ty(item, Scope::Client);
-            quote!(&[#item])
-        }
-        other => {
-            let t = ty(other, Scope::Client);
-            quote!(&#t)
-        }
+        TypeRef::Primitive(Primitive::String | Primitive::Email) => "&str".to_owned(),
+        TypeRef::Array(item) => format!("&[{}]", text::ty(item, true)),
+        other => format!("&{}", text::ty(other, true)),
     };
     if p.required {
         inner
     } else {
-        quote!(::std::option::Option<#inner>)
+        format!("::std::option::Option<{inner}>")
     }
 }
 
 /// The body argument's type.
-pub(super) fn body_arg_type(body: &RequestBody) -> TokenStream {
+fn body_arg_type(body: &RequestBody) -> String {
     let t = match &body.content {
         BodyContent::Json { ty: t, .. } | BodyContent::Form { ty: t } => {
-            let t = ty(t, Scope::Client);
-            quote!(&#t)
+            format!("&{}", text::ty(t, true))
         }
-        BodyContent::Multipart { ty: t, .. } => {
-            let t = ident(t);
-            quote!(&types::#t)
-        }
-        BodyContent::Binary { .. } => quote!(crate::runtime::BinaryBody),
-        BodyContent::Text { .. } => quote!(::std::string::String),
+        BodyContent::Multipart { ty: t, .. } => format!("&types::{t}"),
+        BodyContent::Binary { .. } => "crate::runtime::BinaryBody".into(),
+        BodyContent::Text { .. } => "::std::string::String".into(),
     };
     if body.required {
         t
     } else {
-        quote!(::std::option::Option<#t>)
+        format!("::std::option::Option<{t}>")
     }
 }
 
 /// The method's arguments (path parameters, idempotency keys, params struct, body) and the
 /// lines of its "Arguments" doc.
-fn args_and_docs(op: &Operation) -> (Vec<TokenStream>, Vec<String>) {
-    let mut args = Vec::new();
+fn args_and_docs(op: &Operation) -> (Vec<String>, Vec<String>) {
+    let mut args = vec!["&self".to_owned()];
     let mut param_docs = Vec::new();
     for p in op.params.iter().filter(|p| !p.signature) {
         if !p.grouped() {
-            let name = ident(&p.name);
-            let t = arg_type(p);
-            args.push(quote!(#name: #t));
+            args.push(format!("{}: {}", p.name, arg_type_text(p)));
         }
         let prefix = if p.grouped() { "params." } else { "" };
         let mut line = format!(
@@ -84,18 +93,16 @@ fn args_and_docs(op: &Operation) -> (Vec<TokenStream>, Vec<String>) {
         param_docs.push(line);
     }
     if let Some(params) = &op.params_type {
-        let params = ident(params);
-        args.push(quote!(params: &types::#params));
+        args.push(format!("params: &types::{params}"));
     }
     if let Some(body) = &op.body {
-        let t = body_arg_type(body);
-        args.push(quote!(body: #t));
+        args.push(format!("body: {}", body_arg_type(body)));
     }
     (args, param_docs)
 }
 
 /// `let path = ...;` with encoded path parameters.
-fn path_statement(op: &Operation) -> TokenStream {
+fn path_statement(w: &mut Writer, op: &Operation) {
     let path_params: BTreeMap<&str, &Parameter> = op
         .params
         .iter()
@@ -113,9 +120,11 @@ fn path_statement(op: &Operation) -> TokenStream {
         fmt.push_str(&escape(&rest[..start]));
         let wire = &rest[start + 1..start + len];
         if let Some(p) = path_params.get(wire) {
-            let name = ident(&p.name);
             fmt.push_str("{}");
-            fmt_args.push(quote!(crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&#name))));
+            fmt_args.push(format!(
+                "crate::runtime::encode_path(&crate::runtime::ParamValue::param_string(&{}))",
+                p.name
+            ));
         } else {
             fmt.push_str(&escape(&rest[start..start + len + 1]));
         }
@@ -123,220 +132,274 @@ fn path_statement(op: &Operation) -> TokenStream {
     }
     fmt.push_str(&escape(rest));
     if fmt_args.is_empty() {
-        let literal = op.path.clone();
-        quote!(let path = #literal;)
+        w.line(&format!("let path = {};", lit(&op.path)));
     } else {
-        quote!(let path = &format!(#fmt, #(#fmt_args),*);)
+        let mut items = vec![lit(&fmt)];
+        items.extend(fmt_args);
+        w.list("let path = &format!(", &items, ");", true);
     }
 }
 
-fn auth_schemes(op: &Operation, schemes: &[SecurityScheme]) -> Vec<TokenStream> {
+fn auth_schemes(op: &Operation, schemes: &[SecurityScheme]) -> Vec<String> {
     op.security
         .iter()
         .filter_map(|key| schemes.iter().find(|s| &s.key == key))
         .map(|s| match &s.kind {
-            AuthKind::Bearer => quote!(crate::runtime::Auth::Bearer),
-            AuthKind::Basic => quote!(crate::runtime::Auth::Basic),
+            AuthKind::Bearer => "crate::runtime::Auth::Bearer".to_owned(),
+            AuthKind::Basic => "crate::runtime::Auth::Basic".to_owned(),
             AuthKind::ApiKey {
                 location: ParamLocation::Query,
                 name,
-            } => quote!(crate::runtime::Auth::ApiKeyQuery(#name)),
+            } => format!("crate::runtime::Auth::ApiKeyQuery({})", lit(name)),
             AuthKind::ApiKey {
                 location: ParamLocation::Cookie,
                 name,
-            } => quote!(crate::runtime::Auth::ApiKeyCookie(#name)),
-            AuthKind::ApiKey { name, .. } => quote!(crate::runtime::Auth::ApiKeyHeader(#name)),
+            } => format!("crate::runtime::Auth::ApiKeyCookie({})", lit(name)),
+            AuthKind::ApiKey { name, .. } => {
+                format!("crate::runtime::Auth::ApiKeyHeader({})", lit(name))
+            }
         })
         .collect()
 }
 
-fn query_step(op: &Operation) -> Option<TokenStream> {
+/// `{ let value = &owner.field; … }` for a required value, `if let Some(value) = … { … }`
+/// for an optional one.
+fn with_value(w: &mut Writer, required: bool, place: &str, body: impl FnOnce(&mut Writer)) {
+    if required {
+        w.line("{");
+        w.nested(|w| {
+            w.line(&format!("let value = &{place};"));
+            body(w);
+        });
+    } else {
+        w.line(&format!(
+            "if let ::std::option::Option::Some(value) = &{place} {{"
+        ));
+        w.nested(body);
+    }
+    w.line("}");
+}
+
+fn query_step(w: &mut Writer, op: &Operation) {
     let query: Vec<&Parameter> = op
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
         .collect();
     if query.is_empty() {
-        return None;
+        return;
     }
-    let pushes = query.iter().map(|p| {
-        let name = ident(&p.name);
-        let wire = &p.wire_name;
-        let explode = p.explode;
-        let push = if matches!(p.ty, TypeRef::Array(_)) {
-            quote!(crate::runtime::push_query_array(&mut query, #wire, #explode, value);)
-        } else if matches!(p.ty, TypeRef::Map(_)) {
-            quote!(crate::runtime::push_query_map(&mut query, #wire, #explode, value);)
-        } else {
-            quote!(crate::runtime::push_query(&mut query, #wire, value);)
+    w.line("let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();");
+    for p in query {
+        let wire = lit(&p.wire_name);
+        let (function, explode) = match p.ty {
+            TypeRef::Array(_) => ("push_query_array", Some(p.explode)),
+            TypeRef::Map(_) => ("push_query_map", Some(p.explode)),
+            _ => ("push_query", None),
         };
-        if p.required {
-            quote!({ let value = &params.#name; #push })
-        } else {
-            quote!(if let ::std::option::Option::Some(value) = &params.#name { #push })
-        }
-    });
-    Some(quote! {
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #(#pushes)*
-        request = request.query(&query);
-    })
+        let mut args = vec!["&mut query".to_owned(), wire];
+        args.extend(explode.map(|e| e.to_string()));
+        args.push("value".into());
+        with_value(w, p.required, &format!("params.{}", p.name), |w| {
+            w.list(&format!("crate::runtime::{function}("), &args, ");", true);
+        });
+    }
+    w.line("request = request.query(&query);");
 }
 
-fn header_steps(op: &Operation) -> Vec<TokenStream> {
-    let mut steps = Vec::new();
+fn header_steps(w: &mut Writer, op: &Operation) {
     for p in op
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Header)
     {
-        let name = ident(&p.name);
-        let wire = &p.wire_name;
+        let wire = lit(&p.wire_name);
         if p.signature {
             // The signer sets this header after the request is built; without one, fail early.
-            steps.push(quote!(self.core.require_signer(#wire)?;));
+            w.line(&format!("self.core.require_signer({wire})?;"));
         } else if p.idempotency_key {
             // Set once, before the first attempt, so every retry carries the same key.
             let given = match &p.ty {
-                TypeRef::Primitive(Primitive::Uuid) => quote!(#name.map(|key| key.to_string())),
-                _ => quote!(#name.map(str::to_owned)),
-            };
-            steps.push(quote!(request = request.header(#wire, self.core.idempotency_key(#given));));
-        } else if p.required {
-            steps.push(quote!(request = request.header(#wire, crate::runtime::ParamValue::param_string(&params.#name));));
-        } else {
-            steps.push(quote! {
-                if let ::std::option::Option::Some(value) = &params.#name {
-                    request = request.header(#wire, crate::runtime::ParamValue::param_string(value));
+                TypeRef::Primitive(Primitive::Uuid) => {
+                    format!("{}.map(|key| key.to_string())", p.name)
                 }
+                _ => format!("{}.map(str::to_owned)", p.name),
+            };
+            let value = format!("self.core.idempotency_key({given})");
+            w.list("request = request.header(", &[wire, value], ");", true);
+        } else if p.required {
+            let value = format!(
+                "crate::runtime::ParamValue::param_string(&params.{})",
+                p.name
+            );
+            w.list("request = request.header(", &[wire, value], ");", true);
+        } else {
+            w.line(&format!(
+                "if let ::std::option::Option::Some(value) = &params.{} {{",
+                p.name
+            ));
+            w.nested(|w| {
+                let value = "crate::runtime::ParamValue::param_string(value)".to_owned();
+                w.list("request = request.header(", &[wire, value], ");", true);
             });
+            w.line("}");
         }
     }
-    steps
 }
 
-fn cookie_step(op: &Operation) -> Option<TokenStream> {
+fn cookie_step(w: &mut Writer, op: &Operation) {
     let cookies: Vec<&Parameter> = op
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Cookie)
         .collect();
     if cookies.is_empty() {
-        return None;
+        return;
     }
-    let pushes = cookies.iter().map(|p| {
-        let name = ident(&p.name);
-        let wire = &p.wire_name;
-        if p.required {
-            quote!(cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(&params.#name)));)
-        } else {
-            quote!(if let ::std::option::Option::Some(value) = &params.#name { cookies.push(format!("{}={}", #wire, crate::runtime::ParamValue::param_string(value))); })
-        }
+    w.line("let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();");
+    for p in cookies {
+        let wire = lit(&p.wire_name);
+        with_value(w, p.required, &format!("params.{}", p.name), |w| {
+            let args = [
+                lit("{}={}"),
+                wire,
+                "crate::runtime::ParamValue::param_string(value)".to_owned(),
+            ];
+            w.list("cookies.push(format!(", &args, "));", true);
+        });
+    }
+    w.line("if !cookies.is_empty() {");
+    w.nested(|w| {
+        w.line(r#"request = request.header(::reqwest::header::COOKIE, cookies.join("; "));"#)
     });
-    Some(quote! {
-        let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
-        #(#pushes)*
-        if !cookies.is_empty() {
-            request = request.header(::reqwest::header::COOKIE, cookies.join("; "));
-        }
-    })
+    w.line("}");
 }
 
-fn multipart_attach(parts: &[MultipartPart]) -> TokenStream {
-    let parts = parts.iter().map(|part| {
-        let field = ident(&part.field);
-        let wire = &part.wire_name;
-        let add = match part.kind {
-            PartKind::File => quote!(form = form.part(#wire, value.to_part().map_err(crate::runtime::Error::InvalidRequest)?);),
-            PartKind::Text => quote!(form = form.text(#wire, crate::runtime::ParamValue::param_string(value));),
-            PartKind::Json => quote!(form = form.text(#wire, ::serde_json::to_string(value).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?);),
+fn multipart_attach(w: &mut Writer, parts: &[MultipartPart]) {
+    w.line("let mut form = ::reqwest::multipart::Form::new();");
+    for part in parts {
+        let wire = lit(&part.wire_name);
+        let value = match part.kind {
+            PartKind::File => {
+                "value.to_part().map_err(crate::runtime::Error::InvalidRequest)?".to_owned()
+            }
+            PartKind::Text => "crate::runtime::ParamValue::param_string(value)".to_owned(),
+            PartKind::Json => "::serde_json::to_string(value).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?".to_owned(),
         };
-        if part.required {
-            quote!({ let value = &body.#field; #add })
+        let method = if part.kind == PartKind::File {
+            "part"
         } else {
-            quote!(if let ::std::option::Option::Some(value) = &body.#field { #add })
-        }
-    });
-    quote! {
-        let mut form = ::reqwest::multipart::Form::new();
-        #(#parts)*
-        request = request.multipart(form);
+            "text"
+        };
+        with_value(w, part.required, &format!("body.{}", part.field), |w| {
+            w.list(
+                &format!("form = form.{method}("),
+                &[wire, value],
+                ");",
+                true,
+            );
+        });
     }
+    w.line("request = request.multipart(form);");
 }
 
-fn body_step(body: &RequestBody) -> TokenStream {
-    let attach = match &body.content {
+fn body_attach(w: &mut Writer, body: &RequestBody) {
+    let content_type = |media_type: &str| {
+        format!(
+            ".header(::reqwest::header::CONTENT_TYPE, {})",
+            lit(media_type)
+        )
+    };
+    match &body.content {
         BodyContent::Json { media_type, .. } => {
             if media_type == "application/json" || media_type == "*/*" {
-                quote!(request = request.json(body);)
+                w.line("request = request.json(body);");
             } else {
-                quote! {
-                    request = request
-                        .header(::reqwest::header::CONTENT_TYPE, #media_type)
-                        .body(::serde_json::to_vec(body).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?);
-                }
+                let calls = [
+                    "request = request".to_owned(),
+                    content_type(media_type),
+                    ".body(::serde_json::to_vec(body).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?)".to_owned(),
+                ];
+                chain(w, &calls, ";");
             }
         }
-        BodyContent::Form { .. } => quote!(request = request.form(body);),
-        BodyContent::Binary { media_type } => quote! {
-            request = request
-                .header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or(#media_type))
-                .body(body.bytes);
-        },
-        BodyContent::Text { media_type } => quote! {
-            request = request.header(::reqwest::header::CONTENT_TYPE, #media_type).body(body);
-        },
-        BodyContent::Multipart { parts, .. } => multipart_attach(parts),
-    };
-    if body.required {
-        attach
-    } else {
-        quote!(if let ::std::option::Option::Some(body) = body { #attach })
+        BodyContent::Form { .. } => w.line("request = request.form(body);"),
+        BodyContent::Binary { media_type } => {
+            let calls = [
+                "request = request".to_owned(),
+                format!(
+                    ".header(::reqwest::header::CONTENT_TYPE, body.content_type.as_deref().unwrap_or({}))",
+                    lit(media_type)
+                ),
+                ".body(body.bytes)".to_owned(),
+            ];
+            chain(w, &calls, ";");
+        }
+        BodyContent::Text { media_type } => {
+            let calls = [
+                "request = request".to_owned(),
+                content_type(media_type),
+                ".body(body)".to_owned(),
+            ];
+            chain(w, &calls, ";");
+        }
+        BodyContent::Multipart { parts, .. } => multipart_attach(w, parts),
     }
 }
 
-/// The method's `Ok` and `Err` payload types.
-pub(super) fn result_types(op: &Operation) -> (TokenStream, TokenStream) {
+fn body_step(w: &mut Writer, body: &RequestBody) {
+    if body.required {
+        body_attach(w, body);
+    } else {
+        w.line("if let ::std::option::Option::Some(body) = body {");
+        w.nested(|w| body_attach(w, body));
+        w.line("}");
+    }
+}
+
+/// The type of a response as `ResponseValue<Body, Headers>`, from inside `types` or the client.
+pub(super) fn response_value_text(r: &Response, client: bool) -> String {
+    let body = match &r.body {
+        None => "()".to_owned(),
+        Some(ResponseBody::Json { ty: t, .. }) => text::ty(t, client),
+        Some(ResponseBody::Text { .. }) => "::std::string::String".to_owned(),
+        Some(ResponseBody::Binary { .. }) => "::std::vec::Vec<u8>".to_owned(),
+    };
+    let headers = match (&r.headers_type, client) {
+        (Some(h), true) => format!("types::{h}"),
+        (Some(h), false) => h.clone(),
+        (None, _) => "()".to_owned(),
+    };
+    format!("crate::runtime::ResponseValue<{body}, {headers}>")
+}
+
+fn result_types_text(op: &Operation) -> (String, String) {
     let successes: Vec<&Response> = op.success_responses().collect();
     let ok_type = match (&op.success_type, successes.as_slice()) {
-        (Some(name), _) => {
-            let name = ident(name);
-            quote!(types::#name)
-        }
-        (None, [single]) => response_value_type(single, Scope::Client),
-        (None, _) => quote!(crate::runtime::ResponseValue<::std::vec::Vec<u8>, ()>),
+        (Some(name), _) => format!("types::{name}"),
+        (None, [single]) => response_value_text(single, true),
+        (None, _) => "crate::runtime::ResponseValue<::std::vec::Vec<u8>, ()>".to_owned(),
     };
     let err_type = match &op.error_type {
-        Some(name) => {
-            let name = ident(name);
-            quote!(types::#name)
-        }
-        None => quote!(crate::runtime::NoDocumentedErrors),
+        Some(name) => format!("types::{name}"),
+        None => "crate::runtime::NoDocumentedErrors".to_owned(),
     };
     (ok_type, err_type)
 }
 
 /// Response handling: exact codes, then ranges, then default or unexpected.
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+fn response_arms(w: &mut Writer, op: &Operation) {
     let decode = |r: &Response| match &r.body {
-        None => quote!(response.empty()?),
-        Some(ResponseBody::Json { .. }) => quote!(response.json()?),
-        Some(ResponseBody::Text { .. }) => quote!(response.text()?),
-        Some(ResponseBody::Binary { .. }) => quote!(response.bytes()?),
+        None => "response.empty()?",
+        Some(ResponseBody::Json { .. }) => "response.json()?",
+        Some(ResponseBody::Text { .. }) => "response.text()?",
+        Some(ResponseBody::Binary { .. }) => "response.bytes()?",
     };
     let pattern = |r: &Response| match r.status {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        Status::Range(d) => {
-            let lo = Literal::u16_unsuffixed(d * 100);
-            let hi = Literal::u16_unsuffixed(d * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        Status::Default => quote!(_),
+        Status::Code(c) => c.to_string(),
+        Status::Range(d) => format!("{}..={}", d * 100, d * 100 + 99),
+        Status::Default => "_".to_owned(),
     };
-    let mut arms = Vec::new();
     let mut ordered: Vec<&Response> = op.responses.iter().collect();
     ordered.sort_by_key(|r| match r.status {
         Status::Code(_) => 0,
@@ -344,98 +407,128 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         Status::Default => 2,
     });
     if op.success_responses().next().is_none() {
-        arms.push(quote!(200..=299 => Ok(response.bytes()?),));
+        w.line("200..=299 => Ok(response.bytes()?),");
     }
     for r in &ordered {
         let pat = pattern(r);
         let value = decode(r);
-        let v = ident(&r.variant);
-        arms.push(
-            match (&op.success_type, &op.error_type, r.status.is_success()) {
-                (Some(name), _, true) => {
-                    let name = ident(name);
-                    quote!(#pat => Ok(types::#name::#v(#value)),)
-                }
-                (None, _, true) => quote!(#pat => Ok(#value),),
-                (_, Some(name), false) => {
-                    let name = ident(name);
-                    quote!(#pat => Err(crate::runtime::Error::Api(types::#name::#v(#value))),)
-                }
-                (_, None, false) => unreachable!("error responses imply an error type"),
-            },
-        );
+        let v = &r.variant;
+        match (&op.success_type, &op.error_type, r.status.is_success()) {
+            (Some(name), _, true) => w.list(
+                &format!("{pat} => Ok("),
+                &[format!("types::{name}::{v}({value})")],
+                "),",
+                true,
+            ),
+            (None, _, true) => w.line(&format!("{pat} => Ok({value}),")),
+            (_, Some(name), false) => w.list(
+                &format!("{pat} => Err(crate::runtime::Error::Api("),
+                &[format!("types::{name}::{v}({value})")],
+                ")),",
+                true,
+            ),
+            (_, None, false) => unreachable!("error responses imply an error type"),
+        }
     }
     if !ordered.iter().any(|r| r.status == Status::Default) {
-        arms.push(quote!(_ => Err(response.unexpected()),));
+        w.line("_ => Err(response.unexpected()),");
     }
-    arms
 }
 
 /// The static description of the operation that the runtime's retry loop, errors and spans use.
-fn operation_info(op: &Operation) -> TokenStream {
-    let name = op.fn_name.trim_start_matches("r#");
-    let method = op.method.as_str();
-    let path = &op.path;
+fn operation_info(w: &mut Writer, op: &Operation) {
     let idempotency = match op.params.iter().find(|p| p.idempotency_key) {
-        Some(p) => {
-            let wire = &p.wire_name;
-            quote!(::std::option::Option::Some(#wire))
-        }
-        None => quote!(::std::option::Option::None),
+        Some(p) => format!("::std::option::Option::Some({})", lit(&p.wire_name)),
+        None => "::std::option::Option::None".to_owned(),
     };
-    let documented = op.responses.iter().filter_map(|r| match r.status {
-        Status::Code(c) => Some(Literal::u16_unsuffixed(c)),
-        _ => None,
+    let documented: Vec<String> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            Status::Code(c) => Some(c.to_string()),
+            _ => None,
+        })
+        .collect();
+    w.line("const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {");
+    w.nested(|w| {
+        w.line(&format!(
+            "name: {},",
+            lit(op.fn_name.trim_start_matches("r#"))
+        ));
+        w.line(&format!("method: {},", lit(op.method.as_str())));
+        w.line(&format!("path: {},", lit(&op.path)));
+        w.line(&format!("idempotency_header: {idempotency},"));
+        w.list("documented: &[", &documented, "],", true);
     });
-    quote! {
-        const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            name: #name,
-            method: #method,
-            path: #path,
-            idempotency_header: #idempotency,
-            documented: &[#(#documented),*],
-        };
-    }
+    w.line("};");
 }
 
-pub(super) fn emit_operation(op: &Operation, schemes: &[SecurityScheme]) -> TokenStream {
-    let fname = ident(&op.fn_name);
-    let method = ident(op.method.as_str());
+/// The method of `op`, gated by `cfg`, written at the indentation of `w`.
+pub(super) fn operation_text(
+    w: &mut Writer,
+    op: &Operation,
+    schemes: &[SecurityScheme],
+    cfg: &[String],
+) {
     let (args, param_docs) = args_and_docs(op);
-    let path = path_statement(op);
-    let auth = auth_schemes(op, schemes);
-    let mut steps: Vec<TokenStream> = Vec::new();
-    steps.extend(query_step(op));
-    steps.extend(header_steps(op));
-    steps.extend(cookie_step(op));
-    steps.extend(op.body.as_ref().map(body_step));
-    let (ok_type, err_type) = result_types(op);
-    let arms = response_arms(op);
-    let info = operation_info(op);
-
+    let (ok_type, err_type) = result_types_text(op);
     let signature_line = format!("`{} {}`", op.method.as_str(), op.path);
     let args_doc =
         (!param_docs.is_empty()).then(|| format!("Arguments:\n{}", param_docs.join("\n")));
-    let doc = docs(&[
+    w.cfg(cfg);
+    w.docs(&[
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(&signature_line),
         args_doc.as_deref(),
     ]);
-    let deprecated = deprecated(&op.deprecated);
-    let mutable = (!steps.is_empty()).then(|| quote!(mut));
-    quote! {
-        #doc
-        #deprecated
-        pub async fn #fname(&self, #(#args),*) -> ::std::result::Result<#ok_type, crate::runtime::Error<#err_type>> {
-            #info
-            #path
-            let #mutable request = self.core.request(::reqwest::Method::#method, path, &[#(#auth),*]);
-            #(#steps)*
-            let response = self.core.send_operation(&OPERATION, request).await?;
-            match response.status {
-                #(#arms)*
+    w.deprecated(&op.deprecated);
+    let result = format!("::std::result::Result<{ok_type}, crate::runtime::Error<{err_type}>>");
+    let open = format!("pub async fn {}(", op.fn_name);
+    let one_line = format!("{open}{}) -> {result} {{", args.join(", "));
+    if text::fits(w.indent(), one_line.len()) {
+        w.line(&one_line);
+    } else {
+        w.line(&open);
+        w.nested(|w| {
+            for arg in &args {
+                w.line(&format!("{arg},"));
             }
-        }
+        });
+        field_line(w, ") -> ", &result, " {");
     }
+    w.nested(|w| method_body(w, op, schemes));
+    w.line("}");
+}
+
+/// The statements of an operation method.
+fn method_body(w: &mut Writer, op: &Operation, schemes: &[SecurityScheme]) {
+    operation_info(w, op);
+    path_statement(w, op);
+    // Only path parameters leave the request as built; anything else is added to it.
+    let has_steps =
+        op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some();
+    let binding = if has_steps {
+        "let mut request"
+    } else {
+        "let request"
+    };
+    let method = format!("::reqwest::Method::{}", op.method.as_str());
+    let auth = format!("&[{}]", auth_schemes(op, schemes).join(", "));
+    w.list(
+        &format!("{binding} = self.core.request("),
+        &[method, "path".to_owned(), auth],
+        ");",
+        true,
+    );
+    query_step(w, op);
+    header_steps(w, op);
+    cookie_step(w, op);
+    if let Some(body) = &op.body {
+        body_step(w, body);
+    }
+    w.line("let response = self.core.send_operation(&OPERATION, request).await?;");
+    w.line("match response.status {");
+    w.nested(|w| response_arms(w, op));
+    w.line("}");
 }

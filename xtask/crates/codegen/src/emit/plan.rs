@@ -121,37 +121,51 @@ fn pieces(api: &Api) -> Vec<Piece> {
     out
 }
 
-/// The tokens of one piece: only its items, without the block around them.
-fn emit_piece(cx: &Context, piece: Piece) -> TokenStream {
+/// An emitted item (or run of items): tokens that prettyplease lays out, or text already laid
+/// out at its block's indentation (`emit::text`).
+pub(super) enum Part {
+    /// Items as tokens.
+    Tokens(TokenStream),
+    /// Items as text, one level in for a block piece, at column 0 for a top-level one.
+    Text(String),
+}
+
+/// The parts of one piece: only its items, without the block around them.
+fn emit_piece(cx: &Context, piece: Piece) -> Vec<Part> {
     let api = cx.api;
+    let mut parts = Vec::new();
     match piece {
-        Piece::Head => head(api),
+        Piece::Head => parts.push(Part::Tokens(head(api))),
         Piece::Models(start, end) => {
-            let items = api.types[start..end].iter().map(|def| model(cx, def));
-            quote!(#(#items)*)
+            for def in &api.types[start..end] {
+                model(cx, def, &mut parts);
+            }
         }
         Piece::OperationTypes(start, end) => {
-            let items = (start..end).map(|i| operation_types(cx, i));
-            quote!(#(#items)*)
+            for i in start..end {
+                operation_types(cx, i, &mut parts);
+            }
         }
-        Piece::ClientStruct => client::emit_client_struct(api),
-        Piece::ClientPrelude => client::emit_client_prelude(api),
+        Piece::ClientStruct => parts.push(Part::Tokens(client::emit_client_struct(api))),
+        Piece::ClientPrelude => parts.push(Part::Tokens(client::emit_client_prelude(api))),
         Piece::Operations(start, end) => {
-            let items = api.operations[start..end].iter().map(|op| {
-                let method = operation::emit_operation(op, &api.security_schemes);
-                gates::items(&gates::operation(api, op), method)
-            });
-            quote!(#(#items)*)
+            let mut w = text::Writer::new(1);
+            for op in &api.operations[start..end] {
+                let cfg = api.features.of_operation(&op.fn_name);
+                operation::operation_text(&mut w, op, &api.security_schemes, cfg);
+            }
+            parts.push(Part::Text(w.out));
         }
         Piece::Streams(start, end) => {
             let items = api.operations[start..end].iter().filter_map(|op| {
                 let method = pagination::emit_stream_method(op, api)?;
                 Some(gates::items(&gates::operation(api, op), method))
             });
-            quote!(#(#items)*)
+            parts.push(Part::Tokens(quote!(#(#items)*)));
         }
-        Piece::Examples => examples::emit_examples_reexport(api),
+        Piece::Examples => parts.push(Part::Tokens(examples::emit_examples_reexport(api))),
     }
+    parts
 }
 
 /// The opening line of a block, as tokens and as prettyplease prints it.
@@ -163,10 +177,8 @@ fn block_open(block: Block) -> (TokenStream, &'static str) {
     }
 }
 
-/// Emits and prints one piece; a piece inside a block comes back as the block's inner lines.
-fn render(cx: &Context, piece: Piece) -> String {
-    let items = emit_piece(cx, piece);
-    let block = piece.block();
+/// Prints items given as tokens; inside a block they come back as the block's inner lines.
+fn print_tokens(items: TokenStream, block: Block) -> String {
     if block == Block::Top {
         return format::format_tokens(items);
     }
@@ -185,14 +197,42 @@ fn render(cx: &Context, piece: Piece) -> String {
     }
 }
 
+/// Emits and prints one piece: runs of token parts through prettyplease (one call per run),
+/// text parts as they are.
+fn render(cx: &Context, piece: Piece) -> String {
+    let block = piece.block();
+    let mut out = String::new();
+    let mut pending = TokenStream::new();
+    for part in emit_piece(cx, piece) {
+        match part {
+            Part::Tokens(tokens) => pending.extend(tokens),
+            Part::Text(text) => {
+                if !pending.is_empty() {
+                    out.push_str(&print_tokens(std::mem::take(&mut pending), block));
+                }
+                out.push_str(&text);
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push_str(&print_tokens(pending, block));
+    }
+    out
+}
+
 /// The whole module for one API as formatted text (without the file header).
 pub fn module_text(api: &Api) -> String {
     let cx = Context::new(api);
     let pieces = pieces(api);
     let texts = format::parallel_map(&pieces, |piece| render(&cx, *piece));
+    join(&pieces, &texts)
+}
+
+/// The printed pieces inside their blocks.
+fn join(pieces: &[Piece], texts: &[String]) -> String {
     let mut out = String::with_capacity(texts.iter().map(String::len).sum::<usize>() + 256);
     let mut current = Block::Top;
-    for (piece, text) in pieces.iter().zip(&texts) {
+    for (piece, text) in pieces.iter().zip(texts) {
         let block = piece.block();
         if block != current {
             close_block(&mut out, current);
@@ -203,36 +243,6 @@ pub fn module_text(api: &Api) -> String {
     }
     close_block(&mut out, current);
     out
-}
-
-/// The whole module as one token stream, built from the same pieces: the reference that
-/// [`module_text`] must print identically (and what tests that want tokens use).
-pub fn emit_module(api: &Api) -> TokenStream {
-    let cx = Context::new(api);
-    let pieces = pieces(api);
-    let of = |block: Block| {
-        let items = pieces
-            .iter()
-            .filter(|p| p.block() == block)
-            .map(|p| emit_piece(&cx, *p));
-        quote!(#(#items)*)
-    };
-    let head = emit_piece(&cx, Piece::Head);
-    let client = emit_piece(&cx, Piece::ClientStruct);
-    let examples = emit_piece(&cx, Piece::Examples);
-    let (types, methods) = (of(Block::Types), of(Block::Client));
-    quote! {
-        #head
-        /// Models, response headers and per-operation response enums.
-        pub mod types {
-            #types
-        }
-        #client
-        impl Client {
-            #methods
-        }
-        #examples
-    }
 }
 
 fn open_block(out: &mut String, block: Block) {
@@ -280,12 +290,38 @@ mod tests {
         apis.remove(0)
     }
 
+    /// Pieces printed on one thread, in order, give the bytes the worker threads give, and the
+    /// module parses as Rust.
     #[test]
-    fn pieces_join_to_the_whole_module() {
+    fn the_module_is_the_same_on_any_number_of_threads_and_parses() {
         let api = api();
         assert!(api.operations.len() > PIECE_ITEMS && api.types.len() > PIECE_ITEMS);
-        let whole = format::format_tokens(emit_module(&api));
-        assert_eq!(module_text(&api), whole);
+        let cx = Context::new(&api);
+        let pieces = pieces(&api);
+        let texts: Vec<String> = pieces.iter().map(|p| render(&cx, *p)).collect();
+        let text = module_text(&api);
+        assert_eq!(text, join(&pieces, &texts));
+        if let Err(err) = syn::parse_file(&text) {
+            panic!("the module does not parse: {err}");
+        }
+    }
+
+    /// The models written as text are laid out exactly as prettyplease lays out the same items,
+    /// so moving them off the token path changed no line of `types`. (Operation methods are laid
+    /// out in rustfmt's style instead, which reads better than prettyplease's for calls.)
+    #[test]
+    fn text_models_are_laid_out_as_prettyplease_lays_them_out() {
+        let api = api();
+        let text = module_text(&api);
+        let start = text.find("pub mod types {").expect("a types block");
+        let len = text[start..].find("\n}\n").expect("the block ends") + 3;
+        let types = &text[start..start + len];
+        let file = syn::parse_file(types).expect("the block parses");
+        let again = prettyplease::unparse(&file);
+        if types != again {
+            let diff = similar::TextDiff::from_lines(types, &again);
+            panic!("{}", diff.unified_diff().context_radius(1));
+        }
     }
 
     #[test]
@@ -293,7 +329,8 @@ mod tests {
         let mut api = api();
         api.types.clear();
         api.operations.truncate(0);
-        let whole = format::format_tokens(emit_module(&api));
-        assert_eq!(module_text(&api), whole);
+        let text = module_text(&api);
+        assert!(text.contains("pub mod types {}\n"), "{text}");
+        assert!(syn::parse_file(&text).is_ok(), "{text}");
     }
 }

@@ -1,7 +1,9 @@
 //! Per-operation types: typed response headers, the params struct, and the success and error
 //! enums with their `ApiErrorStatus` impls (status, operation name and the vendor's message).
 
-use super::{Scope, deprecated, docs, ident, ty};
+use super::text::{self, Writer};
+use super::types::field_line;
+use super::{Scope, docs, ident, ty};
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -67,41 +69,44 @@ pub(super) fn emit_headers_struct(name: &str, headers: &[ResponseHeader]) -> Tok
 }
 
 /// The struct that carries an operation's query, header and cookie parameters.
-pub(super) fn emit_params_struct(name: &str, op: &Operation) -> TokenStream {
-    let sname = ident(name);
+pub(super) fn params_struct_text(w: &mut Writer, name: &str, op: &Operation, cfg: &[String]) {
     let grouped: Vec<&Parameter> = op.params.iter().filter(|p| p.grouped()).collect();
-    let fields = grouped.iter().map(|p| {
-        let fname = ident(&p.name);
-        let t = ty(&p.ty, Scope::Types);
-        let location = format!("{:?}", p.location).to_lowercase();
-        let doc = docs(&[
-            Some(&format!("{location} `{}`", p.wire_name)),
-            p.docs.as_deref(),
-        ]);
-        let deprecated = deprecated(&p.deprecated);
-        if p.required {
-            quote!(#doc #deprecated pub #fname: #t,)
-        } else {
-            quote!(#doc #deprecated pub #fname: ::std::option::Option<#t>,)
-        }
-    });
-    let derive_default = grouped
-        .iter()
-        .all(|p| !p.required)
-        .then(|| quote!(Default,));
     let doc = format!(
-        " Query, header and cookie parameters of `{}` (`{} {}`).",
+        "Query, header and cookie parameters of `{}` (`{} {}`).",
         op.fn_name.trim_start_matches("r#"),
         op.method.as_str(),
         op.path
     );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #derive_default)]
-        pub struct #sname {
-            #(#fields)*
-        }
+    w.cfg(cfg);
+    w.docs(&[Some(&doc)]);
+    if grouped.iter().all(|p| !p.required) {
+        w.line("#[derive(Debug, Clone, PartialEq, Default)]");
+    } else {
+        w.line("#[derive(Debug, Clone, PartialEq)]");
     }
+    if grouped.is_empty() {
+        w.line(&format!("pub struct {name} {{}}"));
+        return;
+    }
+    w.line(&format!("pub struct {name} {{"));
+    w.nested(|w| {
+        for p in &grouped {
+            let location = format!("{:?}", p.location).to_lowercase();
+            w.docs(&[
+                Some(&format!("{location} `{}`", p.wire_name)),
+                p.docs.as_deref(),
+            ]);
+            w.deprecated(&p.deprecated);
+            let t = text::ty(&p.ty, false);
+            let t = if p.required {
+                t
+            } else {
+                format!("::std::option::Option<{t}>")
+            };
+            field_line(w, &format!("pub {}: ", p.name), &t, ",");
+        }
+    });
+    w.line("}");
 }
 
 /// Property names that carry a vendor's human-readable error message, in order of preference.
@@ -279,14 +284,14 @@ fn alias_of(op: &Operation, errors: bool) -> &str {
 
 /// `pub type ApplyError = SharedName;`: the per-operation name of a shared enum, documented as
 /// the operation's own, with the descriptions of its responses.
-pub(super) fn emit_response_alias(
+pub(super) fn response_alias_text(
+    w: &mut Writer,
     op: &Operation,
     shared: &str,
     responses: &[&Response],
     errors: bool,
-) -> TokenStream {
-    let alias = ident(alias_of(op, errors));
-    let target = ident(shared);
+    cfg: &[String],
+) {
     let what = if errors {
         "Documented error responses"
     } else {
@@ -307,9 +312,7 @@ pub(super) fn emit_response_alias(
         })
         .collect();
     let list = described.join("\n");
-    let doc = docs(&[Some(&heading), Some(&list)]);
-    quote! {
-        #doc
-        pub type #alias = #target;
-    }
+    w.cfg(cfg);
+    w.docs(&[Some(&heading), Some(&list)]);
+    w.line(&format!("pub type {} = {shared};", alias_of(op, errors)));
 }

@@ -1,64 +1,78 @@
 //! Models: structs (with redacted `Debug` for sensitive fields), constrained newtypes, aliases,
 //! and the `ParamValue` impls of types that travel as text. Enums and unions are in `enums`.
 
-use super::enums::{emit_enum, emit_union};
-use super::{Scope, contains_file, deprecated, docs, ident, primitive, ty};
+use super::enums::{emit_union, enum_text};
+use super::plan::Part;
+use super::text::{self, Writer};
+use super::{contains_file, docs, gates, ident, primitive};
 use crate::ir::*;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// One named type, with its trait impls right after it.
-pub(super) fn emit_type(def: &TypeDef) -> TokenStream {
+/// One named type with its trait impls, each item gated by `cfg` (empty for APIs that are not
+/// split into features): regular shapes as text, the rest as tokens for prettyplease.
+pub(super) fn emit_type(def: &TypeDef, cfg: &[String], param: bool, parts: &mut Vec<Part>) {
+    let mut w = Writer::new(1);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(def, s),
-        TypeKind::Enum(e) => emit_enum(def, e),
-        TypeKind::Newtype(n) => emit_newtype(def, n),
-        TypeKind::Union(u) => emit_union(def, u),
+        TypeKind::Struct(s) => struct_text(&mut w, def, s, cfg),
+        TypeKind::Enum(e) => enum_text(&mut w, def, e, cfg),
         TypeKind::Alias(t) => {
-            let name = ident(&def.name);
-            let t = ty(t, Scope::Types);
-            let doc = docs(&[def.docs.as_deref()]);
-            quote!(#doc pub type #name = #t;)
+            w.cfg(cfg);
+            w.docs(&[def.docs.as_deref()]);
+            let head = format!("pub type {} = ", def.name);
+            field_line(&mut w, &head, &text::ty(t, false), ";");
         }
+        TypeKind::Newtype(n) => {
+            parts.push(Part::Tokens(gates::items(
+                &gates::cfg(cfg),
+                emit_newtype(def, n),
+            )));
+        }
+        TypeKind::Union(u) => {
+            parts.push(Part::Tokens(gates::items(
+                &gates::cfg(cfg),
+                emit_union(def, u),
+            )));
+        }
+    }
+    if param {
+        param_value_text(&mut w, def, cfg);
+    }
+    if !w.out.is_empty() {
+        parts.push(Part::Text(w.out));
     }
 }
 
-/// The `#[serde(...)]` attribute of one field: `rename` only where the wire name differs from
+/// The arguments of a field's `#[serde(...)]`: `rename` only where the wire name differs from
 /// the Rust name, and the optional-field handling.
-fn field_serde(f: &Field) -> TokenStream {
+fn field_serde(f: &Field) -> Vec<String> {
     let wire = &f.wire_name;
-    let rename = (f.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
-    let args = match (&f.ty, f.required) {
-        (_, true) => quote!(#rename),
-        (TypeRef::Nullable(_), false) => quote! {
-            #rename default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::runtime::double_option"
-        },
-        (_, false) => {
-            quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none")
-        }
-    };
-    if args.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(#args)])
+    let mut args = Vec::new();
+    if f.name.trim_start_matches("r#") != wire {
+        args.push(format!("rename = {}", text::lit(wire)));
     }
+    if !f.required {
+        args.push("default".to_owned());
+        args.push(r#"skip_serializing_if = "::std::option::Option::is_none""#.to_owned());
+        if matches!(f.ty, TypeRef::Nullable(_)) {
+            args.push(r#"with = "crate::runtime::double_option""#.to_owned());
+        }
+    }
+    args
 }
 
-fn field_type(f: &Field) -> TokenStream {
+fn field_type(f: &Field) -> String {
     match (&f.ty, f.required) {
-        (t, true) => ty(t, Scope::Types),
-        (TypeRef::Nullable(inner), false) => {
-            let inner = ty(inner, Scope::Types);
-            quote!(::std::option::Option<::std::option::Option<#inner>>)
-        }
-        (t, false) => {
-            let t = ty(t, Scope::Types);
-            quote!(::std::option::Option<#t>)
-        }
+        (t, true) => text::ty(t, false),
+        (TypeRef::Nullable(inner), false) => format!(
+            "::std::option::Option<::std::option::Option<{}>>",
+            text::ty(inner, false)
+        ),
+        (t, false) => format!("::std::option::Option<{}>", text::ty(t, false)),
     }
 }
 
-fn field_docs(f: &Field) -> TokenStream {
+fn field_docs(w: &mut Writer, f: &Field) {
     let default_doc = f.default.as_ref().map(|d| format!("Defaults to `{d}`."));
     let added_doc = f.added_in.as_ref().map(|v| format!("Added in {v}."));
     let access_doc = match (f.read_only, f.write_only) {
@@ -69,13 +83,13 @@ fn field_docs(f: &Field) -> TokenStream {
     let sensitive_doc = f
         .sensitive
         .then_some("Sensitive: `Debug` prints `<redacted>` instead of the value.");
-    docs(&[
+    w.docs(&[
         f.docs.as_deref(),
         added_doc.as_deref(),
         access_doc,
         default_doc.as_deref(),
         sensitive_doc,
-    ])
+    ]);
 }
 
 /// The name of the field that collects undeclared properties, clear of the declared ones.
@@ -87,87 +101,141 @@ fn additional_field(s: &Struct) -> String {
     field
 }
 
-fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
+/// `pub name: Type,` with the type's outer generics broken over lines when it does not fit,
+/// as prettyplease breaks them.
+pub(super) fn field_line(w: &mut Writer, head: &str, ty: &str, tail: &str) {
+    if text::fits(w.indent(), head.len() + ty.len() + tail.len()) {
+        w.line(&format!("{head}{ty}{tail}"));
+        return;
+    }
+    match split_generics(ty) {
+        Some((outer, args)) => {
+            w.line(&format!("{head}{outer}<"));
+            w.nested(|w| {
+                for arg in &args {
+                    field_line(w, "", arg, ",");
+                }
+            });
+            w.line(&format!(">{tail}"));
+        }
+        None => w.line(&format!("{head}{ty}{tail}")),
+    }
+}
+
+/// A method chain: on one line when it fits, else the receiver and one call per line below it.
+pub(super) fn chain(w: &mut Writer, calls: &[String], tail: &str) {
+    let whole: String = calls.concat();
+    if text::fits(w.indent(), whole.len() + tail.len()) {
+        w.line(&format!("{whole}{tail}"));
+        return;
+    }
+    w.line(&calls[0]);
+    w.nested(|w| {
+        for (i, call) in calls.iter().enumerate().skip(1) {
+            let end = if i + 1 == calls.len() { tail } else { "" };
+            call_line(w, call, end);
+        }
+    });
+}
+
+/// A call `name(a, b)` followed by `tail`: on one line when it fits, else one argument per line.
+pub(super) fn call_line(w: &mut Writer, call: &str, tail: &str) {
+    let split = call
+        .find('(')
+        .filter(|_| call.ends_with(')'))
+        .map(|open| (&call[..=open], &call[open + 1..call.len() - 1]));
+    match split {
+        Some((open, args)) if !text::fits(w.indent(), call.len() + tail.len()) => {
+            let args: Vec<String> = text::split_top_level(args)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            w.list(open, &args, &format!("){tail}"), true);
+        }
+        _ => w.line(&format!("{call}{tail}")),
+    }
+}
+
+/// `Outer<A, B>` as `("Outer", ["A", "B"])`.
+fn split_generics(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    Some((&ty[..open], text::split_top_level(inner)))
+}
+
+fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
     let serde = !s.fields.iter().any(|f| contains_file(&f.ty));
     let redacted = s.fields.iter().any(|f| f.sensitive);
-    let debug = (!redacted).then(|| quote!(Debug,));
-    let derives = if serde {
-        quote!(#[derive(#debug Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    let mut derives: Vec<String> = Vec::new();
+    if !redacted {
+        derives.push("Debug".into());
+    }
+    derives.extend(["Clone".into(), "PartialEq".into()]);
+    if serde {
+        derives.extend(["::serde::Serialize".into(), "::serde::Deserialize".into()]);
+    }
+    w.cfg(cfg);
+    w.docs(&[def.docs.as_deref()]);
+    w.deprecated(&def.deprecated);
+    w.list("#[derive(", &derives, ")]", false);
+    if s.fields.is_empty() && s.additional.is_none() {
+        w.line(&format!("pub struct {} {{}}", def.name));
     } else {
-        quote!(#[derive(#debug Clone, PartialEq)])
-    };
-    let fields = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let doc = field_docs(f);
-        let deprecated = deprecated(&f.deprecated);
-        let attrs = if serde {
-            field_serde(f)
-        } else {
-            TokenStream::new()
-        };
-        let field_ty = field_type(f);
-        quote! {
-            #doc
-            #deprecated
-            #attrs
-            pub #fname: #field_ty,
-        }
-    });
-    let additional = s.additional.as_ref().map(|value| {
-        let value = ty(value, Scope::Types);
-        let field = ident(&additional_field(s));
-        quote! {
-            /// Properties not listed in the schema.
-            #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
-        }
-    });
-    let doc = docs(&[def.docs.as_deref()]);
-    let deprecated = deprecated(&def.deprecated);
-    let debug_impl = redacted.then(|| emit_redacted_debug(def, s));
-    quote! {
-        #doc
-        #deprecated
-        #derives
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-
-        #debug_impl
+        w.line(&format!("pub struct {} {{", def.name));
+        w.nested(|w| {
+            for f in &s.fields {
+                field_docs(w, f);
+                w.deprecated(&f.deprecated);
+                let attrs = if serde { field_serde(f) } else { Vec::new() };
+                if !attrs.is_empty() {
+                    w.list("#[serde(", &attrs, ")]", false);
+                }
+                field_line(w, &format!("pub {}: ", f.name), &field_type(f), ",");
+            }
+            if let Some(value) = &s.additional {
+                w.line("/// Properties not listed in the schema.");
+                w.line("#[serde(flatten)]");
+                let map = format!(
+                    "::std::collections::BTreeMap<::std::string::String, {}>",
+                    text::ty(value, false)
+                );
+                field_line(w, &format!("pub {}: ", additional_field(s)), &map, ",");
+            }
+        });
+        w.line("}");
+    }
+    if redacted {
+        w.cfg(cfg);
+        redacted_debug_text(w, def, s);
     }
 }
 
 /// `Debug` that prints `<redacted>` for sensitive fields, so secrets and personal data never
 /// reach logs, while their values are still sent and decoded unchanged.
-fn emit_redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let type_name = &def.name;
-    let fields = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let label = f.name.trim_start_matches("r#");
-        if f.sensitive {
-            quote!(.field(#label, &crate::runtime::Redacted))
-        } else {
-            quote!(.field(#label, &self.#fname))
-        }
-    });
-    let additional = s.additional.as_ref().map(|_| {
-        let field = additional_field(s);
-        let fname = ident(&field);
-        quote!(.field(#field, &self.#fname))
-    });
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#type_name)
-                    #(#fields)*
-                    #additional
-                    .finish()
+fn redacted_debug_text(w: &mut Writer, def: &TypeDef, s: &Struct) {
+    w.line(&format!("impl ::std::fmt::Debug for {} {{", def.name));
+    w.nested(|w| {
+        w.line("fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
+        w.nested(|w| {
+            let mut calls = vec![format!("f.debug_struct({})", text::lit(&def.name))];
+            for f in &s.fields {
+                let label = text::lit(f.name.trim_start_matches("r#"));
+                calls.push(if f.sensitive {
+                    format!(".field({label}, &crate::runtime::Redacted)")
+                } else {
+                    format!(".field({label}, &self.{})", f.name)
+                });
             }
-        }
-    }
+            if s.additional.is_some() {
+                let field = additional_field(s);
+                calls.push(format!(".field({}, &self.{field})", text::lit(&field)));
+            }
+            calls.push(".finish()".into());
+            chain(w, &calls, "");
+        });
+        w.line("}");
+    });
+    w.line("}");
 }
 
 fn newtype_checks(def: &TypeDef, n: &Newtype) -> (TokenStream, String) {
@@ -268,18 +336,21 @@ fn emit_newtype(def: &TypeDef, n: &Newtype) -> TokenStream {
 }
 
 /// `impl ParamValue` for named types used as parameters or multipart text parts.
-pub(super) fn emit_param_value(def: &TypeDef) -> TokenStream {
-    let name = ident(&def.name);
+fn param_value_text(w: &mut Writer, def: &TypeDef, cfg: &[String]) {
     let body = match &def.kind {
-        TypeKind::Enum(_) | TypeKind::Newtype(_) => quote!(self.to_string()),
-        TypeKind::Alias(_) => return TokenStream::new(),
-        _ => quote!(::serde_json::to_string(self).unwrap_or_default()),
+        TypeKind::Enum(_) | TypeKind::Newtype(_) => "self.to_string()",
+        TypeKind::Alias(_) => return,
+        _ => "::serde_json::to_string(self).unwrap_or_default()",
     };
-    quote! {
-        impl crate::runtime::ParamValue for #name {
-            fn param_string(&self) -> ::std::string::String {
-                #body
-            }
-        }
-    }
+    w.cfg(cfg);
+    w.line(&format!(
+        "impl crate::runtime::ParamValue for {} {{",
+        def.name
+    ));
+    w.nested(|w| {
+        w.line("fn param_string(&self) -> ::std::string::String {");
+        w.nested(|w| w.line(body));
+        w.line("}");
+    });
+    w.line("}");
 }
