@@ -8339,19 +8339,15 @@ impl Client {
         self,
         secret: impl ::std::convert::Into<::std::vec::Vec<u8>>,
     ) -> Self {
-        self.with_signer(
-            ::std::sync::Arc::new(
-                crate::runtime::HmacSigner::new(
-                    "x-jiko-signature",
-                    &[
-                        crate::runtime::SignaturePart::Header("x-jiko-idempotency"),
-                        crate::runtime::SignaturePart::Path,
-                        crate::runtime::SignaturePart::Body,
-                    ],
-                    secret,
-                ),
-            ),
-        )
+        self.with_signer(::std::sync::Arc::new(crate::runtime::HmacSigner::new(
+            "x-jiko-signature",
+            &[
+                crate::runtime::SignaturePart::Header("x-jiko-idempotency"),
+                crate::runtime::SignaturePart::Path,
+                crate::runtime::SignaturePart::Body,
+            ],
+            secret,
+        )))
     }
 
     /// Sends `Authorization: Bearer <token>` on operations that accept it.

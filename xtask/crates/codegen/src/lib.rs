@@ -174,27 +174,35 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
     for api in &apis {
         let sources = api.sources.join(", ");
         let started = std::time::Instant::now();
-        let text = format!(
-            "{}\n{}",
-            format::header(&sources),
-            emit::space_items(&emit::module_text(api))
-        );
+        // The examples file is one sequential pass; it runs beside the module's parallel pieces
+        // and fills the gaps they leave on the cores.
+        let (module, examples) = std::thread::scope(|scope| {
+            let examples = scope.spawn(|| {
+                let text = emit::examples_module_text(api);
+                (text, started.elapsed())
+            });
+            let module = emit::space_items(&emit::module_text(api));
+            let module_in = started.elapsed();
+            match examples.join() {
+                Ok(examples) => ((module, module_in), examples),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        });
         if timings {
-            eprintln!("{}: emit and format {:?}", api.module, started.elapsed());
+            eprintln!(
+                "{}: emit and format {:?}, examples (beside it) {:?}",
+                api.module, module.1, examples.1
+            );
         }
-        files.insert(PathBuf::from(format!("src/{}.rs", api.module)), text);
-        let started = std::time::Instant::now();
+        let header = format::header(&sources);
+        files.insert(
+            PathBuf::from(format!("src/{}.rs", api.module)),
+            format!("{header}\n{}", module.0),
+        );
         files.insert(
             PathBuf::from(format!("src/{}_examples.rs", api.module)),
-            format!(
-                "{}\n{}",
-                format::header(&sources),
-                emit::examples_module_text(api)
-            ),
+            format!("{header}\n{}", examples.0),
         );
-        if timings {
-            eprintln!("{}: examples {:?}", api.module, started.elapsed());
-        }
     }
     Ok(Generated {
         apis,

@@ -4,23 +4,20 @@
 //! only with the `examples` feature, and the API module re-exports them: the API modules stay
 //! readable and the data does not drown their diffs.
 
-use super::{Scope, contains_file, gates, ty};
+use super::{contains_file, gates, text};
 use crate::ir::*;
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// The lines in the API module that pull in and re-export its example checks.
-pub(super) fn emit_examples_reexport(api: &Api) -> TokenStream {
-    let file = format!("{}_examples.rs", api.module);
-    quote! {
-        /// Documented examples and their round-trip checks (feature `examples`).
-        #[cfg(feature = "examples")]
-        #[path = #file]
-        mod examples;
-
-        #[cfg(feature = "examples")]
-        pub use examples::{EXAMPLES, check_example, example_checks};
-    }
+pub(super) fn examples_reexport_text(api: &Api) -> String {
+    let file = text::lit(&format!("{}_examples.rs", api.module));
+    format!(
+        "/// Documented examples and their round-trip checks (feature `examples`).\n\
+         #[cfg(feature = \"examples\")]\n\
+         #[path = {file}]\n\
+         mod examples;\n\
+         #[cfg(feature = \"examples\")]\n\
+         pub use examples::{{EXAMPLES, check_example, example_checks}};\n"
+    )
 }
 
 /// The `examples` submodule of one API, as text (without the file header).
@@ -35,7 +32,7 @@ pub fn examples_module_text(api: &Api) -> String {
         .iter()
         .filter(|e| !contains_file(&e.ty))
         .collect();
-    let literal = |text: &str| proc_macro2::Literal::string(text).to_string();
+    let literal = text::lit;
     let mut out = String::new();
     let doc = format!(
         "Documented examples of the {} and their round-trip checks.",
@@ -78,7 +75,7 @@ pub fn examples_module_text(api: &Api) -> String {
          Some(match origin {\n",
     );
     for e in &examples {
-        let t = type_text(ty(&e.ty, Scope::Client));
+        let t = text::ty(&e.ty, true);
         let _ = writeln!(
             out,
             "        {}{} => crate::runtime::round_trip::<{t}>(origin, json),",
@@ -95,52 +92,17 @@ pub fn examples_module_text(api: &Api) -> String {
     out
 }
 
-/// A type's tokens as Rust source (`::std::vec::Vec<types::Pet>`): paths, generics and commas
-/// are all a type reference holds.
-fn type_text(tokens: TokenStream) -> String {
-    use proc_macro2::TokenTree;
-    let mut out = String::new();
-    let mut after_word = false;
-    for token in tokens {
-        match token {
-            TokenTree::Ident(ident) => {
-                if after_word {
-                    out.push(' ');
-                }
-                out.push_str(&ident.to_string());
-                after_word = true;
-            }
-            TokenTree::Punct(p) => {
-                out.push(p.as_char());
-                if p.as_char() == ',' {
-                    out.push(' ');
-                }
-                after_word = false;
-            }
-            TokenTree::Group(g) => {
-                out.push_str(&type_text(g.stream()));
-                after_word = false;
-            }
-            TokenTree::Literal(l) => {
-                out.push_str(&l.to_string());
-                after_word = true;
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn type_text_prints_paths_and_generics_without_spaces() {
+    fn types_print_paths_and_generics_without_spaces() {
         let t = TypeRef::Map(Box::new(TypeRef::Array(Box::new(TypeRef::Named(
             "r#type".into(),
         )))));
         assert_eq!(
-            type_text(ty(&t, Scope::Client)),
+            text::ty(&t, true),
             "::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<types::r#type>>"
         );
     }

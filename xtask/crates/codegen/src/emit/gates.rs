@@ -27,11 +27,6 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     cfg(api.features.of_operation(&op.fn_name))
 }
 
-/// The attribute of the named or per-operation type `name`.
-pub(super) fn type_named(api: &Api, name: &str) -> TokenStream {
-    cfg(api.features.of_type(name))
-}
-
 /// The attribute of something written in terms of `t` (an example checked through it), as text
 /// followed by a space, for the examples file, which is written as text.
 pub(super) fn type_ref_text(api: &Api, t: &TypeRef) -> String {

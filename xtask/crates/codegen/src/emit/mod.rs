@@ -230,12 +230,6 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
     use plan::Part;
     let api = cx.api;
     let op = &api.operations[index];
-    let tokens = |parts: &mut Vec<Part>, name: &str, item: TokenStream| {
-        parts.push(Part::Tokens(gates::items(
-            &gates::type_named(api, name),
-            item,
-        )));
-    };
     for r in &op.responses {
         if let Some(h) = &r.headers_type {
             // Several responses of one operation may share a headers struct; the first declares it.
@@ -245,7 +239,10 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
                 .position(|other| other.headers_type.as_ref() == Some(h));
             let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
             if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
-                tokens(parts, h, responses::emit_headers_struct(h, &r.headers));
+                let mut w = text::Writer::new(1);
+                let cfg = api.features.of_type(h);
+                responses::headers_struct_text(&mut w, h, &r.headers, cfg);
+                parts.push(Part::Text(w.out));
             }
         }
     }
@@ -261,21 +258,24 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
             Some(shared) => {
                 // A shared enum is declared by the first operation that uses it, then aliased.
                 let sharers = &cx.sharers[shared.as_str()];
+                let mut w = text::Writer::new(1);
                 if std::ptr::eq(sharers[0], op) {
                     let owner = responses::Owner::Shared(sharers);
-                    let item =
-                        responses::emit_response_enum(shared, owner, &responses, is_error, api);
-                    tokens(parts, shared, item);
+                    let cfg = api.features.of_type(shared);
+                    responses::response_enum_text(
+                        &mut w, shared, owner, &responses, is_error, api, cfg,
+                    );
                 }
-                let mut w = text::Writer::new(1);
                 let cfg = api.features.of_type(name);
                 responses::response_alias_text(&mut w, op, shared, &responses, is_error, cfg);
                 parts.push(Part::Text(w.out));
             }
             None => {
                 let owner = responses::Owner::Single(op);
-                let item = responses::emit_response_enum(name, owner, &responses, is_error, api);
-                tokens(parts, name, item);
+                let mut w = text::Writer::new(1);
+                let cfg = api.features.of_type(name);
+                responses::response_enum_text(&mut w, name, owner, &responses, is_error, api, cfg);
+                parts.push(Part::Text(w.out));
             }
         }
     }
@@ -287,28 +287,34 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
 }
 
 /// Module docs, inner attributes and `SPEC_VERSION`: the items before `types`.
-fn head(api: &Api) -> TokenStream {
-    let version = match &api.version {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let heading = format!(" {} (`{}`).", api.title, api.sources.join("`, `"));
-    let module_docs = {
-        let mut lines = vec![heading];
-        if let Some(d) = &api.description {
-            lines.push(String::new());
-            lines.extend(d.trim().lines().map(|l| format!(" {}", l.trim_end())));
-        }
-        lines.into_iter().map(|l| quote!(#![doc = #l]))
-    };
-    quote! {
-        #(#module_docs)*
-        #![allow(deprecated)]
-        // Errors carry the typed body and headers of documented responses by value, by design.
-        #![allow(clippy::result_large_err, clippy::large_enum_variant)]
-
-        /// The spec's version (`info.version`, or the newest release notes' version), or `None` when
-        /// the document holds a placeholder such as `${version}`.
-        pub const SPEC_VERSION: ::std::option::Option<&str> = #version;
+fn head(api: &Api) -> String {
+    let mut w = text::Writer::new(0);
+    let heading = format!("{} (`{}`).", api.title, api.sources.join("`, `"));
+    let mut lines = vec![heading];
+    if let Some(d) = &api.description {
+        lines.push(String::new());
+        lines.extend(d.trim().lines().map(|l| l.trim_end().to_owned()));
     }
+    for line in lines {
+        // Vendor prose may carry bare `\r`, which rustc rejects in doc comments.
+        for line in line.split('\r') {
+            if line.trim().is_empty() {
+                w.line("//!");
+            } else {
+                w.line(&format!("//! {}", line.trim_end()));
+            }
+        }
+    }
+    w.line("#![allow(deprecated)]");
+    // Errors carry the typed body and headers of documented responses by value, by design.
+    w.line("#![allow(clippy::result_large_err, clippy::large_enum_variant)]");
+    w.line("/// The spec's version (`info.version`, or the newest release notes' version), or `None` when");
+    w.line("/// the document holds a placeholder such as `${version}`.");
+    let version = match &api.version {
+        Some(v) => format!("::std::option::Option::Some({})", text::lit(v)),
+        None => "::std::option::Option::None".to_owned(),
+    };
+    let constant = format!("pub const SPEC_VERSION: ::std::option::Option<&str> = {version}");
+    types::call_line(&mut w, &constant, ";");
+    w.out
 }

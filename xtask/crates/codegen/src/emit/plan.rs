@@ -135,7 +135,7 @@ fn emit_piece(cx: &Context, piece: Piece) -> Vec<Part> {
     let api = cx.api;
     let mut parts = Vec::new();
     match piece {
-        Piece::Head => parts.push(Part::Tokens(head(api))),
+        Piece::Head => parts.push(Part::Text(head(api))),
         Piece::Models(start, end) => {
             for def in &api.types[start..end] {
                 model(cx, def, &mut parts);
@@ -146,8 +146,8 @@ fn emit_piece(cx: &Context, piece: Piece) -> Vec<Part> {
                 operation_types(cx, i, &mut parts);
             }
         }
-        Piece::ClientStruct => parts.push(Part::Tokens(client::emit_client_struct(api))),
-        Piece::ClientPrelude => parts.push(Part::Tokens(client::emit_client_prelude(api))),
+        Piece::ClientStruct => parts.push(Part::Text(client::client_struct_text(api))),
+        Piece::ClientPrelude => parts.push(Part::Text(client::client_prelude_text(api))),
         Piece::Operations(start, end) => {
             let mut w = text::Writer::new(1);
             for op in &api.operations[start..end] {
@@ -163,7 +163,7 @@ fn emit_piece(cx: &Context, piece: Piece) -> Vec<Part> {
             });
             parts.push(Part::Tokens(quote!(#(#items)*)));
         }
-        Piece::Examples => parts.push(Part::Tokens(examples::emit_examples_reexport(api))),
+        Piece::Examples => parts.push(Part::Text(examples::examples_reexport_text(api))),
     }
     parts
 }

@@ -3,69 +3,74 @@
 
 use super::text::{self, Writer};
 use super::types::field_line;
-use super::{Scope, docs, ident, ty};
 use crate::ir::*;
-use proc_macro2::TokenStream;
-use quote::quote;
 
-fn body_type(body: &Option<ResponseBody>, scope: Scope) -> TokenStream {
-    match body {
-        None => quote!(()),
-        Some(ResponseBody::Json { ty: t, .. }) => ty(t, scope),
-        Some(ResponseBody::Text { .. }) => quote!(::std::string::String),
-        Some(ResponseBody::Binary { .. }) => quote!(::std::vec::Vec<u8>),
-    }
-}
-
-pub(super) fn response_value_type(r: &Response, scope: Scope) -> TokenStream {
-    let body = body_type(&r.body, scope);
-    let headers = match &r.headers_type {
-        Some(h) => {
-            let h = ident(h);
-            match scope {
-                Scope::Types => quote!(#h),
-                Scope::Client => quote!(types::#h),
+/// A response headers struct and its `FromHeaders` impl.
+pub(super) fn headers_struct_text(
+    w: &mut Writer,
+    name: &str,
+    headers: &[ResponseHeader],
+    cfg: &[String],
+) {
+    w.cfg(cfg);
+    w.line("/// Documented response headers.");
+    w.line("#[derive(Debug, Clone, PartialEq)]");
+    if headers.is_empty() {
+        w.line(&format!("pub struct {name} {{}}"));
+    } else {
+        w.line(&format!("pub struct {name} {{"));
+        w.nested(|w| {
+            for h in headers {
+                w.docs(&[Some(&format!("`{}`", h.wire_name)), h.docs.as_deref()]);
+                let t = text::ty(&h.ty, false);
+                let t = if h.required {
+                    t
+                } else {
+                    format!("::std::option::Option<{t}>")
+                };
+                field_line(w, &format!("pub {}: ", h.name), &t, ",");
             }
-        }
-        None => quote!(()),
-    };
-    quote!(crate::runtime::ResponseValue<#body, #headers>)
-}
-
-pub(super) fn emit_headers_struct(name: &str, headers: &[ResponseHeader]) -> TokenStream {
-    let sname = ident(name);
-    let fields = headers.iter().map(|h| {
-        let fname = ident(&h.name);
-        let t = ty(&h.ty, Scope::Types);
-        let doc = docs(&[Some(&format!("`{}`", h.wire_name)), h.docs.as_deref()]);
-        if h.required {
-            quote!(#doc pub #fname: #t,)
-        } else {
-            quote!(#doc pub #fname: ::std::option::Option<#t>,)
-        }
-    });
-    let reads = headers.iter().map(|h| {
-        let fname = ident(&h.name);
-        let wire = &h.wire_name;
-        if h.required {
-            quote!(#fname: crate::runtime::required_header(headers, #wire)?,)
-        } else {
-            quote!(#fname: crate::runtime::header_value(headers, #wire)?,)
-        }
-    });
-    quote! {
-        /// Documented response headers.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #sname {
-            #(#fields)*
-        }
-
-        impl crate::runtime::FromHeaders for #sname {
-            fn from_headers(headers: &crate::runtime::HeaderMap) -> ::std::result::Result<Self, ::std::string::String> {
-                Ok(Self { #(#reads)* })
-            }
-        }
+        });
+        w.line("}");
     }
+    w.cfg(cfg);
+    w.impl_for("crate::runtime::FromHeaders", name);
+    w.nested(|w| {
+        let signature = "fn from_headers(headers: &crate::runtime::HeaderMap) -> ::std::result::Result<Self, ::std::string::String> {";
+        if text::fits(w.indent(), signature.len()) {
+            w.line(signature);
+        } else {
+            w.line("fn from_headers(");
+            w.nested(|w| w.line("headers: &crate::runtime::HeaderMap,"));
+            w.line(") -> ::std::result::Result<Self, ::std::string::String> {");
+        }
+        w.nested(|w| {
+            let reads: Vec<String> = headers
+                .iter()
+                .map(|h| {
+                    let read = if h.required {
+                        "required_header"
+                    } else {
+                        "header_value"
+                    };
+                    format!("{}: crate::runtime::{read}(headers, {})?", h.name, text::lit(&h.wire_name))
+                })
+                .collect();
+            if reads.is_empty() {
+                w.line("Ok(Self {})");
+            } else {
+                w.line("Ok(Self {");
+                w.nested(|w| {
+                    for read in &reads {
+                        w.line(&format!("{read},"));
+                    }
+                });
+                w.line("})");
+            }
+        });
+        w.line("}");
+    });
+    w.line("}");
 }
 
 /// The struct that carries an operation's query, header and cookie parameters.
@@ -113,8 +118,8 @@ pub(super) fn params_struct_text(w: &mut Writer, name: &str, op: &Operation, cfg
 const MESSAGE_FIELDS: &[&str] = &["message", "error_message", "detail", "error", "title"];
 
 /// How to read the vendor's error message from a response's body, when its type has one.
-fn message_of(r: &Response, api: &Api) -> TokenStream {
-    let none = quote!(::std::option::Option::None);
+fn message_of(r: &Response, api: &Api) -> String {
+    let none = "::std::option::Option::None".to_owned();
     let Some(ResponseBody::Json {
         ty: TypeRef::Named(name),
         ..
@@ -137,14 +142,8 @@ fn message_of(r: &Response, api: &Api) -> TokenStream {
         })
     });
     match found {
-        Some(f) if f.required => {
-            let fname = ident(&f.name);
-            quote!(::std::option::Option::Some(r.body.#fname.as_str()))
-        }
-        Some(f) => {
-            let fname = ident(&f.name);
-            quote!(r.body.#fname.as_deref())
-        }
+        Some(f) if f.required => format!("::std::option::Option::Some(r.body.{}.as_str())", f.name),
+        Some(f) => format!("r.body.{}.as_deref()", f.name),
         None => none,
     }
 }
@@ -157,9 +156,9 @@ pub(super) enum Owner<'a> {
     Shared(&'a [&'a Operation]),
 }
 
-/// The doc line of a response variant: its status, and the response's description when every
+/// The doc lines of a response variant: its status, and the response's description when every
 /// operation that uses the enum gives the same one.
-fn variant_doc(r: &Response, owner: &Owner) -> TokenStream {
+fn variant_doc(w: &mut Writer, r: &Response, owner: &Owner) {
     let status = match r.status {
         Status::Code(c) => format!("Status {c}."),
         Status::Range(d) => format!("Any {d}xx status."),
@@ -179,96 +178,102 @@ fn variant_doc(r: &Response, owner: &Owner) -> TokenStream {
             texts.all(|t| t == first).then_some(first).flatten()
         }
     };
-    docs(&[Some(&status), description])
+    w.docs(&[Some(&status), description]);
 }
 
-pub(super) fn emit_response_enum(
+/// `fn name(&self) -> ret { match self { Self::V(r) => value, … } }` for every response.
+fn per_variant(
+    w: &mut Writer,
+    signature: &str,
+    responses: &[&Response],
+    value: impl Fn(&Response) -> String,
+) {
+    w.line(&format!("{signature} {{"));
+    w.nested(|w| {
+        w.line("match self {");
+        w.nested(|w| {
+            for r in responses {
+                w.arm(&format!("Self::{}(r)", r.variant), &value(r));
+            }
+        });
+        w.line("}");
+    });
+    w.line("}");
+}
+
+/// A success or error enum with its `ApiErrorStatus` impl.
+pub(super) fn response_enum_text(
+    w: &mut Writer,
     name: &str,
     owner: Owner,
     responses: &[&Response],
     errors: bool,
     api: &Api,
-) -> TokenStream {
-    let ename = ident(name);
-    let variants = responses.iter().map(|r| {
-        let v = ident(&r.variant);
-        let t = response_value_type(r, Scope::Types);
-        let doc = variant_doc(r, &owner);
-        quote!(#doc #v(#t),)
-    });
-    let statuses = responses.iter().map(|r| {
-        let v = ident(&r.variant);
-        quote!(Self::#v(r) => r.status,)
-    });
-    let attempts = responses.iter().map(|r| {
-        let v = ident(&r.variant);
-        quote!(Self::#v(r) => r.attempts,)
-    });
-    let messages = responses.iter().map(|r| {
-        let v = ident(&r.variant);
-        let message = message_of(r, api);
-        quote!(Self::#v(r) => #message,)
-    });
+    cfg: &[String],
+) {
     let what = if errors {
         "Documented error responses"
     } else {
         "Documented success responses"
     };
-    let (doc, operation) = match owner {
-        Owner::Single(op) => {
-            let operation = op.fn_name.trim_start_matches("r#");
-            let doc = format!(
-                " {what} of `{operation}` (`{} {}`).",
-                op.method.as_str(),
-                op.path
-            );
-            (doc, quote!(#operation))
-        }
-        Owner::Shared(ops) => {
-            let doc = format!(
-                " {what} that {} operations share; each has an alias named after it (the first is `{}`).",
-                ops.len(),
-                alias_of(ops[0], errors)
-            );
-            let arms = responses.iter().map(|r| {
-                let v = ident(&r.variant);
-                quote!(Self::#v(r) => r.operation,)
-            });
-            (doc, quote!(match self { #(#arms)* }))
-        }
+    let doc = match &owner {
+        Owner::Single(op) => format!(
+            "{what} of `{}` (`{} {}`).",
+            op.fn_name.trim_start_matches("r#"),
+            op.method.as_str(),
+            op.path
+        ),
+        Owner::Shared(ops) => format!(
+            "{what} that {} operations share; each has an alias named after it (the first is `{}`).",
+            ops.len(),
+            alias_of(ops[0], errors)
+        ),
     };
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub enum #ename {
-            #(#variants)*
-        }
-
-        impl crate::runtime::ApiErrorStatus for #ename {
-            fn status(&self) -> u16 {
-                match self {
-                    #(#statuses)*
-                }
-            }
-
-            fn operation(&self) -> &'static str {
-                #operation
-            }
-
-            fn attempts(&self) -> u32 {
-                match self {
-                    #(#attempts)*
-                }
-            }
-
-            #[allow(unused_variables)]
-            fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#messages)*
-                }
+    w.cfg(cfg);
+    w.docs(&[Some(&doc)]);
+    w.line("#[derive(Debug, Clone)]");
+    w.line(&format!("pub enum {name} {{"));
+    w.nested(|w| {
+        for r in responses {
+            variant_doc(w, r, &owner);
+            let t = super::operation::response_value_text(r, false);
+            let line = format!("{}({t}),", r.variant);
+            if text::fits(w.indent(), line.len()) {
+                w.line(&line);
+            } else {
+                w.line(&format!("{}(", r.variant));
+                w.nested(|w| field_line(w, "", &t, ","));
+                w.line("),");
             }
         }
-    }
+    });
+    w.line("}");
+    w.cfg(cfg);
+    w.impl_for("crate::runtime::ApiErrorStatus", name);
+    w.nested(|w| {
+        per_variant(w, "fn status(&self) -> u16", responses, |_| {
+            "r.status".into()
+        });
+        match &owner {
+            Owner::Single(op) => {
+                w.line("fn operation(&self) -> &'static str {");
+                w.nested(|w| w.line(&text::lit(op.fn_name.trim_start_matches("r#"))));
+                w.line("}");
+            }
+            Owner::Shared(_) => {
+                per_variant(w, "fn operation(&self) -> &'static str", responses, |_| {
+                    "r.operation".into()
+                })
+            }
+        }
+        per_variant(w, "fn attempts(&self) -> u32", responses, |_| {
+            "r.attempts".into()
+        });
+        w.line("#[allow(unused_variables)]");
+        let signature = "fn message(&self) -> ::std::option::Option<&str>";
+        per_variant(w, signature, responses, |r| message_of(r, api));
+    });
+    w.line("}");
 }
 
 /// The per-operation name of an operation's error or success enum.

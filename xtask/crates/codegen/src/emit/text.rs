@@ -99,10 +99,22 @@ impl Writer {
         self.line(close);
     }
 
+    /// `impl Trait for Type {`, with `for Type {` on a line of its own when it does not fit.
+    pub(super) fn impl_for(&mut self, trait_path: &str, ty: &str) {
+        let line = format!("impl {trait_path} for {ty} {{");
+        if fits(self.indent(), line.len()) {
+            self.line(&line);
+        } else {
+            self.line(&format!("impl {trait_path}"));
+            self.line(&format!("for {ty} {{"));
+        }
+    }
+
     /// A match arm `pattern => value,`, or the value in a block on its own line when the arm
     /// does not fit.
     pub(super) fn arm(&mut self, pattern: &str, value: &str) {
-        if fits(self.indent(), pattern.len() + value.len() + 5) {
+        // prettyplease lets the comma after an arm run past the margin.
+        if fits(self.indent(), pattern.len() + value.len() + 4) {
             self.line(&format!("{pattern} => {value},"));
         } else {
             self.line(&format!("{pattern} => {{"));

@@ -213,7 +213,7 @@ fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
 /// `Debug` that prints `<redacted>` for sensitive fields, so secrets and personal data never
 /// reach logs, while their values are still sent and decoded unchanged.
 fn redacted_debug_text(w: &mut Writer, def: &TypeDef, s: &Struct) {
-    w.line(&format!("impl ::std::fmt::Debug for {} {{", def.name));
+    w.impl_for("::std::fmt::Debug", &def.name);
     w.nested(|w| {
         w.line("fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
         w.nested(|w| {
@@ -343,10 +343,7 @@ fn param_value_text(w: &mut Writer, def: &TypeDef, cfg: &[String]) {
         _ => "::serde_json::to_string(self).unwrap_or_default()",
     };
     w.cfg(cfg);
-    w.line(&format!(
-        "impl crate::runtime::ParamValue for {} {{",
-        def.name
-    ));
+    w.impl_for("crate::runtime::ParamValue", &def.name);
     w.nested(|w| {
         w.line("fn param_string(&self) -> ::std::string::String {");
         w.nested(|w| w.line(body));
