@@ -12086,13 +12086,11 @@ impl Client {
                 }
                 let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
-                    let response = self
-                        .accounts_list_customer_accounts(
-                            &customer_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.accounts_list_customer_accounts(
+                        &customer_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12131,13 +12129,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .ach_list_ach_originations(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.ach_list_ach_originations(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12178,13 +12174,11 @@ impl Client {
                 }
                 let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
-                    let response = self
-                        .counterparties_list_for_customer(
-                            &customer_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.counterparties_list_for_customer(
+                        &customer_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12222,9 +12216,10 @@ impl Client {
                     params.cursor = cursor;
                 }
                 async move {
-                    let response = self
-                        .events_get_past_events(::std::option::Option::None, &params)
-                        .await?;
+                    let response = self.events_get_past_events(
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12265,13 +12260,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .manage_cards_get_account_cards(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.manage_cards_get_account_cards(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12312,13 +12305,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .physical_cards_list_card_orders(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.physical_cards_list_card_orders(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12359,13 +12350,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .statements_get_account_statements(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.statements_get_account_statements(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12406,13 +12395,11 @@ impl Client {
                 }
                 let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
-                    let response = self
-                        .statements_list_for_customer(
-                            &customer_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.statements_list_for_customer(
+                        &customer_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12450,12 +12437,10 @@ impl Client {
                     params.cursor = cursor;
                 }
                 async move {
-                    let response = self
-                        .subscriptions_list_partner_subscriptions(
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.subscriptions_list_partner_subscriptions(
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12496,13 +12481,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .trades_get_account_transactions(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.trades_get_account_transactions(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12543,13 +12526,11 @@ impl Client {
                 }
                 let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
-                    let response = self
-                        .trades_list_customer_trades(
-                            &customer_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.trades_list_customer_trades(
+                        &customer_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12590,13 +12571,11 @@ impl Client {
                 }
                 let customer_id = ::std::borrow::ToOwned::to_owned(&customer_id);
                 async move {
-                    let response = self
-                        .transactions_list_customer_transactions(
-                            &customer_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.transactions_list_customer_transactions(
+                        &customer_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(
@@ -12637,13 +12616,11 @@ impl Client {
                 }
                 let account_id = ::std::borrow::ToOwned::to_owned(&account_id);
                 async move {
-                    let response = self
-                        .transactions_list_for_account(
-                            &account_id,
-                            ::std::option::Option::None,
-                            &params,
-                        )
-                        .await?;
+                    let response = self.transactions_list_for_account(
+                        &account_id,
+                        ::std::option::Option::None,
+                        &params,
+                    ).await?;
                     ::std::result::Result::Ok(crate::runtime::Page {
                         status: response.status,
                         items: crate::runtime::PageItems::into_items(

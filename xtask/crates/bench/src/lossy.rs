@@ -5,7 +5,8 @@
 //! error response type per operation (`response_types.len() <= 1`), and enum values whose Rust
 //! names collide (`+1` and `-1` both become `1`); and its output does not compile when two
 //! schemas share a `title` (GitHub gives `simple-user` and `nullable-simple-user` one title, and
-//! typify names both types after it). The copy drops what trips those limits, the
+//! typify names both types after it), or when a `oneOf` is `nullable` (typify makes a struct of
+//! it and then refers to enum variants it does not have). The copy drops what trips those limits, the
 //! same way for every document, and both tools are then timed on the same copy, so the ratio
 //! compares equal work. The rewrite is deliberately crude: it is benchmark input, not a spec.
 
@@ -16,7 +17,7 @@ pub fn progenitor_compatible(document: &mut Value) -> usize {
     let mut changes = dedupe_enum_names(document);
     for section in ["paths", "components", "webhooks"] {
         if let Some(node) = document.get_mut(section) {
-            changes += drop_titles(node, false);
+            changes += simplify_schemas(node, false);
         }
     }
     if let Some(Value::Object(paths)) = document.get_mut("paths") {
@@ -85,10 +86,10 @@ fn keep_one_response_per_class(responses: &mut serde_json::Map<String, Value>) -
     usize::from(responses.len() < before)
 }
 
-/// Drops every schema `title` (documentation only) so that types are named after their keys.
-/// `names` is true for maps whose keys are names (`properties`, `schemas`, ...), where `title`
-/// is a property, not the keyword.
-fn drop_titles(node: &mut Value, names: bool) -> usize {
+/// Drops every schema `title` (documentation only) so that types are named after their keys,
+/// and `nullable` beside `oneOf`/`anyOf`. `names` is true for maps whose keys are names
+/// (`properties`, `schemas`, ...), where `title` is a property, not the keyword.
+fn simplify_schemas(node: &mut Value, names: bool) -> usize {
     match node {
         Value::Object(map) => {
             let mut changes = 0;
@@ -96,14 +97,19 @@ fn drop_titles(node: &mut Value, names: bool) -> usize {
                 map.remove("title");
                 changes += 1;
             }
+            let union = map.contains_key("oneOf") || map.contains_key("anyOf");
+            if !names && union && map.get("nullable").is_some_and(Value::is_boolean) {
+                map.remove("nullable");
+                changes += 1;
+            }
             for (key, child) in map.iter_mut() {
                 let keyed = !names
                     && matches!(key.as_str(), "properties" | "schemas" | "patternProperties");
-                changes += drop_titles(child, keyed);
+                changes += simplify_schemas(child, keyed);
             }
             changes
         }
-        Value::Array(items) => items.iter_mut().map(|i| drop_titles(i, false)).sum(),
+        Value::Array(items) => items.iter_mut().map(|i| simplify_schemas(i, false)).sum(),
         _ => 0,
     }
 }
@@ -153,10 +159,11 @@ mod tests {
             }}},
             "components": {"schemas": {
                 "R": {"enum": ["+1", "-1", "laugh", 3]},
-                "title": {"title": "Twin", "properties": {"title": {"type": "string"}}}
+                "title": {"title": "Twin", "properties": {"title": {"type": "string"}}},
+                "U": {"nullable": true, "oneOf": [{"type": "string"}, {"type": "integer"}]}
             }}
         });
-        assert_eq!(progenitor_compatible(&mut doc), 5);
+        assert_eq!(progenitor_compatible(&mut doc), 6);
         assert_eq!(
             doc,
             json!({
@@ -169,7 +176,8 @@ mod tests {
                 }}},
                 "components": {"schemas": {
                     "R": {"enum": ["+1", "laugh", 3]},
-                    "title": {"properties": {"title": {"type": "string"}}}
+                    "title": {"properties": {"title": {"type": "string"}}},
+                    "U": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
                 }}
             })
         );

@@ -7,10 +7,7 @@
 //! runner validate against the IR, not these types, and still report undocumented values.
 
 use super::text::{self, Writer};
-use super::{Scope, deprecated, docs, ident, ty};
 use crate::ir::*;
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// The name of the variant that keeps unknown values: `Unknown`, or `Unknown2`, `Unknown3`, …
 /// when the spec already has a variant of that name.
@@ -98,71 +95,132 @@ pub(super) fn enum_text(w: &mut Writer, def: &TypeDef, e: &StringEnum, cfg: &[St
     }
 }
 
-pub(super) fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
-    let name = ident(&def.name);
-    let variants: Vec<TokenStream> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let vname = ident(&v.name);
-            let vty = ty(&v.ty, Scope::Types);
-            let tags = (!v.tags.is_empty()).then(|| {
-                let listed: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-                let text = format!(" Selected by: {}.", listed.join(", "));
-                quote!(#[doc = #text])
-            });
-            quote!(#tags #vname(#vty),)
-        })
-        .collect();
-    let doc = docs(&[def.docs.as_deref()]);
-    let deprecated = deprecated(&def.deprecated);
-    let Some(property) = &u.discriminator else {
-        return quote! {
-            #doc
-            #deprecated
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-            }
-        };
-    };
-    let unknown = ident(&unknown_variant(u.variants.iter().map(|v| v.name.as_str())));
-    let arms = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tags = &v.tags;
-        let wrap = if matches!(v.ty, TypeRef::Boxed(_)) {
-            quote!(|v| Self::#vname(::std::boxed::Box::new(v)))
-        } else {
-            quote!(Self::#vname)
-        };
-        quote!(#(#tags)|* => ::serde_json::from_value(value).map(#wrap).map_err(<D::Error as ::serde::de::Error>::custom),)
-    });
-    let unknown_doc = format!(
-        " A `{property}` the spec does not list (yet): the raw JSON, kept so it round-trips."
-    );
-    quote! {
-        #doc
-        #deprecated
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #[doc = #unknown_doc]
-            #unknown(::serde_json::Value),
-        }
+/// The `deserialize` signature of a hand-written `Deserialize` impl, as prettyplease breaks it.
+pub(super) fn deserialize_signature(w: &mut Writer) {
+    w.line("fn deserialize<D: ::serde::Deserializer<'de>>(");
+    w.nested(|w| w.line("deserializer: D,"));
+    w.line(") -> ::std::result::Result<Self, D::Error> {");
+}
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::runtime::discriminator(&value, #property).map_err(<D::Error as ::serde::de::Error>::custom)?;
-                match tag.as_str() {
-                    #(#arms)*
-                    _ => Ok(Self::#unknown(value)),
-                }
-            }
+/// `let value = <T as Deserialize>::deserialize(deserializer)?;`
+pub(super) fn deserialize_value(w: &mut Writer, ty: &str) {
+    let line = format!("let value = <{ty} as ::serde::Deserialize>::deserialize(deserializer)?;");
+    if text::fits(w.indent(), line.len()) {
+        w.line(&line);
+    } else {
+        w.line(&format!(
+            "let value = <{ty} as ::serde::Deserialize>::deserialize("
+        ));
+        w.nested(|w| w.line("deserializer,"));
+        w.line(")?;");
+    }
+}
+
+/// A pattern of alternatives followed by `tail`: as many per line as fit, later lines starting
+/// with `| `, as prettyplease fills them.
+fn alternatives(w: &mut Writer, alternatives: &[String], tail: &str) {
+    let mut current = String::new();
+    for (i, alternative) in alternatives.iter().enumerate() {
+        let last = i + 1 == alternatives.len();
+        let extra = if last { tail.len() } else { 0 };
+        if current.is_empty() {
+            current = alternative.clone();
+        } else if text::fits(w.indent(), current.len() + 3 + alternative.len() + extra) {
+            current = format!("{current} | {alternative}");
+        } else {
+            w.line(&current);
+            current = format!("| {alternative}");
         }
     }
+    w.line(&format!("{current}{tail}"));
+}
+
+/// A union: untagged, or selected by a discriminator with a variant that keeps unknown tags.
+pub(super) fn union_text(w: &mut Writer, def: &TypeDef, u: &Union, cfg: &[String]) {
+    let name = &def.name;
+    let unknown = unknown_variant(u.variants.iter().map(|v| v.name.as_str()));
+    w.cfg(cfg);
+    w.docs(&[def.docs.as_deref()]);
+    w.deprecated(&def.deprecated);
+    if u.discriminator.is_some() {
+        w.line("#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]");
+    } else {
+        w.line("#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]");
+    }
+    w.line("#[serde(untagged)]");
+    w.line("#[non_exhaustive]");
+    w.line(&format!("pub enum {name} {{"));
+    w.nested(|w| {
+        for v in &u.variants {
+            if !v.tags.is_empty() {
+                let listed: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+                w.docs(&[Some(&format!("Selected by: {}.", listed.join(", ")))]);
+            }
+            let line = format!("{}({}),", v.name, text::ty(&v.ty, false));
+            if text::fits(w.indent(), line.len()) {
+                w.line(&line);
+            } else {
+                w.line(&format!("{}(", v.name));
+                w.nested(|w| super::types::field_line(w, "", &text::ty(&v.ty, false), ","));
+                w.line("),");
+            }
+        }
+        if let Some(property) = &u.discriminator {
+            w.docs(&[Some(&format!(
+                "A `{property}` the spec does not list (yet): the raw JSON, kept so it round-trips."
+            ))]);
+            w.line(&format!("{unknown}(::serde_json::Value),"));
+        }
+    });
+    w.line("}");
+    let Some(property) = &u.discriminator else {
+        return;
+    };
+    w.cfg(cfg);
+    w.line(&format!(
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
+    ));
+    w.nested(|w| {
+        deserialize_signature(w);
+        w.nested(|w| {
+            deserialize_value(w, "::serde_json::Value");
+            let calls = [
+                format!(
+                    "let tag = crate::runtime::discriminator(&value, {})",
+                    text::lit(property)
+                ),
+                ".map_err(<D::Error as ::serde::de::Error>::custom)?".to_owned(),
+            ];
+            super::types::chain(w, &calls, ";");
+            w.line("match tag.as_str() {");
+            w.nested(|w| {
+                for v in &u.variants {
+                    let tags: Vec<String> = v.tags.iter().map(|t| text::lit(t)).collect();
+                    let wrap = if matches!(v.ty, TypeRef::Boxed(_)) {
+                        format!(".map(|v| Self::{}(::std::boxed::Box::new(v)))", v.name)
+                    } else {
+                        format!(".map(Self::{})", v.name)
+                    };
+                    let calls = [
+                        "::serde_json::from_value(value)".to_owned(),
+                        wrap,
+                        ".map_err(<D::Error as ::serde::de::Error>::custom)".to_owned(),
+                    ];
+                    let pattern = tags.join(" | ");
+                    let whole = calls.concat();
+                    if text::fits(w.indent(), pattern.len() + whole.len() + 4) {
+                        w.line(&format!("{pattern} => {whole},"));
+                    } else {
+                        alternatives(w, &tags, " => {");
+                        w.nested(|w| super::types::chain(w, &calls, ""));
+                        w.line("}");
+                    }
+                }
+                w.line(&format!("_ => Ok(Self::{unknown}(value)),"));
+            });
+            w.line("}");
+        });
+        w.line("}");
+    });
+    w.line("}");
 }

@@ -24,8 +24,6 @@ pub use layout::space_items;
 pub use plan::module_text;
 
 use crate::ir::*;
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 use std::collections::BTreeSet;
 
 /// The runtime's parts: the core file and the submodules it declares with `mod NAME;`.
@@ -70,98 +68,6 @@ pub fn runtime_file() -> String {
         }
     }
     out
-}
-
-/// An identifier from an IR name, which may be a raw identifier (`r#type`).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` comments.
-fn docs(parts: &[Option<&str>]) -> TokenStream {
-    let text: Vec<&str> = parts
-        .iter()
-        .flatten()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if text.is_empty() {
-        return TokenStream::new();
-    }
-    // Vendor prose may carry `\r\n` or bare `\r`, which rustc rejects in doc comments.
-    let joined = text.join("\n\n").replace("\r\n", "\n").replace('\r', "\n");
-    let lines = joined.lines().map(|line| {
-        let line = format!(" {}", line.trim_end());
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
-}
-
-/// `#[deprecated]` with the note, when there is one.
-fn deprecated(note: &Option<String>) -> TokenStream {
-    match note {
-        Some(note) => quote!(#[deprecated(note = #note)]),
-        None => TokenStream::new(),
-    }
-}
-
-/// Where a type reference is written: inside `types`, or from the client next to it.
-#[derive(Clone, Copy)]
-enum Scope {
-    Types,
-    Client,
-}
-
-fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::String | Primitive::Email => quote!(::std::string::String),
-        Primitive::Bool => quote!(bool),
-        Primitive::I32 => quote!(i32),
-        Primitive::I64 => quote!(i64),
-        Primitive::U64 => quote!(u64),
-        Primitive::F32 => quote!(f32),
-        Primitive::F64 => quote!(f64),
-        Primitive::Uuid => quote!(::uuid::Uuid),
-        Primitive::DateTime => quote!(crate::runtime::DateTime),
-        Primitive::Date => quote!(::chrono::NaiveDate),
-        Primitive::Bytes => quote!(::std::vec::Vec<u8>),
-        Primitive::File => quote!(crate::runtime::FilePart),
-    }
-}
-
-fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
-    match t {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            match scope {
-                Scope::Types => quote!(#name),
-                Scope::Client => quote!(types::#name),
-            }
-        }
-        TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Array(inner) => {
-            let inner = ty(inner, scope);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = ty(inner, scope);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = ty(inner, scope);
-            quote!(::std::option::Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = ty(inner, scope);
-            quote!(::std::boxed::Box<#inner>)
-        }
-        // A free-form object or array is a `Value` like any other free-form JSON; its declared
-        // shape is validation metadata only.
-        TypeRef::Json | TypeRef::FreeForm { .. } => quote!(::serde_json::Value),
-    }
 }
 
 fn contains_file(t: &TypeRef) -> bool {
@@ -217,17 +123,16 @@ fn param_types(api: &Api) -> BTreeSet<String> {
 }
 
 /// One named model with its `ParamValue` impl when parameters use it.
-fn model(cx: &plan::Context, def: &TypeDef, parts: &mut Vec<plan::Part>) {
+fn model(cx: &plan::Context, def: &TypeDef, w: &mut text::Writer) {
     let param = cx.param_types.contains(&def.name);
-    types::emit_type(def, cx.api.features.of_type(&def.name), param, parts);
+    types::emit_type(w, def, cx.api.features.of_type(&def.name), param);
 }
 
 /// The per-operation items of `types` for operation `index`: header structs (declared by the
 /// first operation that names them), response enums (a shared one declared by its first
 /// operation, and an alias of it for each) and the params struct, each with its trait impls
 /// next to it.
-fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>) {
-    use plan::Part;
+fn operation_types(cx: &plan::Context, index: usize, w: &mut text::Writer) {
     let api = cx.api;
     let op = &api.operations[index];
     for r in &op.responses {
@@ -239,10 +144,8 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
                 .position(|other| other.headers_type.as_ref() == Some(h));
             let here = op.responses.iter().position(|other| std::ptr::eq(other, r));
             if cx.headers_owner.get(h.as_str()) == Some(&index) && first == here {
-                let mut w = text::Writer::new(1);
                 let cfg = api.features.of_type(h);
-                responses::headers_struct_text(&mut w, h, &r.headers, cfg);
-                parts.push(Part::Text(w.out));
+                responses::headers_struct_text(w, h, &r.headers, cfg);
             }
         }
     }
@@ -258,31 +161,23 @@ fn operation_types(cx: &plan::Context, index: usize, parts: &mut Vec<plan::Part>
             Some(shared) => {
                 // A shared enum is declared by the first operation that uses it, then aliased.
                 let sharers = &cx.sharers[shared.as_str()];
-                let mut w = text::Writer::new(1);
                 if std::ptr::eq(sharers[0], op) {
                     let owner = responses::Owner::Shared(sharers);
                     let cfg = api.features.of_type(shared);
-                    responses::response_enum_text(
-                        &mut w, shared, owner, &responses, is_error, api, cfg,
-                    );
+                    responses::response_enum_text(w, shared, owner, &responses, is_error, api, cfg);
                 }
                 let cfg = api.features.of_type(name);
-                responses::response_alias_text(&mut w, op, shared, &responses, is_error, cfg);
-                parts.push(Part::Text(w.out));
+                responses::response_alias_text(w, op, shared, &responses, is_error, cfg);
             }
             None => {
                 let owner = responses::Owner::Single(op);
-                let mut w = text::Writer::new(1);
                 let cfg = api.features.of_type(name);
-                responses::response_enum_text(&mut w, name, owner, &responses, is_error, api, cfg);
-                parts.push(Part::Text(w.out));
+                responses::response_enum_text(w, name, owner, &responses, is_error, api, cfg);
             }
         }
     }
     if let Some(name) = &op.params_type {
-        let mut w = text::Writer::new(1);
-        responses::params_struct_text(&mut w, name, op, api.features.of_type(name));
-        parts.push(Part::Text(w.out));
+        responses::params_struct_text(w, name, op, api.features.of_type(name));
     }
 }
 

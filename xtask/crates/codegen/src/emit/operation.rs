@@ -7,29 +7,9 @@
 use super::text::{self, Writer, lit};
 use super::types::{chain, field_line};
 use crate::ir::*;
-use proc_macro2::TokenStream;
 use std::collections::BTreeMap;
 
-/// Text that is a Rust type, as tokens (for the token-built stream methods).
-fn tokens(text: String) -> TokenStream {
-    match text.parse() {
-        Ok(tokens) => tokens,
-        Err(err) => panic!("generator bug: `{text}` is not a Rust type ({err})"),
-    }
-}
-
-/// An argument's type, as tokens.
-pub(super) fn arg_type(p: &Parameter) -> TokenStream {
-    tokens(arg_type_text(p))
-}
-
-/// The method's `Ok` and `Err` payload types, as tokens.
-pub(super) fn result_types(op: &Operation) -> (TokenStream, TokenStream) {
-    let (ok, err) = result_types_text(op);
-    (tokens(ok), tokens(err))
-}
-
-fn arg_type_text(p: &Parameter) -> String {
+pub(super) fn arg_type_text(p: &Parameter) -> String {
     if p.idempotency_key {
         return match &p.ty {
             TypeRef::Primitive(Primitive::Uuid) => "::std::option::Option<::uuid::Uuid>".into(),
@@ -373,7 +353,7 @@ pub(super) fn response_value_text(r: &Response, client: bool) -> String {
     format!("crate::runtime::ResponseValue<{body}, {headers}>")
 }
 
-fn result_types_text(op: &Operation) -> (String, String) {
+pub(super) fn result_types_text(op: &Operation) -> (String, String) {
     let successes: Vec<&Response> = op.success_responses().collect();
     let ok_type = match (&op.success_type, successes.as_slice()) {
         (Some(name), _) => format!("types::{name}"),

@@ -2,107 +2,168 @@
 //! one by one. Which operations page, and how, is decided by `passes::pagination`; the method's
 //! name is claimed by the naming pass (`Operation::stream_fn`).
 
-use super::{Scope, docs, ident, operation::arg_type, operation::result_types, ty};
+use super::operation::{arg_type_text, result_types_text};
+use super::text::{self, Writer, lit};
+use super::types::{call_line, field_line};
 use crate::ir::*;
 use crate::passes::pagination::detect_pagination;
-use proc_macro2::TokenStream;
-use quote::quote;
 
-/// `{op}_stream`: every item of every page, in order, as a `runtime::ItemStream`.
-pub(super) fn emit_stream_method(op: &Operation, api: &Api) -> Option<TokenStream> {
-    let name = ident(op.stream_fn.as_deref()?);
-    let shape = detect_pagination(op, api)?;
-    let op_name = ident(&op.fn_name);
+/// `{op}_stream`: every item of every page, in order, as a `runtime::ItemStream`; nothing when
+/// the operation does not page.
+pub(super) fn stream_method_text(w: &mut Writer, op: &Operation, api: &Api, cfg: &[String]) {
+    let (Some(name), Some(shape), Some(params_type)) = (
+        op.stream_fn.as_deref(),
+        detect_pagination(op, api),
+        op.params_type.as_ref(),
+    ) else {
+        return;
+    };
     let op_label = op.fn_name.trim_start_matches("r#");
     let positional: Vec<&Parameter> = op
         .params
         .iter()
         .filter(|p| !p.signature && !p.grouped() && !p.idempotency_key)
         .collect();
-    let args = positional.iter().map(|p| {
-        let n = ident(&p.name);
-        let t = arg_type(p);
-        quote!(#n: #t)
-    });
-    let owned = positional.iter().map(|p| {
-        let n = ident(&p.name);
-        quote!(let #n = ::std::borrow::ToOwned::to_owned(#n);)
-    });
-    let per_page = positional.iter().map(|p| {
-        let n = ident(&p.name);
-        quote!(let #n = ::std::borrow::ToOwned::to_owned(&#n);)
-    });
-    let call_args = op
+    let call_args: Vec<String> = op
         .params
         .iter()
         .filter(|p| !p.signature && !p.grouped())
         .map(|p| {
             if p.idempotency_key {
-                quote!(::std::option::Option::None)
+                "::std::option::Option::None".to_owned()
             } else {
-                let n = ident(&p.name);
-                quote!(&#n)
+                format!("&{}", p.name)
             }
-        });
-    let params_type = ident(op.params_type.as_ref()?);
-    let param = ident(&shape.param);
-    let items = ident(&shape.items);
-    let item = ty(&shape.item, Scope::Client);
-    let (_, err_type) = result_types(op);
+        })
+        .chain(["&params".to_owned()])
+        .collect();
+    let param = &shape.param;
     let (style, first, set, next) = match shape.style {
         PageStyle::Cursor => {
-            let next = ident(shape.next.as_ref()?);
+            let Some(next) = shape.next.as_ref() else {
+                return;
+            };
             (
-                quote!(crate::runtime::PageStyle::Cursor),
-                quote!(crate::runtime::PageRequest::Cursor(params.#param.clone())),
-                quote!(if let crate::runtime::PageRequest::Cursor(cursor) = request { params.#param = cursor; }),
-                quote!(crate::runtime::NextCursor::next_cursor(&response.body.#next)),
+                "crate::runtime::PageStyle::Cursor",
+                format!("crate::runtime::PageRequest::Cursor(params.{param}.clone())"),
+                [
+                    "if let crate::runtime::PageRequest::Cursor(cursor) = request {".to_owned(),
+                    format!("params.{param} = cursor;"),
+                ],
+                format!("crate::runtime::NextCursor::next_cursor(&response.body.{next})"),
             )
         }
         style => {
             let (runtime_style, default) = match style {
-                PageStyle::Page => (quote!(crate::runtime::PageStyle::Page), quote!(1)),
-                _ => (quote!(crate::runtime::PageStyle::Offset), quote!(0)),
+                PageStyle::Page => ("crate::runtime::PageStyle::Page", 1),
+                _ => ("crate::runtime::PageStyle::Offset", 0),
             };
             (
                 runtime_style,
-                quote!(crate::runtime::PageRequest::Number(params.#param.map_or(#default, |n| n as u64))),
-                quote!(if let crate::runtime::PageRequest::Number(n) = request { params.#param = ::std::option::Option::Some(n as _); }),
-                quote!(::std::option::Option::None),
+                format!(
+                    "crate::runtime::PageRequest::Number(params.{param}.map_or({default}, |n| n as u64))"
+                ),
+                [
+                    "if let crate::runtime::PageRequest::Number(n) = request {".to_owned(),
+                    format!("params.{param} = ::std::option::Option::Some(n as _);"),
+                ],
+                "::std::option::Option::None".to_owned(),
             )
         }
     };
     let summary = format!(
-        "Every item of [`Self::{}`], page after page ({} paging on `{}`), as a stream.",
-        op.fn_name.trim_start_matches("r#"),
+        "Every item of [`Self::{op_label}`], page after page ({} paging on `{}`), as a stream.",
         format!("{:?}", shape.style).to_lowercase(),
-        shape.param.trim_start_matches("r#"),
+        param.trim_start_matches("r#"),
     );
-    let doc = docs(&[
+    w.cfg(cfg);
+    w.docs(&[
         Some(&summary),
         Some(
             "It stops after the last page, and fails with `Error::InvalidResponse` when the server repeats a cursor or a page instead of looping forever. Each page is one call, retried as the client's policy allows.",
         ),
     ]);
-    Some(quote! {
-        #doc
-        pub fn #name(&self, #(#args,)* params: &types::#params_type) -> crate::runtime::ItemStream<'_, #item, #err_type> {
-            #(#owned)*
-            let params = params.clone();
-            let first = #first;
-            crate::runtime::paginate(#op_label, #style, first, move |request| {
-                let mut params = params.clone();
-                #set
-                #(#per_page)*
-                async move {
-                    let response = self.#op_name(#(#call_args,)* &params).await?;
-                    ::std::result::Result::Ok(crate::runtime::Page {
-                        status: response.status,
-                        items: crate::runtime::PageItems::into_items(response.body.#items),
-                        next_cursor: #next,
-                    })
-                }
-            })
+    let mut args = vec!["&self".to_owned()];
+    args.extend(
+        positional
+            .iter()
+            .map(|p| format!("{}: {}", p.name, arg_type_text(p))),
+    );
+    args.push(format!("params: &types::{params_type}"));
+    let (_, err_type) = result_types_text(op);
+    let item = text::ty(&shape.item, true);
+    let result = format!("crate::runtime::ItemStream<'_, {item}, {err_type}>");
+    let one_line = format!("pub fn {name}({}) -> {result} {{", args.join(", "));
+    if text::fits(w.indent(), one_line.len()) {
+        w.line(&one_line);
+    } else {
+        w.line(&format!("pub fn {name}("));
+        w.nested(|w| args.iter().for_each(|a| w.line(&format!("{a},"))));
+        field_line(w, ") -> ", &result, " {");
+    }
+    w.nested(|w| {
+        for p in &positional {
+            w.line(&format!(
+                "let {0} = ::std::borrow::ToOwned::to_owned({0});",
+                p.name
+            ));
         }
-    })
+        w.line("let params = params.clone();");
+        call_line(w, &format!("let first = {first}"), ";");
+        w.line("crate::runtime::paginate(");
+        w.nested(|w| {
+            w.line(&format!("{},", lit(op_label)));
+            w.line(&format!("{style},"));
+            w.line("first,");
+            w.line("move |request| {");
+            w.nested(|w| {
+                w.line("let mut params = params.clone();");
+                w.line(&set[0]);
+                w.nested(|w| w.line(&set[1]));
+                w.line("}");
+                for p in &positional {
+                    w.line(&format!(
+                        "let {0} = ::std::borrow::ToOwned::to_owned(&{0});",
+                        p.name
+                    ));
+                }
+                w.line("async move {");
+                w.nested(|w| page_call(w, op, &call_args, &shape.items, &next));
+                w.line("}");
+            });
+            w.line("},");
+        });
+        w.line(")");
+    });
+    w.line("}");
+}
+
+/// The body of the per-page future: one call of the operation, its items and next cursor.
+fn page_call(w: &mut Writer, op: &Operation, call_args: &[String], items: &str, next: &str) {
+    let call = format!(
+        "let response = self.{}({}).await?;",
+        op.fn_name,
+        call_args.join(", ")
+    );
+    if text::fits(w.indent(), call.len()) {
+        w.line(&call);
+    } else {
+        w.list(
+            &format!("let response = self.{}(", op.fn_name),
+            call_args,
+            ").await?;",
+            true,
+        );
+    }
+    w.line("::std::result::Result::Ok(crate::runtime::Page {");
+    w.nested(|w| {
+        w.line("status: response.status,");
+        call_line(
+            w,
+            &format!("items: crate::runtime::PageItems::into_items(response.body.{items})"),
+            ",",
+        );
+        call_line(w, &format!("next_cursor: {next}"), ",");
+    });
+    w.line("})");
 }

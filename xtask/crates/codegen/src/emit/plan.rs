@@ -121,103 +121,41 @@ fn pieces(api: &Api) -> Vec<Piece> {
     out
 }
 
-/// An emitted item (or run of items): tokens that prettyplease lays out, or text already laid
-/// out at its block's indentation (`emit::text`).
-pub(super) enum Part {
-    /// Items as tokens.
-    Tokens(TokenStream),
-    /// Items as text, one level in for a block piece, at column 0 for a top-level one.
-    Text(String),
-}
-
-/// The parts of one piece: only its items, without the block around them.
-fn emit_piece(cx: &Context, piece: Piece) -> Vec<Part> {
+/// The text of one piece: only its items, without the block around them, at the block's
+/// indentation.
+fn render(cx: &Context, piece: Piece) -> String {
     let api = cx.api;
-    let mut parts = Vec::new();
+    let depth = usize::from(piece.block() != Block::Top);
+    let mut w = text::Writer::new(depth);
     match piece {
-        Piece::Head => parts.push(Part::Text(head(api))),
+        Piece::Head => return head(api),
         Piece::Models(start, end) => {
             for def in &api.types[start..end] {
-                model(cx, def, &mut parts);
+                model(cx, def, &mut w);
             }
         }
         Piece::OperationTypes(start, end) => {
             for i in start..end {
-                operation_types(cx, i, &mut parts);
+                operation_types(cx, i, &mut w);
             }
         }
-        Piece::ClientStruct => parts.push(Part::Text(client::client_struct_text(api))),
-        Piece::ClientPrelude => parts.push(Part::Text(client::client_prelude_text(api))),
+        Piece::ClientStruct => return client::client_struct_text(api),
+        Piece::ClientPrelude => return client::client_prelude_text(api),
         Piece::Operations(start, end) => {
-            let mut w = text::Writer::new(1);
             for op in &api.operations[start..end] {
                 let cfg = api.features.of_operation(&op.fn_name);
                 operation::operation_text(&mut w, op, &api.security_schemes, cfg);
             }
-            parts.push(Part::Text(w.out));
         }
         Piece::Streams(start, end) => {
-            let items = api.operations[start..end].iter().filter_map(|op| {
-                let method = pagination::emit_stream_method(op, api)?;
-                Some(gates::items(&gates::operation(api, op), method))
-            });
-            parts.push(Part::Tokens(quote!(#(#items)*)));
-        }
-        Piece::Examples => parts.push(Part::Text(examples::examples_reexport_text(api))),
-    }
-    parts
-}
-
-/// The opening line of a block, as tokens and as prettyplease prints it.
-fn block_open(block: Block) -> (TokenStream, &'static str) {
-    match block {
-        Block::Top => (TokenStream::new(), ""),
-        Block::Types => (quote!(pub mod types), "pub mod types {"),
-        Block::Client => (quote!(impl Client), "impl Client {"),
-    }
-}
-
-/// Prints items given as tokens; inside a block they come back as the block's inner lines.
-fn print_tokens(items: TokenStream, block: Block) -> String {
-    if block == Block::Top {
-        return format::format_tokens(items);
-    }
-    if items.is_empty() {
-        return String::new();
-    }
-    let (open, open_text) = block_open(block);
-    let text = format::format_tokens(quote!(#open { #items }));
-    let inner = text
-        .strip_prefix(open_text)
-        .and_then(|rest| rest.strip_prefix('\n'))
-        .and_then(|rest| rest.strip_suffix("}\n"));
-    match inner {
-        Some(inner) => inner.to_string(),
-        None => panic!("generator bug: a {block:?} piece did not print inside its block:\n{text}"),
-    }
-}
-
-/// Emits and prints one piece: runs of token parts through prettyplease (one call per run),
-/// text parts as they are.
-fn render(cx: &Context, piece: Piece) -> String {
-    let block = piece.block();
-    let mut out = String::new();
-    let mut pending = TokenStream::new();
-    for part in emit_piece(cx, piece) {
-        match part {
-            Part::Tokens(tokens) => pending.extend(tokens),
-            Part::Text(text) => {
-                if !pending.is_empty() {
-                    out.push_str(&print_tokens(std::mem::take(&mut pending), block));
-                }
-                out.push_str(&text);
+            for op in &api.operations[start..end] {
+                let cfg = api.features.of_operation(&op.fn_name);
+                pagination::stream_method_text(&mut w, op, api, cfg);
             }
         }
+        Piece::Examples => return examples::examples_reexport_text(api),
     }
-    if !pending.is_empty() {
-        out.push_str(&print_tokens(pending, block));
-    }
-    out
+    w.out
 }
 
 /// The whole module for one API as formatted text (without the file header).
@@ -261,7 +199,10 @@ fn close_block(out: &mut String, block: Block) {
         return;
     }
     // An empty block prints on one line, as prettyplease prints `mod types {}`.
-    let (_, open_text) = block_open(block);
+    let open_text = match block {
+        Block::Types => "pub mod types {",
+        _ => "impl Client {",
+    };
     if out.ends_with(&format!("{open_text}\n")) {
         out.truncate(out.len() - 1);
         out.push_str("}\n");

@@ -160,26 +160,22 @@ impl Writer {
         }
     }
 
-    /// The `#[cfg(...)]` of an item in an API split into tag features.
+    /// The `#[cfg(...)]` of an item in an API split into tag features (`emit::gates`).
     pub(super) fn cfg(&mut self, features: &[String]) {
-        match features {
-            [] => {}
-            [one] => self.line(&format!("#[cfg(feature = {})]", lit(one))),
-            many => {
-                let list: Vec<String> = many
-                    .iter()
-                    .map(|f| format!("feature = {}", lit(f)))
-                    .collect();
-                let width = "#[cfg(any())]".len() + list.iter().map(|i| i.len() + 2).sum::<usize>();
-                if fits(self.indent(), width - 2) {
-                    self.line(&format!("#[cfg(any({}))]", list.join(", ")));
-                    return;
-                }
-                self.line("#[cfg(");
-                self.nested(|w| w.list("any(", &list, ")", false));
-                self.line(")]");
-            }
+        let Some(attribute) = super::gates::attribute(features) else {
+            return;
+        };
+        if features.len() < 2 || fits(self.indent(), attribute.len()) {
+            self.line(&attribute);
+            return;
         }
+        let list: Vec<String> = features
+            .iter()
+            .map(|f| format!("feature = {}", lit(f)))
+            .collect();
+        self.line("#[cfg(");
+        self.nested(|w| w.list("any(", &list, ")", false));
+        self.line(")]");
     }
 }
 

@@ -1,45 +1,28 @@
 //! Models: structs (with redacted `Debug` for sensitive fields), constrained newtypes, aliases,
 //! and the `ParamValue` impls of types that travel as text. Enums and unions are in `enums`.
 
-use super::enums::{emit_union, enum_text};
-use super::plan::Part;
+use super::contains_file;
+use super::enums::{enum_text, union_text};
 use super::text::{self, Writer};
-use super::{contains_file, docs, gates, ident, primitive};
 use crate::ir::*;
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
 
 /// One named type with its trait impls, each item gated by `cfg` (empty for APIs that are not
-/// split into features): regular shapes as text, the rest as tokens for prettyplease.
-pub(super) fn emit_type(def: &TypeDef, cfg: &[String], param: bool, parts: &mut Vec<Part>) {
-    let mut w = Writer::new(1);
+/// split into features).
+pub(super) fn emit_type(w: &mut Writer, def: &TypeDef, cfg: &[String], param: bool) {
     match &def.kind {
-        TypeKind::Struct(s) => struct_text(&mut w, def, s, cfg),
-        TypeKind::Enum(e) => enum_text(&mut w, def, e, cfg),
+        TypeKind::Struct(s) => struct_text(w, def, s, cfg),
+        TypeKind::Enum(e) => enum_text(w, def, e, cfg),
         TypeKind::Alias(t) => {
             w.cfg(cfg);
             w.docs(&[def.docs.as_deref()]);
             let head = format!("pub type {} = ", def.name);
-            field_line(&mut w, &head, &text::ty(t, false), ";");
+            field_line(w, &head, &text::ty(t, false), ";");
         }
-        TypeKind::Newtype(n) => {
-            parts.push(Part::Tokens(gates::items(
-                &gates::cfg(cfg),
-                emit_newtype(def, n),
-            )));
-        }
-        TypeKind::Union(u) => {
-            parts.push(Part::Tokens(gates::items(
-                &gates::cfg(cfg),
-                emit_union(def, u),
-            )));
-        }
+        TypeKind::Newtype(n) => newtype_text(w, def, n, cfg),
+        TypeKind::Union(u) => union_text(w, def, u, cfg),
     }
     if param {
-        param_value_text(&mut w, def, cfg);
-    }
-    if !w.out.is_empty() {
-        parts.push(Part::Text(w.out));
+        param_value_text(w, def, cfg);
     }
 }
 
@@ -238,101 +221,130 @@ fn redacted_debug_text(w: &mut Writer, def: &TypeDef, s: &Struct) {
     w.line("}");
 }
 
-fn newtype_checks(def: &TypeDef, n: &Newtype) -> (TokenStream, String) {
-    let type_name = &def.name;
+/// The checks in a newtype's constructor, and the doc line that states them.
+fn newtype_checks(w: &mut Writer, def: &TypeDef, n: &Newtype) {
+    let name = text::lit(&def.name);
     let opt = |v: Option<usize>| match v {
-        Some(v) => {
-            let v = Literal::usize_unsuffixed(v);
-            quote!(::std::option::Option::Some(#v))
-        }
-        None => quote!(::std::option::Option::None),
+        Some(v) => format!("::std::option::Option::Some({v})"),
+        None => "::std::option::Option::None".to_owned(),
     };
-    let length = (n.min_length.is_some() || n.max_length.is_some()).then(|| {
-        let (min, max) = (opt(n.min_length), opt(n.max_length));
-        quote!(crate::runtime::check_length(#type_name, &value, #min, #max)?;)
-    });
-    let pattern = n.pattern.as_ref().map(|p| {
-        quote! {
-            static PATTERN: ::std::sync::OnceLock<::regex::Regex> = ::std::sync::OnceLock::new();
-            crate::runtime::check_pattern(#type_name, &value, #p, &PATTERN)?;
-        }
-    });
-    let mut constraint_doc = Vec::new();
-    if let Some(min) = n.min_length {
-        constraint_doc.push(format!("at least {min} characters"));
-    }
-    if let Some(max) = n.max_length {
-        constraint_doc.push(format!("at most {max} characters"));
+    if n.min_length.is_some() || n.max_length.is_some() {
+        let args = [
+            name.clone(),
+            "&value".to_owned(),
+            opt(n.min_length),
+            opt(n.max_length),
+        ];
+        w.list("crate::runtime::check_length(", &args, ")?;", true);
     }
     if let Some(p) = &n.pattern {
-        constraint_doc.push(format!("matches `{p}`"));
+        w.line(
+            "static PATTERN: ::std::sync::OnceLock<::regex::Regex> = ::std::sync::OnceLock::new();",
+        );
+        let args = [
+            name,
+            "&value".to_owned(),
+            text::lit(p),
+            "&PATTERN".to_owned(),
+        ];
+        w.list("crate::runtime::check_pattern(", &args, ")?;", true);
     }
-    let doc = format!(
-        "Checked when built or decoded: {}.",
-        constraint_doc.join(", ")
-    );
-    (quote!(#length #pattern), doc)
 }
 
-fn emit_newtype(def: &TypeDef, n: &Newtype) -> TokenStream {
-    let name = ident(&def.name);
-    let inner = primitive(n.inner);
-    let (checks, constraint_doc) = newtype_checks(def, n);
-    let doc = docs(&[def.docs.as_deref(), Some(&constraint_doc)]);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
-        #[serde(transparent)]
-        pub struct #name(#inner);
-
-        impl #name {
-            /// Checks `value` against the schema's constraints.
-            pub fn new(value: impl ::std::convert::Into<#inner>) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {
-                let value = value.into();
-                #checks
-                Ok(Self(value))
-            }
-
-            /// The value as a string slice.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// The wrapped value.
-            pub fn into_inner(self) -> #inner {
-                self.0
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = crate::runtime::ConstraintError;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-
-        impl ::std::convert::TryFrom<&str> for #name {
-            type Error = crate::runtime::ConstraintError;
-
-            fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
-                Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
+fn constraint_doc(n: &Newtype) -> String {
+    let mut parts = Vec::new();
+    if let Some(min) = n.min_length {
+        parts.push(format!("at least {min} characters"));
     }
+    if let Some(max) = n.max_length {
+        parts.push(format!("at most {max} characters"));
+    }
+    if let Some(p) = &n.pattern {
+        parts.push(format!("matches `{p}`"));
+    }
+    format!("Checked when built or decoded: {}.", parts.join(", "))
+}
+
+/// A string newtype whose constructor checks the schema's length and pattern.
+fn newtype_text(w: &mut Writer, def: &TypeDef, n: &Newtype, cfg: &[String]) {
+    let name = &def.name;
+    let inner = text::primitive(n.inner);
+    w.cfg(cfg);
+    w.docs(&[def.docs.as_deref(), Some(&constraint_doc(n))]);
+    w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]");
+    w.line("#[serde(transparent)]");
+    w.line(&format!("pub struct {name}({inner});"));
+    w.cfg(cfg);
+    w.line(&format!("impl {name} {{"));
+    w.nested(|w| {
+        w.line("/// Checks `value` against the schema's constraints.");
+        let signature = format!("pub fn new(value: impl ::std::convert::Into<{inner}>) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {{");
+        if text::fits(w.indent(), signature.len()) {
+            w.line(&signature);
+        } else {
+            w.line("pub fn new(");
+            w.nested(|w| w.line(&format!("value: impl ::std::convert::Into<{inner}>,")));
+            w.line(") -> ::std::result::Result<Self, crate::runtime::ConstraintError> {");
+        }
+        w.nested(|w| {
+            w.line("let value = value.into();");
+            newtype_checks(w, def, n);
+            w.line("Ok(Self(value))");
+        });
+        w.line("}");
+        w.line("/// The value as a string slice.");
+        w.line("pub fn as_str(&self) -> &str {");
+        w.nested(|w| w.line("&self.0"));
+        w.line("}");
+        w.line("/// The wrapped value.");
+        w.line(&format!("pub fn into_inner(self) -> {inner} {{"));
+        w.nested(|w| w.line("self.0"));
+        w.line("}");
+    });
+    w.line("}");
+    w.cfg(cfg);
+    w.impl_for("::std::fmt::Display", name);
+    w.nested(|w| {
+        w.line("fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
+        w.nested(|w| w.line("f.write_str(&self.0)"));
+        w.line("}");
+    });
+    w.line("}");
+    for (trait_path, assoc, signature) in [
+        (
+            "::std::str::FromStr",
+            "type Err",
+            "fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {",
+        ),
+        (
+            "::std::convert::TryFrom<&str>",
+            "type Error",
+            "fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {",
+        ),
+    ] {
+        w.cfg(cfg);
+        w.impl_for(trait_path, name);
+        w.nested(|w| {
+            w.line(&format!("{assoc} = crate::runtime::ConstraintError;"));
+            w.line(signature);
+            w.nested(|w| w.line("Self::new(value)"));
+            w.line("}");
+        });
+        w.line("}");
+    }
+    w.cfg(cfg);
+    w.line(&format!(
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
+    ));
+    w.nested(|w| {
+        super::enums::deserialize_signature(w);
+        w.nested(|w| {
+            super::enums::deserialize_value(w, inner);
+            w.line("Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)");
+        });
+        w.line("}");
+    });
+    w.line("}");
 }
 
 /// `impl ParamValue` for named types used as parameters or multipart text parts.
