@@ -181,7 +181,7 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generated, Diagnostics> {
                 let text = emit::examples_module_text(api);
                 (text, started.elapsed())
             });
-            let module = emit::space_items(&emit::module_text(api));
+            let module = emit::module_text(api);
             let module_in = started.elapsed();
             match examples.join() {
                 Ok(examples) => ((module, module_in), examples),

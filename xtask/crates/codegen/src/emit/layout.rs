@@ -27,35 +27,68 @@ fn indent(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+/// Whether a blank line goes between `previous` and `line`: the first ends an item and the
+/// second starts one at the same indentation.
+pub(super) fn needs_blank(previous: &str, line: &str) -> bool {
+    let trimmed = previous.trim_end();
+    let ends_item = trimmed.trim_start() == "}" || trimmed.ends_with(';');
+    let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
+    let module_attribute = previous.trim_start().starts_with("#![");
+    starts_item
+        && !line.trim().is_empty()
+        && (ends_item || module_attribute)
+        && indent(previous) == indent(line)
+        && !previous.trim_start().starts_with("//")
+}
+
 /// Inserts a blank line between consecutive items at the same indentation.
-pub fn space_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
+pub(super) fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            let previous = lines[i - 1];
-            let trimmed = previous.trim_end();
-            let ends_item = trimmed.trim_start() == "}" || trimmed.ends_with(';');
-            let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
-            let module_attribute = previous.trim_start().starts_with("#![");
-            if starts_item
-                && !line.trim().is_empty()
-                && (ends_item || module_attribute)
-                && indent(previous) == indent(line)
-                && !previous.trim_start().starts_with("//")
-            {
-                out.push('\n');
-            }
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if previous.is_some_and(|p| needs_blank(p, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
+        previous = Some(line);
     }
     out
+}
+
+/// Appends already spaced `text` to `out`, with the blank line [`space_items`] would put
+/// between the last line of `out` and the first of `text`: pieces spaced on their own and
+/// joined this way give what spacing the joined text gives.
+pub(super) fn append_spaced(out: &mut String, text: &str) {
+    let last = out
+        .strip_suffix('\n')
+        .map(|done| done.rsplit('\n').next().unwrap_or(done));
+    let first = text.lines().next();
+    if let (Some(last), Some(first)) = (last, first) {
+        if needs_blank(last, first) {
+            out.push('\n');
+        }
+    }
+    out.push_str(text);
 }
 
 #[cfg(test)]
 mod tests {
     use super::space_items;
+
+    #[test]
+    fn pieces_spaced_alone_and_appended_match_the_whole() {
+        let whole = "pub struct A;\nimpl A {\n    fn f() {}\n    fn g() {}\n}\npub struct B;\n";
+        let mut out = String::new();
+        for piece in [
+            "pub struct A;\nimpl A {\n    fn f() {}\n",
+            "    fn g() {}\n}\n",
+            "pub struct B;\n",
+        ] {
+            super::append_spaced(&mut out, &space_items(piece));
+        }
+        assert_eq!(out, space_items(whole));
+    }
 
     #[test]
     fn separates_items_but_not_fields_or_statements() {

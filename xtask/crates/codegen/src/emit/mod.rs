@@ -1,7 +1,7 @@
-//! Stage 4: IR to tokens. One small `quote!` function per item kind, one file per kind of item
-//! (models, enums, responses, operations, the client, pagination, example checks), the layout
-//! progenitor-impl and typify-impl use; no names are invented here beyond the collision-free
-//! fallback variant of open enums.
+//! Stage 4: IR to laid-out text. One file per kind of item (models, enums, responses,
+//! operations, the client, pagination, example checks), the layout progenitor-impl and
+//! typify-impl use, each writing through `text::Writer`; no names are invented here beyond the
+//! collision-free fallback variant of open enums.
 //!
 //! Generated code names everything by full path (`::std::option::Option`, `crate::runtime::…`)
 //! so it does not depend on imports, and calls into `runtime` for everything that is the same
@@ -20,7 +20,6 @@ mod text;
 mod types;
 
 pub use examples::examples_module_text;
-pub use layout::space_items;
 pub use plan::module_text;
 
 use crate::ir::*;

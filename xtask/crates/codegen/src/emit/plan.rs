@@ -158,15 +158,16 @@ fn render(cx: &Context, piece: Piece) -> String {
     w.out
 }
 
-/// The whole module for one API as formatted text (without the file header).
+/// The whole module for one API as laid-out text, blank lines between items included (without
+/// the file header).
 pub fn module_text(api: &Api) -> String {
     let cx = Context::new(api);
     let pieces = pieces(api);
-    let texts = format::parallel_map(&pieces, |piece| render(&cx, *piece));
+    let texts = format::parallel_map(&pieces, |piece| layout::space_items(&render(&cx, *piece)));
     join(&pieces, &texts)
 }
 
-/// The printed pieces inside their blocks.
+/// The pieces, each already spaced, inside their blocks.
 fn join(pieces: &[Piece], texts: &[String]) -> String {
     let mut out = String::with_capacity(texts.iter().map(String::len).sum::<usize>() + 256);
     let mut current = Block::Top;
@@ -177,7 +178,7 @@ fn join(pieces: &[Piece], texts: &[String]) -> String {
             open_block(&mut out, block);
             current = block;
         }
-        out.push_str(text);
+        layout::append_spaced(&mut out, text);
     }
     close_block(&mut out, current);
     out
@@ -186,11 +187,11 @@ fn join(pieces: &[Piece], texts: &[String]) -> String {
 fn open_block(out: &mut String, block: Block) {
     match block {
         Block::Top => {}
-        Block::Types => {
-            out.push_str("/// Models, response headers and per-operation response enums.\n");
-            out.push_str("pub mod types {\n");
-        }
-        Block::Client => out.push_str("impl Client {\n"),
+        Block::Types => layout::append_spaced(
+            out,
+            "/// Models, response headers and per-operation response enums.\npub mod types {\n",
+        ),
+        Block::Client => layout::append_spaced(out, "impl Client {\n"),
     }
 }
 
@@ -205,10 +206,8 @@ fn close_block(out: &mut String, block: Block) {
     };
     if out.ends_with(&format!("{open_text}\n")) {
         out.truncate(out.len() - 1);
-        out.push_str("}\n");
-    } else {
-        out.push_str("}\n");
     }
+    out.push_str("}\n");
 }
 
 #[cfg(test)]
@@ -239,7 +238,10 @@ mod tests {
         assert!(api.operations.len() > PIECE_ITEMS && api.types.len() > PIECE_ITEMS);
         let cx = Context::new(&api);
         let pieces = pieces(&api);
-        let texts: Vec<String> = pieces.iter().map(|p| render(&cx, *p)).collect();
+        let texts: Vec<String> = pieces
+            .iter()
+            .map(|p| layout::space_items(&render(&cx, *p)))
+            .collect();
         let text = module_text(&api);
         assert_eq!(text, join(&pieces, &texts));
         if let Err(err) = syn::parse_file(&text) {
@@ -258,7 +260,7 @@ mod tests {
         let len = text[start..].find("\n}\n").expect("the block ends") + 3;
         let types = &text[start..start + len];
         let file = syn::parse_file(types).expect("the block parses");
-        let again = prettyplease::unparse(&file);
+        let again = layout::space_items(&prettyplease::unparse(&file));
         if types != again {
             let diff = similar::TextDiff::from_lines(types, &again);
             panic!("{}", diff.unified_diff().context_radius(1));

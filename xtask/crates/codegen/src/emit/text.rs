@@ -1,13 +1,13 @@
-//! Writing the high-volume items (models, string enums, params structs, operation methods) as
-//! text, laid out the way prettyplease lays out the same items.
+//! Writing generated items as text, laid out the way prettyplease lays out the same items.
 //!
-//! Going through tokens, `syn` and prettyplease cost most of the generator's time on large specs
-//! (re-parsing every emitted token stream took more CPU than reading the spec), although those
-//! items have a fixed shape: only names, types and the number of fields vary. So they are
-//! written straight to text with the few layout rules prettyplease applies to them: a list
-//! (arguments, attribute arguments, generic arguments) stays on one line when that line fits in
-//! the margin and otherwise breaks one element per line. Items of irregular shape (unions,
-//! response enums, the client prelude) still go through prettyplease.
+//! Building tokens with `quote`, re-parsing them with `syn` and printing them with prettyplease
+//! cost most of the generator's time on large specs (re-parsing the emitted tokens took more
+//! CPU than reading the spec), although generated items have a fixed shape: only names, types
+//! and the number of fields vary. So they are written straight to text with the few layout
+//! rules prettyplease applies to them: a list (arguments, attribute arguments, generic
+//! arguments) stays on one line when that line fits in the margin and otherwise breaks one
+//! element per line. Models follow prettyplease exactly; calls in method bodies follow
+//! rustfmt's style (`f(` and the arguments below), which reads better in diffs.
 
 use crate::ir::*;
 
@@ -28,15 +28,27 @@ pub(super) fn fits(indent: usize, width: usize) -> bool {
 pub(super) fn lit(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
+    // Runs of printable ASCII other than quotes and backslashes are copied as they are; examples hold
+    // megabytes of JSON, and escaping char by char was most of writing the examples file.
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest.bytes().position(|b| !plain(b)).unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let mut chars = rest.chars();
+        let Some(ch) = chars.next() else { break };
         match ch {
-            '\0' if chars.peek().is_some_and(|next| ('0'..='7').contains(next)) => {
+            '\0' if chars
+                .as_str()
+                .starts_with(|next: char| ('0'..='7').contains(&next)) =>
+            {
                 out.push_str("\\x00");
             }
             '\'' => out.push(ch),
             _ => out.extend(ch.escape_debug()),
         }
+        rest = chars.as_str();
     }
     out.push('"');
     out
