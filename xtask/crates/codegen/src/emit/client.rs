@@ -3,7 +3,6 @@
 //! per paged list. Written as text (`emit::text`); most of it is the same for every API.
 
 use super::text::{Writer, lit};
-use super::types::chain;
 use crate::ir::*;
 
 /// The methods every client has, after its constructors: the HTTP client, signers, retries,
@@ -113,7 +112,7 @@ fn server_constructors(w: &mut Writer, api: &Api) {
                 w.line(&one_line);
             } else {
                 w.line("Self::new(");
-                w.nested(|w| chain(w, &calls, ","));
+                w.nested(|w| w.chain(&calls, ","));
                 w.line(")");
             }
         });

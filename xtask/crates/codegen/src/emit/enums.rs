@@ -161,7 +161,7 @@ pub(super) fn union_text(w: &mut Writer, def: &TypeDef, u: &Union, cfg: &[String
                 w.line(&line);
             } else {
                 w.line(&format!("{}(", v.name));
-                w.nested(|w| super::types::field_line(w, "", &text::ty(&v.ty, false), ","));
+                w.nested(|w| w.field_line("", &text::ty(&v.ty, false), ","));
                 w.line("),");
             }
         }
@@ -191,7 +191,7 @@ pub(super) fn union_text(w: &mut Writer, def: &TypeDef, u: &Union, cfg: &[String
                 ),
                 ".map_err(<D::Error as ::serde::de::Error>::custom)?".to_owned(),
             ];
-            super::types::chain(w, &calls, ";");
+            w.chain(&calls, ";");
             w.line("match tag.as_str() {");
             w.nested(|w| {
                 for v in &u.variants {
@@ -212,7 +212,7 @@ pub(super) fn union_text(w: &mut Writer, def: &TypeDef, u: &Union, cfg: &[String
                         w.line(&format!("{pattern} => {whole},"));
                     } else {
                         alternatives(w, &tags, " => {");
-                        w.nested(|w| super::types::chain(w, &calls, ""));
+                        w.nested(|w| w.chain(&calls, ""));
                         w.line("}");
                     }
                 }

@@ -209,6 +209,6 @@ fn head(api: &Api) -> String {
         None => "::std::option::Option::None".to_owned(),
     };
     let constant = format!("pub const SPEC_VERSION: ::std::option::Option<&str> = {version}");
-    types::call_line(&mut w, &constant, ";");
+    w.call_line(&constant, ";");
     w.out
 }

@@ -5,7 +5,6 @@
 //! written as text (`emit::text`) in prettyplease's layout rather than built as tokens.
 
 use super::text::{self, Writer, lit};
-use super::types::{chain, field_line};
 use crate::ir::*;
 use std::collections::BTreeMap;
 
@@ -300,7 +299,7 @@ fn body_attach(w: &mut Writer, body: &RequestBody) {
                     content_type(media_type),
                     ".body(::serde_json::to_vec(body).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?)".to_owned(),
                 ];
-                chain(w, &calls, ";");
+                w.chain(&calls, ";");
             }
         }
         BodyContent::Form { .. } => w.line("request = request.form(body);"),
@@ -313,7 +312,7 @@ fn body_attach(w: &mut Writer, body: &RequestBody) {
                 ),
                 ".body(body.bytes)".to_owned(),
             ];
-            chain(w, &calls, ";");
+            w.chain(&calls, ";");
         }
         BodyContent::Text { media_type } => {
             let calls = [
@@ -321,7 +320,7 @@ fn body_attach(w: &mut Writer, body: &RequestBody) {
                 content_type(media_type),
                 ".body(body)".to_owned(),
             ];
-            chain(w, &calls, ";");
+            w.chain(&calls, ";");
         }
         BodyContent::Multipart { parts, .. } => multipart_attach(w, parts),
     }
@@ -475,7 +474,7 @@ pub(super) fn operation_text(
                 w.line(&format!("{arg},"));
             }
         });
-        field_line(w, ") -> ", &result, " {");
+        w.field_line(") -> ", &result, " {");
     }
     w.nested(|w| method_body(w, op, schemes));
     w.line("}");

@@ -4,7 +4,6 @@
 
 use super::operation::{arg_type_text, result_types_text};
 use super::text::{self, Writer, lit};
-use super::types::{call_line, field_line};
 use crate::ir::*;
 use crate::passes::pagination::detect_pagination;
 
@@ -99,7 +98,7 @@ pub(super) fn stream_method_text(w: &mut Writer, op: &Operation, api: &Api, cfg:
     } else {
         w.line(&format!("pub fn {name}("));
         w.nested(|w| args.iter().for_each(|a| w.line(&format!("{a},"))));
-        field_line(w, ") -> ", &result, " {");
+        w.field_line(") -> ", &result, " {");
     }
     w.nested(|w| {
         for p in &positional {
@@ -109,7 +108,7 @@ pub(super) fn stream_method_text(w: &mut Writer, op: &Operation, api: &Api, cfg:
             ));
         }
         w.line("let params = params.clone();");
-        call_line(w, &format!("let first = {first}"), ";");
+        w.call_line(&format!("let first = {first}"), ";");
         w.line("crate::runtime::paginate(");
         w.nested(|w| {
             w.line(&format!("{},", lit(op_label)));
@@ -158,12 +157,11 @@ fn page_call(w: &mut Writer, op: &Operation, call_args: &[String], items: &str, 
     w.line("::std::result::Result::Ok(crate::runtime::Page {");
     w.nested(|w| {
         w.line("status: response.status,");
-        call_line(
-            w,
+        w.call_line(
             &format!("items: crate::runtime::PageItems::into_items(response.body.{items})"),
             ",",
         );
-        call_line(w, &format!("next_cursor: {next}"), ",");
+        w.call_line(&format!("next_cursor: {next}"), ",");
     });
     w.line("})");
 }

@@ -2,7 +2,6 @@
 //! enums with their `ApiErrorStatus` impls (status, operation name and the vendor's message).
 
 use super::text::{self, Writer};
-use super::types::field_line;
 use crate::ir::*;
 
 /// A response headers struct and its `FromHeaders` impl.
@@ -28,7 +27,7 @@ pub(super) fn headers_struct_text(
                 } else {
                     format!("::std::option::Option<{t}>")
                 };
-                field_line(w, &format!("pub {}: ", h.name), &t, ",");
+                w.field_line(&format!("pub {}: ", h.name), &t, ",");
             }
         });
         w.line("}");
@@ -108,7 +107,7 @@ pub(super) fn params_struct_text(w: &mut Writer, name: &str, op: &Operation, cfg
             } else {
                 format!("::std::option::Option<{t}>")
             };
-            field_line(w, &format!("pub {}: ", p.name), &t, ",");
+            w.field_line(&format!("pub {}: ", p.name), &t, ",");
         }
     });
     w.line("}");
@@ -242,7 +241,7 @@ pub(super) fn response_enum_text(
                 w.line(&line);
             } else {
                 w.line(&format!("{}(", r.variant));
-                w.nested(|w| field_line(w, "", &t, ","));
+                w.nested(|w| w.field_line("", &t, ","));
                 w.line("),");
             }
         }

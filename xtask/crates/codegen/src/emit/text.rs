@@ -122,6 +122,62 @@ impl Writer {
         }
     }
 
+    /// `pub name: Type,` with the type's outer generics broken over lines when it does not
+    /// fit, as prettyplease breaks them.
+    pub(super) fn field_line(&mut self, head: &str, ty: &str, tail: &str) {
+        if fits(self.indent(), head.len() + ty.len() + tail.len()) {
+            self.line(&format!("{head}{ty}{tail}"));
+            return;
+        }
+        match split_generics(ty) {
+            Some((outer, args)) => {
+                self.line(&format!("{head}{outer}<"));
+                self.nested(|w| {
+                    for arg in &args {
+                        w.field_line("", arg, ",");
+                    }
+                });
+                self.line(&format!(">{tail}"));
+            }
+            None => self.line(&format!("{head}{ty}{tail}")),
+        }
+    }
+
+    /// A method chain: on one line when it fits, else the receiver and one call per line below.
+    pub(super) fn chain(&mut self, calls: &[String], tail: &str) {
+        let whole: String = calls.concat();
+        if fits(self.indent(), whole.len() + tail.len()) {
+            self.line(&format!("{whole}{tail}"));
+            return;
+        }
+        self.line(&calls[0]);
+        self.nested(|w| {
+            for (i, call) in calls.iter().enumerate().skip(1) {
+                let end = if i + 1 == calls.len() { tail } else { "" };
+                w.call_line(call, end);
+            }
+        });
+    }
+
+    /// A call `name(a, b)` followed by `tail`: on one line when it fits, else one argument per
+    /// line.
+    pub(super) fn call_line(&mut self, call: &str, tail: &str) {
+        let split = call
+            .find('(')
+            .filter(|_| call.ends_with(')'))
+            .map(|open| (&call[..=open], &call[open + 1..call.len() - 1]));
+        match split {
+            Some((open, args)) if !fits(self.indent(), call.len() + tail.len()) => {
+                let args: Vec<String> = split_top_level(args)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                self.list(open, &args, &format!("){tail}"), true);
+            }
+            _ => self.line(&format!("{call}{tail}")),
+        }
+    }
+
     /// A match arm `pattern => value,`, or the value in a block on its own line when the arm
     /// does not fit.
     pub(super) fn arm(&mut self, pattern: &str, value: &str) {
@@ -220,6 +276,13 @@ pub(super) fn split_top_level(text: &str) -> Vec<&str> {
     }
     parts.push(text[start..].trim());
     parts
+}
+
+/// `Outer<A, B>` as `("Outer", ["A", "B"])`.
+fn split_generics(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
+    Some((&ty[..open], split_top_level(inner)))
 }
 
 /// A primitive's Rust type.

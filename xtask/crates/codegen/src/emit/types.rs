@@ -16,7 +16,7 @@ pub(super) fn emit_type(w: &mut Writer, def: &TypeDef, cfg: &[String], param: bo
             w.cfg(cfg);
             w.docs(&[def.docs.as_deref()]);
             let head = format!("pub type {} = ", def.name);
-            field_line(w, &head, &text::ty(t, false), ";");
+            w.field_line(&head, &text::ty(t, false), ";");
         }
         TypeKind::Newtype(n) => newtype_text(w, def, n, cfg),
         TypeKind::Union(u) => union_text(w, def, u, cfg),
@@ -84,68 +84,6 @@ fn additional_field(s: &Struct) -> String {
     field
 }
 
-/// `pub name: Type,` with the type's outer generics broken over lines when it does not fit,
-/// as prettyplease breaks them.
-pub(super) fn field_line(w: &mut Writer, head: &str, ty: &str, tail: &str) {
-    if text::fits(w.indent(), head.len() + ty.len() + tail.len()) {
-        w.line(&format!("{head}{ty}{tail}"));
-        return;
-    }
-    match split_generics(ty) {
-        Some((outer, args)) => {
-            w.line(&format!("{head}{outer}<"));
-            w.nested(|w| {
-                for arg in &args {
-                    field_line(w, "", arg, ",");
-                }
-            });
-            w.line(&format!(">{tail}"));
-        }
-        None => w.line(&format!("{head}{ty}{tail}")),
-    }
-}
-
-/// A method chain: on one line when it fits, else the receiver and one call per line below it.
-pub(super) fn chain(w: &mut Writer, calls: &[String], tail: &str) {
-    let whole: String = calls.concat();
-    if text::fits(w.indent(), whole.len() + tail.len()) {
-        w.line(&format!("{whole}{tail}"));
-        return;
-    }
-    w.line(&calls[0]);
-    w.nested(|w| {
-        for (i, call) in calls.iter().enumerate().skip(1) {
-            let end = if i + 1 == calls.len() { tail } else { "" };
-            call_line(w, call, end);
-        }
-    });
-}
-
-/// A call `name(a, b)` followed by `tail`: on one line when it fits, else one argument per line.
-pub(super) fn call_line(w: &mut Writer, call: &str, tail: &str) {
-    let split = call
-        .find('(')
-        .filter(|_| call.ends_with(')'))
-        .map(|open| (&call[..=open], &call[open + 1..call.len() - 1]));
-    match split {
-        Some((open, args)) if !text::fits(w.indent(), call.len() + tail.len()) => {
-            let args: Vec<String> = text::split_top_level(args)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            w.list(open, &args, &format!("){tail}"), true);
-        }
-        _ => w.line(&format!("{call}{tail}")),
-    }
-}
-
-/// `Outer<A, B>` as `("Outer", ["A", "B"])`.
-fn split_generics(ty: &str) -> Option<(&str, Vec<&str>)> {
-    let open = ty.find('<')?;
-    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
-    Some((&ty[..open], text::split_top_level(inner)))
-}
-
 fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
     let serde = !s.fields.iter().any(|f| contains_file(&f.ty));
     let redacted = s.fields.iter().any(|f| f.sensitive);
@@ -173,7 +111,7 @@ fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
                 if !attrs.is_empty() {
                     w.list("#[serde(", &attrs, ")]", false);
                 }
-                field_line(w, &format!("pub {}: ", f.name), &field_type(f), ",");
+                w.field_line(&format!("pub {}: ", f.name), &field_type(f), ",");
             }
             if let Some(value) = &s.additional {
                 w.line("/// Properties not listed in the schema.");
@@ -182,7 +120,7 @@ fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
                     "::std::collections::BTreeMap<::std::string::String, {}>",
                     text::ty(value, false)
                 );
-                field_line(w, &format!("pub {}: ", additional_field(s)), &map, ",");
+                w.field_line(&format!("pub {}: ", additional_field(s)), &map, ",");
             }
         });
         w.line("}");
@@ -214,7 +152,7 @@ fn redacted_debug_text(w: &mut Writer, def: &TypeDef, s: &Struct) {
                 calls.push(format!(".field({}, &self.{field})", text::lit(&field)));
             }
             calls.push(".finish()".into());
-            chain(w, &calls, "");
+            w.chain(&calls, "");
         });
         w.line("}");
     });
