@@ -25,7 +25,7 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(e) => e.value.clone(),
                 ReferenceOr::Reference { reference } => {
                     match self.resolve_local::<openapiv3::Example>(reference) {
-                        Some((e, _)) => e.value,
+                        Some((e, _)) => e.value.clone(),
                         None => {
                             self.error(
                                 &format!("{at}/$ref"),
@@ -58,7 +58,7 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Option<RequestBody> {
         let (body, pointer) = match body {
-            ReferenceOr::Item(b) => (b.clone(), pointer.to_owned()),
+            ReferenceOr::Item(b) => (Cow::Borrowed(b), pointer.to_owned()),
             ReferenceOr::Reference { reference } => {
                 match self.resolve_local::<openapiv3::RequestBody>(reference) {
                     Some(found) => found,
@@ -129,13 +129,9 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Option<BodyContent> {
         let schema_pointer = format!("{pointer}/schema");
-        let resolved = media
-            .schema
-            .as_ref()
-            .and_then(|s| self.resolve_schema(s))
-            .cloned();
-        let object = match resolved.as_ref().map(|s| &s.schema_kind) {
-            Some(SchemaKind::Type(Type::Object(o))) if !o.properties.is_empty() => o.clone(),
+        let resolved = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
+        let object = match resolved.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::Object(o))) if !o.properties.is_empty() => o,
             _ => {
                 self.warn(
                     &schema_pointer,
@@ -162,12 +158,12 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for (wire, prop) in &object.properties {
             let at = format!("{schema_pointer}/properties/{}", escape_token(wire));
-            let prop = unbox(prop);
-            let is_file = matches!(self.resolve_schema(&prop), Some(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)));
+            let prop = SchemaAt::from(prop);
+            let is_file = matches!(self.resolve_schema(prop), Some(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)));
             let (ty, kind) = if is_file {
                 (TypeRef::Primitive(Primitive::File), PartKind::File)
             } else {
-                let ty = self.type_of(&prop, &format!("{name}{}", naming::type_name(wire)), &at);
+                let ty = self.type_of(prop, &format!("{name}{}", naming::type_name(wire)), &at);
                 let kind = match &ty {
                     TypeRef::Primitive(_) => PartKind::Text,
                     TypeRef::Named(n)
@@ -183,9 +179,7 @@ impl<'a> Lowerer<'a> {
                 (ty, kind)
             };
             let field = field_names.claim(&naming::value_name(wire));
-            let docs = prop
-                .as_item()
-                .and_then(|s| s.schema_data.description.clone());
+            let docs = prop.item().and_then(|s| s.schema_data.description.clone());
             parts.push(MultipartPart {
                 field: field.clone(),
                 wire_name: wire.clone(),
@@ -203,8 +197,8 @@ impl<'a> Lowerer<'a> {
                 read_only: false,
                 write_only: false,
                 default: None,
-                sensitive: sensitive_name(wire) || sensitive_schema(&prop),
-                bounds: self.number_bounds(&prop),
+                sensitive: sensitive_name(wire) || sensitive_schema(prop),
+                bounds: self.number_bounds(prop),
             });
         }
         // A multipart struct is its own definition even when the schema is a component, because
@@ -218,7 +212,7 @@ impl<'a> Lowerer<'a> {
         self.defs.push(TypeDef {
             name: name.clone(),
             origin: schema_pointer,
-            docs: resolved.and_then(|s| s.schema_data.description),
+            docs: resolved.and_then(|s| s.schema_data.description.clone()),
             deprecated: None,
             kind: TypeKind::Struct(Struct {
                 fields,

@@ -19,7 +19,8 @@ mod structs;
 pub use operation::derive_operation_name;
 pub use structs::string_enum;
 
-use structs::{sensitive_schema, structural_parts, unbox};
+use schema::SchemaAt;
+use structs::{Property, sensitive_schema, structural_parts};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::ir::*;
@@ -34,6 +35,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 use specgen_ir::protocol::pointer::escape_token;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Lowers one parsed document into an [`Api`] named `module`.
@@ -62,6 +64,8 @@ pub fn lower_openapi(
         response_cache: HashMap::new(),
         examples: Vec::new(),
         depth: 0,
+        type_words: HashMap::new(),
+        value_words: HashMap::new(),
     };
     lowerer.lower(module, file, paths)
 }
@@ -88,6 +92,11 @@ struct Lowerer<'a> {
     examples: Vec<Example>,
     /// How deeply `type_of` is nested, to stop runaway recursion through merged allOfs.
     depth: usize,
+    /// [`naming::type_name`] of property names, which repeat across a large document (`id`,
+    /// `url`, `node_id`): case conversion was a visible share of lowering.
+    type_words: HashMap<String, String>,
+    /// [`naming::value_name`] of property names, for the same reason.
+    value_words: HashMap<String, String>,
 }
 
 /// What a JSON-ish media type looks like: `application/json`, `application/problem+json`, `*/*`.
@@ -114,6 +123,24 @@ fn parsed_raw_signature(spec: &OpenAPI) -> Option<Value> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// [`naming::type_name`] of a property name, computed once per distinct name.
+    fn type_word(&mut self, wire: &str) -> &str {
+        if !self.type_words.contains_key(wire) {
+            self.type_words
+                .insert(wire.to_owned(), naming::type_name(wire));
+        }
+        &self.type_words[wire]
+    }
+
+    /// [`naming::value_name`] of a property name, computed once per distinct name.
+    fn value_word(&mut self, wire: &str) -> &str {
+        if !self.value_words.contains_key(wire) {
+            self.value_words
+                .insert(wire.to_owned(), naming::value_name(wire));
+        }
+        &self.value_words[wire]
+    }
+
     fn error(&mut self, pointer: &str, message: String, hint: &str) {
         self.diagnostics.push(
             Diagnostic::error(self.file, Location::pointer(pointer), message).with_hint(hint),

@@ -5,13 +5,16 @@ use super::*;
 use specgen_ir::protocol::path::PathTemplate;
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn parameter(
+    pub(super) fn parameter<'p>(
         &mut self,
-        param: &ReferenceOr<OaParameter>,
+        param: &'p ReferenceOr<OaParameter>,
         pointer: &str,
-    ) -> Option<(OaParameter, String)> {
+    ) -> Option<(Cow<'p, OaParameter>, String)>
+    where
+        'a: 'p,
+    {
         match param {
-            ReferenceOr::Item(p) => Some((p.clone(), pointer.to_owned())),
+            ReferenceOr::Item(p) => Some((Cow::Borrowed(p), pointer.to_owned())),
             ReferenceOr::Reference { reference } => {
                 match self.resolve_local::<OaParameter>(reference) {
                     Some(found) => Some(found),
@@ -134,13 +137,16 @@ impl<'a> Lowerer<'a> {
 
     /// Parameters: path-item level, overridden by operation level with the same name and
     /// location, each with the pointer it was declared at.
-    fn merged_parameters(
+    fn merged_parameters<'p>(
         &mut self,
-        item: &openapiv3::PathItem,
-        op: &openapiv3::Operation,
+        item: &'p openapiv3::PathItem,
+        op: &'p openapiv3::Operation,
         pointer: &str,
-    ) -> Vec<(OaParameter, String)> {
-        let mut merged: Vec<(OaParameter, String)> = Vec::new();
+    ) -> Vec<(Cow<'p, OaParameter>, String)>
+    where
+        'a: 'p,
+    {
+        let mut merged: Vec<(Cow<'p, OaParameter>, String)> = Vec::new();
         let levels = [
             (
                 &item.parameters,
@@ -175,7 +181,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         path: &str,
         base: &str,
-        merged: &[(OaParameter, String)],
+        merged: &[(Cow<'_, OaParameter>, String)],
         pointer: &str,
     ) -> Vec<Parameter> {
         let mut arg_names =
@@ -185,7 +191,7 @@ impl<'a> Lowerer<'a> {
         let mut path_params = Vec::new();
         for name in &template_names {
             let declared = merged.iter().any(|(p, _)| {
-                matches!(p, OaParameter::Path { .. }) && p.parameter_data_ref().name == *name
+                matches!(**p, OaParameter::Path { .. }) && p.parameter_data_ref().name == *name
             });
             if !declared {
                 self.warn(

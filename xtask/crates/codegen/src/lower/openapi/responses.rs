@@ -14,7 +14,7 @@ impl<'a> Lowerer<'a> {
     ) -> Option<Response> {
         let (response, at, cache_key, hint, headers_hint) = match response {
             ReferenceOr::Item(r) => (
-                r.clone(),
+                Cow::Borrowed(r),
                 pointer.to_owned(),
                 None,
                 hint.to_owned(),
@@ -128,7 +128,7 @@ impl<'a> Lowerer<'a> {
         for (wire, header) in &response.headers {
             let at = format!("{pointer}/headers/{}", escape_token(wire));
             let (header, at) = match header {
-                ReferenceOr::Item(h) => (h.clone(), at),
+                ReferenceOr::Item(h) => (Cow::Borrowed(h), at),
                 ReferenceOr::Reference { reference } => {
                     match self.resolve_local::<openapiv3::Header>(reference) {
                         Some(found) => found,

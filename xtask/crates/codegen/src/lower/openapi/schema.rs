@@ -23,6 +23,51 @@ fn nullable_if(nullable: bool, ty: TypeRef) -> TypeRef {
     }
 }
 
+/// A schema or a `$ref` to one, borrowed from where it sits (a component, a property, a
+/// parameter). Lowering only reads schemas; passing a borrowed view down instead of a cloned
+/// `ReferenceOr` keeps it from copying every subtree once per level of nesting.
+#[derive(Clone, Copy)]
+pub(super) enum SchemaAt<'s> {
+    /// A `$ref`, by its target.
+    Ref(&'s str),
+    /// A schema written in place.
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaAt<'s> {
+    fn from(schema: &'s ReferenceOr<Schema>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaAt::Ref(reference),
+            ReferenceOr::Item(s) => SchemaAt::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaAt<'s> {
+    fn from(schema: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaAt::Ref(reference),
+            ReferenceOr::Item(s) => SchemaAt::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s Schema> for SchemaAt<'s> {
+    fn from(schema: &'s Schema) -> Self {
+        SchemaAt::Item(schema)
+    }
+}
+
+impl<'s> SchemaAt<'s> {
+    /// The schema written in place, if this is not a `$ref`.
+    pub(super) fn item(self) -> Option<&'s Schema> {
+        match self {
+            SchemaAt::Item(s) => Some(s),
+            SchemaAt::Ref(_) => None,
+        }
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Resolves a `$ref` to a schema; reports refs to nowhere at `pointer` (the referring site).
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
@@ -43,7 +88,7 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or("Schema")
                 .replace("~1", "/")
                 .replace("~0", "~");
-            let ty = self.type_of(&ReferenceOr::Item(schema), &naming::type_name(&last), &at);
+            let ty = self.type_of(&*schema, &naming::type_name(&last), &at);
             self.pointer_types.insert(reference.to_owned(), ty.clone());
             return ty;
         }
@@ -60,11 +105,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Resolves a local `$ref` of any kind (`#/components/...`, `#/paths/...`) through the
-    /// document, following chains of references; returns the target and its JSON pointer.
+    /// document, following chains of references; returns the target and its JSON pointer. A
+    /// component is borrowed from the typed document; a target elsewhere is read from the JSON
+    /// value, so it is owned.
     pub(super) fn resolve_local<T: super::refs::Component>(
         &self,
         reference: &str,
-    ) -> Option<(T, String)> {
+    ) -> Option<(Cow<'a, T>, String)> {
+        let spec: &'a OpenAPI = self.spec;
         let mut reference = reference.to_owned();
         for _ in 0..16 {
             // A fragment is percent-encoded (`~1pets~1%7Bid%7D`); text that does not decode is
@@ -72,9 +120,9 @@ impl<'a> Lowerer<'a> {
             let raw_fragment = reference.strip_prefix('#')?;
             let fragment = specgen_ir::protocol::percent::decode(raw_fragment)
                 .unwrap_or_else(|_| raw_fragment.to_owned());
-            match super::refs::component_at::<T>(self.spec.components.as_ref(), &fragment) {
+            match super::refs::component_at::<T>(spec.components.as_ref(), &fragment) {
                 Some(ReferenceOr::Item(item)) => {
-                    return Some((item.clone(), format!("#{fragment}")));
+                    return Some((Cow::Borrowed(item), format!("#{fragment}")));
                 }
                 Some(ReferenceOr::Reference { reference: next }) => {
                     reference = next.clone();
@@ -88,7 +136,7 @@ impl<'a> Lowerer<'a> {
                 None => {
                     return serde_json::from_value(node.clone())
                         .ok()
-                        .map(|t| (t, format!("#{fragment}")));
+                        .map(|t| (Cow::Owned(t), format!("#{fragment}")));
                 }
             }
         }
@@ -96,17 +144,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The schema behind `$ref`s to components, following chains, for allOf merging.
-    pub(super) fn resolve_schema<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    pub(super) fn resolve_schema<'s>(&self, schema: impl Into<SchemaAt<'s>>) -> Option<&'s Schema>
     where
         'a: 's,
     {
-        let mut current = schema;
+        let spec: &'a OpenAPI = self.spec;
+        let mut current = schema.into();
         for _ in 0..32 {
             match current {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => {
+                SchemaAt::Item(s) => return Some(s),
+                SchemaAt::Ref(reference) => {
                     let key = reference.strip_prefix("#/components/schemas/")?;
-                    current = self.spec.components.as_ref()?.schemas.get(key)?;
+                    current = spec.components.as_ref()?.schemas.get(key)?.into();
                 }
             }
         }
@@ -124,17 +173,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type of a schema used in a position (`hint` names it if it needs a named type).
-    pub(super) fn type_of(
+    pub(super) fn type_of<'s>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: impl Into<SchemaAt<'s>>,
         hint: &str,
         pointer: &str,
     ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => {
-                self.schema_ref(reference, &format!("{pointer}/$ref"))
-            }
-            ReferenceOr::Item(schema) => {
+        match schema.into() {
+            SchemaAt::Ref(reference) => self.schema_ref(reference, &format!("{pointer}/$ref")),
+            SchemaAt::Item(schema) => {
                 if self.depth > MAX_DEPTH {
                     self.warn(
                         pointer,
@@ -149,26 +196,6 @@ impl<'a> Lowerer<'a> {
                 let ty = nullable_if(schema.schema_data.nullable, ty);
                 self.record_example(schema, &ty, pointer);
                 ty
-            }
-        }
-    }
-
-    pub(super) fn boxed_type_of(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &str,
-        pointer: &str,
-    ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => self.type_of(
-                &ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
-                hint,
-                pointer,
-            ),
-            ReferenceOr::Item(schema) => {
-                self.type_of(&ReferenceOr::Item((**schema).clone()), hint, pointer)
             }
         }
     }
@@ -273,7 +300,7 @@ impl<'a> Lowerer<'a> {
             }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => TypeRef::Array(Box::new(self.boxed_type_of(
+                Some(items) => TypeRef::Array(Box::new(self.type_of(
                     items,
                     &format!("{hint}Item"),
                     &format!("{pointer}/items"),
@@ -282,7 +309,7 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Object(o)) => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => TypeRef::Map(Box::new(self.type_of(
-                    value,
+                    &**value,
                     &format!("{hint}Value"),
                     &format!("{pointer}/additionalProperties"),
                 ))),
@@ -314,7 +341,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) => {
                 if let Some(items) = &any.items {
-                    TypeRef::Array(Box::new(self.boxed_type_of(
+                    TypeRef::Array(Box::new(self.type_of(
                         items,
                         &format!("{hint}Item"),
                         &format!("{pointer}/items"),
@@ -322,7 +349,7 @@ impl<'a> Lowerer<'a> {
                 } else if let Some(AdditionalProperties::Schema(value)) = &any.additional_properties
                 {
                     TypeRef::Map(Box::new(self.type_of(
-                        value,
+                        &**value,
                         &format!("{hint}Value"),
                         &format!("{pointer}/additionalProperties"),
                     )))
@@ -444,41 +471,29 @@ impl<'a> Lowerer<'a> {
                 bounds: None,
             }),
             SchemaKind::Type(Type::Object(o)) => {
-                let props: Vec<(String, ReferenceOr<Schema>, String)> = o
+                let props: Vec<Property<'_>> = o
                     .properties
                     .iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
-                            unbox(v),
+                            k.as_str(),
+                            v.into(),
                             format!("{pointer}/properties/{}", escape_token(k)),
                         )
                     })
                     .collect();
-                let required: BTreeSet<String> = o.required.iter().cloned().collect();
-                let additional = self.additional(&o.additional_properties, name, pointer);
+                let required: BTreeSet<&str> = o.required.iter().map(String::as_str).collect();
+                let additional = self.additional(o.additional_properties.as_ref(), name, pointer);
                 TypeKind::Struct(self.build_struct(name, &props, &required, additional))
             }
-            SchemaKind::AllOf { all_of } => self.merge_all_of(name, all_of, pointer),
+            SchemaKind::AllOf { all_of } => self.merge_all_of(name, all_of, None, pointer),
             SchemaKind::OneOf { one_of: alts } => self.union(name, schema, alts, "oneOf", pointer),
             SchemaKind::AnyOf { any_of: alts } => self.union(name, schema, alts, "anyOf", pointer),
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() || !any.properties.is_empty() {
-                    // Properties beside allOf are one more part of the merge.
-                    let mut parts = any.all_of.clone();
-                    if !any.properties.is_empty() {
-                        let own = openapiv3::ObjectType {
-                            properties: any.properties.clone(),
-                            required: any.required.clone(),
-                            additional_properties: any.additional_properties.clone(),
-                            ..Default::default()
-                        };
-                        parts.push(ReferenceOr::Item(Schema {
-                            schema_data: Default::default(),
-                            schema_kind: SchemaKind::Type(Type::Object(own)),
-                        }));
-                    }
-                    self.merge_all_of(name, &parts, pointer)
+                    // Properties beside allOf are one more part of the merge, after the others.
+                    let own = (!any.properties.is_empty()).then_some(any);
+                    self.merge_all_of(name, &any.all_of, own, pointer)
                 } else if !any.one_of.is_empty() {
                     self.union(name, schema, &any.one_of, "oneOf", pointer)
                 } else if !any.any_of.is_empty() {
@@ -498,13 +513,13 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn additional(
         &mut self,
-        additional: &Option<AdditionalProperties>,
+        additional: Option<&AdditionalProperties>,
         name: &str,
         pointer: &str,
     ) -> Option<TypeRef> {
         match additional {
             Some(AdditionalProperties::Schema(value)) => Some(self.type_of(
-                value,
+                &**value,
                 &format!("{name}Value"),
                 &format!("{pointer}/additionalProperties"),
             )),

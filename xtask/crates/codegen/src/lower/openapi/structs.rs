@@ -3,23 +3,64 @@
 
 use super::*;
 
+/// A property on its way into a struct: its wire name, its schema, and its pointer.
+pub(super) type Property<'s> = (&'s str, SchemaAt<'s>, String);
+
+/// What the parts of an `allOf` add up to, borrowed from the parts: the properties in order,
+/// the required names, and the last part's `additionalProperties`.
+#[derive(Default)]
+pub(super) struct Collected<'s> {
+    props: Vec<Property<'s>>,
+    required: BTreeSet<&'s str>,
+    additional: Option<&'s AdditionalProperties>,
+}
+
+impl<'s> Collected<'s> {
+    /// Adds one object part's properties (a later part restating one overrides it), required
+    /// names and `additionalProperties`.
+    fn add(
+        &mut self,
+        properties: impl IntoIterator<Item = (&'s String, &'s ReferenceOr<Box<Schema>>)>,
+        required: &'s [String],
+        additional: Option<&'s AdditionalProperties>,
+        pointer: &str,
+    ) {
+        for (key, value) in properties {
+            let entry = (
+                key.as_str(),
+                value.into(),
+                format!("{pointer}/properties/{}", escape_token(key)),
+            );
+            // A later part restating a property overrides the earlier definition.
+            match self.props.iter_mut().find(|(k, ..)| *k == key) {
+                Some(existing) => *existing = entry,
+                None => self.props.push(entry),
+            }
+        }
+        self.required.extend(required.iter().map(String::as_str));
+        if additional.is_some() {
+            self.additional = additional;
+        }
+    }
+}
+
 impl<'a> Lowerer<'a> {
     pub(super) fn build_struct(
         &mut self,
         name: &str,
-        props: &[(String, ReferenceOr<Schema>, String)],
-        required: &BTreeSet<String>,
+        props: &[Property<'_>],
+        required: &BTreeSet<&str>,
         additional: Option<TypeRef>,
     ) -> Struct {
         let mut field_names = Namespace::new();
         let mut fields = Vec::new();
-        for (wire, schema, pointer) in props {
-            let hint = format!("{name}{}", naming::type_name(wire));
+        for &(wire, schema, ref pointer) in props {
+            let hint = format!("{name}{}", self.type_word(wire));
             let ty = self.type_of(schema, &hint, pointer);
             let sensitive = sensitive_name(wire) || sensitive_schema(schema);
             let bounds = self.number_bounds(schema);
             let (docs, deprecated, read_only, write_only, default) = match schema {
-                ReferenceOr::Item(s) => (
+                SchemaAt::Item(s) => (
                     s.schema_data.description.clone(),
                     s.schema_data
                         .deprecated
@@ -28,11 +69,11 @@ impl<'a> Lowerer<'a> {
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),
                 ),
-                ReferenceOr::Reference { .. } => (None, None, false, false, None),
+                SchemaAt::Ref(_) => (None, None, false, false, None),
             };
             fields.push(Field {
-                name: field_names.claim(&naming::value_name(wire)),
-                wire_name: wire.clone(),
+                name: field_names.claim(&self.value_word(wire)),
+                wire_name: wire.to_owned(),
                 ty,
                 required: required.contains(wire),
                 docs,
@@ -49,21 +90,22 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects the properties of an allOf part (following refs and nested allOfs).
-    pub(super) fn collect_props(
+    pub(super) fn collect_props<'s>(
         &self,
-        schema: &ReferenceOr<Schema>,
+        schema: SchemaAt<'s>,
         pointer: &str,
-        props: &mut Vec<(String, ReferenceOr<Schema>, String)>,
-        required: &mut BTreeSet<String>,
-        additional: &mut Option<AdditionalProperties>,
+        collected: &mut Collected<'s>,
         depth: usize,
-    ) -> bool {
+    ) -> bool
+    where
+        'a: 's,
+    {
         if depth > 16 {
             return false;
         }
         let pointer = match schema {
-            ReferenceOr::Reference { reference } => reference.clone(),
-            ReferenceOr::Item(_) => pointer.to_owned(),
+            SchemaAt::Ref(reference) => reference,
+            SchemaAt::Item(_) => pointer,
         };
         let Some(resolved) = self.resolve_schema(schema) else {
             return false;
@@ -75,11 +117,9 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } => {
                 return all_of.iter().enumerate().all(|(i, p)| {
                     self.collect_props(
-                        p,
+                        p.into(),
                         &format!("{pointer}/allOf/{i}"),
-                        props,
-                        required,
-                        additional,
+                        collected,
                         depth + 1,
                     )
                 });
@@ -95,63 +135,56 @@ impl<'a> Lowerer<'a> {
         if let Some(all_of) = all_of {
             for (i, p) in all_of.iter().enumerate() {
                 if !self.collect_props(
-                    p,
+                    p.into(),
                     &format!("{pointer}/allOf/{i}"),
-                    props,
-                    required,
-                    additional,
+                    collected,
                     depth + 1,
                 ) {
                     return false;
                 }
             }
         }
-        for (key, value) in properties {
-            let entry = (
-                key.clone(),
-                unbox(value),
-                format!("{pointer}/properties/{}", escape_token(key)),
-            );
-            // A later part restating a property overrides the earlier definition.
-            match props.iter_mut().find(|(k, ..)| k == key) {
-                Some(existing) => *existing = entry,
-                None => props.push(entry),
-            }
-        }
-        required.extend(req.iter().cloned());
-        if add.is_some() {
-            *additional = add.clone();
-        }
+        collected.add(properties, req, add.as_ref(), pointer);
         true
     }
 
+    /// One struct from the parts of an `allOf`; `own` is a schema whose properties sit beside
+    /// its `allOf`, merged as one more part after the others.
     pub(super) fn merge_all_of(
         &mut self,
         name: &str,
         parts: &[ReferenceOr<Schema>],
+        own: Option<&openapiv3::AnySchema>,
         pointer: &str,
     ) -> TypeKind {
-        let mut props = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut additional = None;
+        let mut collected = Collected::default();
         let mut mergeable = true;
         for (i, part) in parts.iter().enumerate() {
             mergeable &= self.collect_props(
-                part,
+                part.into(),
                 &format!("{pointer}/allOf/{i}"),
-                &mut props,
-                &mut required,
-                &mut additional,
+                &mut collected,
                 0,
             );
         }
+        if let Some(own) = own {
+            // The own properties are an object part of their own, with the next part's pointer.
+            let at = format!("{pointer}/allOf/{}", parts.len());
+            collected.add(
+                &own.properties,
+                &own.required,
+                own.additional_properties.as_ref(),
+                &at,
+            );
+        }
+        let count = parts.len() + usize::from(own.is_some());
         if !mergeable {
             // Parts that are not objects (a oneOf, a scalar) cannot be merged field by field.
-            self.warn(pointer, format!("allOf with {} parts that are not all objects cannot be merged into a struct; using serde_json::Value", parts.len()), "nothing to do unless you need a typed value here");
+            self.warn(pointer, format!("allOf with {count} parts that are not all objects cannot be merged into a struct; using serde_json::Value"), "nothing to do unless you need a typed value here");
             return TypeKind::Alias(TypeRef::Json);
         }
-        let additional = self.additional(&additional, name, pointer);
-        TypeKind::Struct(self.build_struct(name, &props, &required, additional))
+        let additional = self.additional(collected.additional, name, pointer);
+        TypeKind::Struct(self.build_struct(name, &collected.props, &collected.required, additional))
     }
 
     pub(super) fn union(
@@ -171,7 +204,7 @@ impl<'a> Lowerer<'a> {
 
         // A union of string enums or constants is one string enum.
         let mut values = Vec::new();
-        let all_strings = alts.iter().all(|(_, a)| match self.resolve_schema(a) {
+        let all_strings = alts.iter().all(|&(_, a)| match self.resolve_schema(a) {
             Some(Schema {
                 schema_kind: SchemaKind::Type(Type::String(s)),
                 ..
@@ -277,15 +310,6 @@ pub(super) fn structural_parts(parts: &[ReferenceOr<Schema>]) -> Vec<usize> {
         .collect()
 }
 
-pub(super) fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-    }
-}
-
 /// A string enum with unique variant names.
 pub fn string_enum(values: &[String]) -> StringEnum {
     let mut names = Namespace::new();
@@ -315,8 +339,8 @@ pub(super) fn primitive_variant_name(ty: &TypeRef) -> String {
 
 /// True when an inline schema marks its value as secret: `x-specgen-sensitive: true` (from the
 /// spec or an overlay) or `format: password`.
-pub(super) fn sensitive_schema(schema: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = schema else {
+pub(super) fn sensitive_schema(schema: SchemaAt<'_>) -> bool {
+    let SchemaAt::Item(schema) = schema else {
         return false;
     };
     let flagged = schema
