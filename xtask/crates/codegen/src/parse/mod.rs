@@ -2,6 +2,7 @@
 //! to it, OpenAPI 3.1 idioms are rewritten to their 3.0 equivalents, and the result is read as an
 //! `openapiv3::OpenAPI`. Every failure becomes a located diagnostic; nothing here panics on input.
 
+mod direct;
 pub mod overlay;
 pub mod source_map;
 pub mod syntax;
@@ -214,13 +215,20 @@ pub fn parse_openapi<'a>(
     diagnostics: &mut Diagnostics,
     keep_raw: bool,
 ) -> Option<ParsedOpenApi<'a>> {
-    let value = normalized_value(document, overlay, diagnostics)?;
     let parsed = |spec, raw: Option<Value>| ParsedOpenApi {
         spec,
         raw: raw.map(std::cell::OnceCell::from).unwrap_or_default(),
         document,
         overlay,
     };
+    // A JSON document without an overlay is usually read straight from its text; the value
+    // is then rebuilt only if lowering asks for it, as after the read below.
+    if !keep_raw && overlay.is_none() && document.path.ends_with(".json") {
+        if let Some(spec) = direct::read_json(&document.text) {
+            return Some(parsed(spec, None));
+        }
+    }
+    let value = normalized_value(document, overlay, diagnostics)?;
     // Path tracking costs time on every node; a valid document does not need it, so it is only
     // paid again, to locate the problem, when the plain read fails. Read by value, the typed
     // document takes over the value's strings instead of copying them.
