@@ -9,29 +9,19 @@
 //! the first one created, so results depend only on the document.
 
 use crate::ir::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde_json::Value;
+use std::hash::{Hash, Hasher};
 
-/// A 128-bit hash of a type's shape: the type without its name, origin or prose. Hashing the
-/// debug text as it is written, instead of building it as a string from a docs-less clone,
-/// keeps this pass cheap on large specs; equal hashes are confirmed by [`same_shape`], so a
-/// collision can never merge two different types.
-fn shape_key(kind: &TypeKind) -> u128 {
-    use std::fmt::Write as _;
-    use std::hash::Hasher as _;
-    /// Feeds written text to two differently seeded SipHashers, for 128 bits.
-    struct Sink(std::hash::DefaultHasher, std::hash::DefaultHasher);
-    impl std::fmt::Write for Sink {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            self.1.write(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut sink = Sink(Default::default(), Default::default());
-    sink.1.write_u8(0x5a);
-    // Writing to a hasher cannot fail.
-    let _ = match kind {
+/// A hash of a type's shape: the type without its name, origin or prose. Types that
+/// [`same_shape`] calls identical always hash alike, and every hash hit is confirmed by it, so a
+/// collision can never merge two different types. The hash only groups candidates: nothing is
+/// ordered by it.
+fn shape_key(kind: &TypeKind) -> u64 {
+    let mut h = FxHasher::default();
+    match kind {
         TypeKind::Struct(s) => {
+            0u8.hash(&mut h);
             for f in &s.fields {
                 // Destructured so that a new field cannot be left out of the shape unnoticed.
                 let Field {
@@ -48,40 +38,164 @@ fn shape_key(kind: &TypeKind) -> u128 {
                     sensitive,
                     bounds,
                 } = f;
-                let _ = write!(
-                    sink,
-                    "F{name:?}{wire_name:?}{ty:?}{required}{deprecated:?}{added_in:?}{read_only}{write_only}{default:?}{sensitive}{bounds:?}"
-                );
+                (name, wire_name, ty, required, deprecated, added_in).hash(&mut h);
+                (read_only, write_only, sensitive).hash(&mut h);
+                hash_value(default.as_ref(), &mut h);
+                hash_bounds(bounds.as_ref(), &mut h);
             }
-            write!(sink, "S{:?}", s.additional)
+            s.additional.hash(&mut h);
         }
-        other => write!(sink, "{other:?}"),
-    };
-    (u128::from(sink.0.finish()) << 64) | u128::from(sink.1.finish())
+        TypeKind::Enum(e) => {
+            1u8.hash(&mut h);
+            for v in &e.variants {
+                (&v.name, &v.wire_name).hash(&mut h);
+            }
+        }
+        TypeKind::Union(u) => {
+            2u8.hash(&mut h);
+            u.discriminator.hash(&mut h);
+            for v in &u.variants {
+                (&v.name, &v.ty, &v.tags).hash(&mut h);
+            }
+        }
+        TypeKind::Newtype(n) => {
+            3u8.hash(&mut h);
+            (n.inner, n.min_length, n.max_length, &n.pattern).hash(&mut h);
+            hash_bounds(n.bounds.as_ref(), &mut h);
+        }
+        TypeKind::Alias(t) => {
+            4u8.hash(&mut h);
+            t.hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
-/// Whether two types have the same shape: equal apart from their fields' docs.
+/// Hashes numeric bounds by their bits, which equal bounds share.
+fn hash_bounds(bounds: Option<&NumberBounds>, h: &mut FxHasher) {
+    if let Some(b) = bounds {
+        let bits = |v: Option<f64>| v.map(f64::to_bits);
+        (bits(b.minimum), bits(b.maximum), bits(b.multiple_of)).hash(h);
+        (b.exclusive_minimum, b.exclusive_maximum).hash(h);
+    }
+}
+
+/// Hashes a JSON value in its written order, numbers by their bits.
+fn hash_value(value: Option<&Value>, h: &mut FxHasher) {
+    match value {
+        None => 0u8.hash(h),
+        Some(Value::Null) => 1u8.hash(h),
+        Some(Value::Bool(b)) => (2u8, b).hash(h),
+        Some(Value::Number(n)) => {
+            (3u8, n.as_u64(), n.as_i64(), n.as_f64().map(f64::to_bits)).hash(h)
+        }
+        Some(Value::String(s)) => (4u8, s).hash(h),
+        Some(Value::Array(items)) => {
+            (5u8, items.len()).hash(h);
+            items.iter().for_each(|v| hash_value(Some(v), h));
+        }
+        Some(Value::Object(map)) => {
+            (6u8, map.len()).hash(h);
+            for (k, v) in map {
+                k.hash(h);
+                hash_value(Some(v), h);
+            }
+        }
+    }
+}
+
+/// Whether two types have the same shape: equal apart from their fields' docs, and written
+/// alike. Equal values can be written differently (`0.0` and `-0.0`; a JSON default with its
+/// keys in another order), and such types were never merged, because shapes used to be compared
+/// by their debug text; [`written_alike`] keeps that.
 fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
-    match (a, b) {
+    let equal = match (a, b) {
         (TypeKind::Struct(x), TypeKind::Struct(y)) => {
             x.additional == y.additional
                 && x.fields.len() == y.fields.len()
-                && x.fields.iter().zip(&y.fields).all(|(f, g)| {
-                    Field {
-                        docs: None,
-                        ..f.clone()
-                    } == Field {
-                        docs: None,
-                        ..g.clone()
-                    }
-                })
+                && x.fields
+                    .iter()
+                    .zip(&y.fields)
+                    .all(|(f, g)| same_field(f, g))
         }
         _ => a == b,
+    };
+    equal && written_alike(a, b)
+}
+
+/// Two fields equal apart from their docs.
+fn same_field(f: &Field, g: &Field) -> bool {
+    let Field {
+        name,
+        wire_name,
+        ty,
+        required,
+        docs: _,
+        deprecated,
+        added_in,
+        read_only,
+        write_only,
+        default,
+        sensitive,
+        bounds,
+    } = f;
+    *name == g.name
+        && *wire_name == g.wire_name
+        && *ty == g.ty
+        && *required == g.required
+        && *deprecated == g.deprecated
+        && *added_in == g.added_in
+        && *read_only == g.read_only
+        && *write_only == g.write_only
+        && *default == g.default
+        && *sensitive == g.sensitive
+        && *bounds == g.bounds
+}
+
+/// For two equal types, whether their numbers and JSON maps are also written alike.
+fn written_alike(a: &TypeKind, b: &TypeKind) -> bool {
+    match (a, b) {
+        (TypeKind::Struct(x), TypeKind::Struct(y)) => {
+            x.fields.iter().zip(&y.fields).all(|(f, g)| {
+                bounds_alike(f.bounds.as_ref(), g.bounds.as_ref())
+                    && match (&f.default, &g.default) {
+                        (Some(v), Some(w)) => values_alike(v, w),
+                        _ => true,
+                    }
+            })
+        }
+        (TypeKind::Newtype(x), TypeKind::Newtype(y)) => {
+            bounds_alike(x.bounds.as_ref(), y.bounds.as_ref())
+        }
+        _ => true,
+    }
+}
+
+fn bounds_alike(a: Option<&NumberBounds>, b: Option<&NumberBounds>) -> bool {
+    let bits = |b: Option<&NumberBounds>| {
+        b.map(|b| [b.minimum, b.maximum, b.multiple_of].map(|v| v.map(f64::to_bits)))
+    };
+    bits(a) == bits(b)
+}
+
+/// For two equal JSON values, whether their floats have the same bits and their maps the same
+/// key order.
+fn values_alike(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().map(f64::to_bits) == y.as_f64().map(f64::to_bits)
+        }
+        (Value::Array(x), Value::Array(y)) => x.iter().zip(y).all(|(v, w)| values_alike(v, w)),
+        (Value::Object(x), Value::Object(y)) => x
+            .iter()
+            .zip(y)
+            .all(|((k, v), (l, w))| k == l && values_alike(v, w)),
+        _ => true,
     }
 }
 
 /// Renames the references in `ty` that `map` lists; true when one was renamed.
-fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) -> bool {
+fn rename(ty: &mut TypeRef, map: &FxHashMap<String, String>) -> bool {
     match ty {
         TypeRef::Named(name) => match map.get(name) {
             Some(new) => {
@@ -99,7 +213,7 @@ fn rename(ty: &mut TypeRef, map: &HashMap<String, String>) -> bool {
 }
 
 /// Renames the references inside one type; true when its shape changed.
-fn rename_in_type(def: &mut TypeDef, map: &HashMap<String, String>) -> bool {
+fn rename_in_type(def: &mut TypeDef, map: &FxHashMap<String, String>) -> bool {
     let mut changed = false;
     match &mut def.kind {
         TypeKind::Struct(s) => {
@@ -121,7 +235,7 @@ fn rename_in_type(def: &mut TypeDef, map: &HashMap<String, String>) -> bool {
     changed
 }
 
-fn rename_in_operation(op: &mut Operation, map: &HashMap<String, String>) {
+fn rename_in_operation(op: &mut Operation, map: &FxHashMap<String, String>) {
     for p in &mut op.params {
         rename(&mut p.ty, map);
     }
@@ -154,15 +268,15 @@ pub fn merge_identical_types(
     types: &mut Vec<TypeDef>,
     operations: &mut [Operation],
     examples: &mut [Example],
-    protected: &HashSet<String>,
+    protected: &FxHashSet<String>,
 ) {
     // A type's shape only changes when a reference inside it is renamed, so shapes are computed
     // once and recomputed only for those types: on GitHub's spec this pass otherwise printed
     // every type again in every round.
-    let mut shapes: HashMap<String, u128> = HashMap::new();
+    let mut shapes: FxHashMap<String, u64> = FxHashMap::default();
     loop {
-        let mut first: HashMap<u128, Vec<&TypeDef>> = HashMap::new();
-        let mut map = HashMap::new();
+        let mut first: FxHashMap<u64, Vec<&TypeDef>> = FxHashMap::default();
+        let mut map = FxHashMap::default();
         for def in types.iter() {
             if !shapes.contains_key(&def.name) && !matches!(def.kind, TypeKind::Alias(_)) {
                 shapes.insert(def.name.clone(), shape_key(&def.kind));
@@ -271,7 +385,7 @@ mod tests {
             ty: TypeRef::Array(Box::new(TypeRef::Named("ListBQuery".into()))),
             value: serde_json::Value::Null,
         }];
-        let protected: HashSet<String> = ["Direction".to_owned()].into();
+        let protected: FxHashSet<String> = ["Direction".to_owned()].into_iter().collect();
         merge_identical_types(&mut types, &mut [], &mut examples, &protected);
         let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["ListAQuery", "Direction", "Other"]);

@@ -206,7 +206,7 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        let protected: std::collections::HashSet<String> = self
+        let protected: rustc_hash::FxHashSet<String> = self
             .component_names
             .values()
             .chain(&self.spec_named)
