@@ -12,10 +12,10 @@
 //! The two halves of the document, `paths` and the rest, are probed and read on two threads, as
 //! the general path reads its value's halves.
 
+use rustc_hash::FxHashSet;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Nesting past which the probe gives up. serde_json refuses documents nested 128 levels deep;
 /// the halves are read separately, so the limit no longer counts from the root, and the probe
@@ -125,7 +125,7 @@ impl<'de> Visitor<'de> for Key {
 #[derive(Default)]
 struct Seen<'de> {
     keys: Vec<Cow<'de, str>>,
-    set: HashSet<Cow<'de, str>>,
+    set: FxHashSet<Cow<'de, str>>,
 }
 
 impl<'de> Seen<'de> {

@@ -33,10 +33,11 @@ use openapiv3::{
     ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 use specgen_ir::protocol::pointer::escape_token;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Lowers one parsed document into an [`Api`] named `module`.
 ///
@@ -54,18 +55,18 @@ pub fn lower_openapi(
     let mut lowerer = Lowerer {
         spec: &parsed.spec,
         parsed,
-        pointer_types: HashMap::new(),
+        pointer_types: FxHashMap::default(),
         spec_named: BTreeSet::new(),
         file: &file.path,
         diagnostics,
         types: Namespace::new(),
         defs: Vec::new(),
-        component_names: HashMap::new(),
-        response_cache: HashMap::new(),
+        component_names: FxHashMap::default(),
+        response_cache: FxHashMap::default(),
         examples: Vec::new(),
         depth: 0,
-        type_words: HashMap::new(),
-        value_words: HashMap::new(),
+        type_words: FxHashMap::default(),
+        value_words: FxHashMap::default(),
     };
     lowerer.lower(module, file, paths)
 }
@@ -73,6 +74,8 @@ pub fn lower_openapi(
 /// A component response lowered once: body, headers and the headers struct's name.
 type LoweredResponse = (Option<ResponseBody>, Vec<ResponseHeader>, Option<String>);
 
+/// The state of one document's lowering. Its maps are only looked up, never iterated into
+/// output, so they use the fast FxHash rather than SipHash, whose hashing showed in profiles.
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
     /// The parsed document, whose JSON value serves `$ref`s that point outside `components`.
@@ -80,23 +83,23 @@ struct Lowerer<'a> {
     /// Types named after a response component (beside `component_names`), kept by dedupe.
     spec_named: BTreeSet<String>,
     /// Types of schemas reached by such pointers, so each is lowered once.
-    pointer_types: HashMap<String, TypeRef>,
+    pointer_types: FxHashMap<String, TypeRef>,
     file: &'a str,
     diagnostics: &'a mut Diagnostics,
     types: Namespace,
     defs: Vec<TypeDef>,
     /// `#/components/schemas/X` → Rust name.
-    component_names: HashMap<String, String>,
+    component_names: FxHashMap<String, String>,
     /// `#/components/responses/X` → (body, headers, headers type), so shared responses share types.
-    response_cache: HashMap<String, LoweredResponse>,
+    response_cache: FxHashMap<String, LoweredResponse>,
     examples: Vec<Example>,
     /// How deeply `type_of` is nested, to stop runaway recursion through merged allOfs.
     depth: usize,
     /// [`naming::type_name`] of property names, which repeat across a large document (`id`,
     /// `url`, `node_id`): case conversion was a visible share of lowering.
-    type_words: HashMap<String, String>,
+    type_words: FxHashMap<String, String>,
     /// [`naming::value_name`] of property names, for the same reason.
-    value_words: HashMap<String, String>,
+    value_words: FxHashMap<String, String>,
 }
 
 /// What a JSON-ish media type looks like: `application/json`, `application/problem+json`, `*/*`.
