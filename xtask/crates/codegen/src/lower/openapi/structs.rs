@@ -72,7 +72,7 @@ impl<'a> Lowerer<'a> {
                 SchemaAt::Ref(_) => (None, None, false, false, None),
             };
             fields.push(Field {
-                name: field_names.claim(&self.value_word(wire)),
+                name: field_names.claim(self.value_word(wire)),
                 wire_name: wire.to_owned(),
                 ty,
                 required: required.contains(wire),
