@@ -2,7 +2,7 @@
 //! call through `runtime` (signing, retries, timeouts) and the match from status to typed result.
 //!
 //! Methods are the most numerous large items of a big API, and their shape is fixed, so they are
-//! written as text (`emit::text`) in prettyplease's layout rather than built as tokens.
+//! written as text (`emit::text`), with calls in rustfmt's style.
 
 use super::text::{self, Writer, lit};
 use crate::ir::*;

@@ -191,7 +191,7 @@ impl Writer {
         }
     }
 
-    /// `///` lines for doc text, as `emit::docs` builds them and prettyplease prints them:
+    /// `///` lines for doc text, as prettyplease printed `#[doc]` attributes:
     /// non-empty parts joined by blank lines, each line trimmed at the end.
     pub(super) fn docs(&mut self, parts: &[Option<&str>]) {
         let mut first = true;
