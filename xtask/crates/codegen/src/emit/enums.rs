@@ -95,11 +95,13 @@ pub(super) fn enum_text(w: &mut Writer, def: &TypeDef, e: &StringEnum, cfg: &[St
     }
 }
 
-/// The `deserialize` signature of a hand-written `Deserialize` impl, as prettyplease breaks it.
+/// The `deserialize` signature of a hand-written `Deserialize` impl.
 pub(super) fn deserialize_signature(w: &mut Writer) {
-    w.line("fn deserialize<D: ::serde::Deserializer<'de>>(");
-    w.nested(|w| w.line("deserializer: D,"));
-    w.line(") -> ::std::result::Result<Self, D::Error> {");
+    w.signature(
+        "fn deserialize<D: ::serde::Deserializer<'de>>",
+        &["deserializer: D".to_owned()],
+        "::std::result::Result<Self, D::Error>",
+    );
 }
 
 /// `let value = <T as Deserialize>::deserialize(deserializer)?;`

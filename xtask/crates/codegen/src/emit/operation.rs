@@ -20,11 +20,7 @@ pub(super) fn arg_type_text(p: &Parameter) -> String {
         TypeRef::Array(item) => format!("&[{}]", text::ty(item, true)),
         other => format!("&{}", text::ty(other, true)),
     };
-    if p.required {
-        inner
-    } else {
-        format!("::std::option::Option<{inner}>")
-    }
+    text::optional(inner, p.required)
 }
 
 /// The body argument's type.
@@ -37,11 +33,7 @@ fn body_arg_type(body: &RequestBody) -> String {
         BodyContent::Binary { .. } => "crate::runtime::BinaryBody".into(),
         BodyContent::Text { .. } => "::std::string::String".into(),
     };
-    if body.required {
-        t
-    } else {
-        format!("::std::option::Option<{t}>")
-    }
+    text::optional(t, body.required)
 }
 
 /// The method's arguments (path parameters, idempotency keys, params struct, body) and the
@@ -463,19 +455,7 @@ pub(super) fn operation_text(
     ]);
     w.deprecated(&op.deprecated);
     let result = format!("::std::result::Result<{ok_type}, crate::runtime::Error<{err_type}>>");
-    let open = format!("pub async fn {}(", op.fn_name);
-    let one_line = format!("{open}{}) -> {result} {{", args.join(", "));
-    if text::fits(w.indent(), one_line.len()) {
-        w.line(&one_line);
-    } else {
-        w.line(&open);
-        w.nested(|w| {
-            for arg in &args {
-                w.line(&format!("{arg},"));
-            }
-        });
-        w.field_line(") -> ", &result, " {");
-    }
+    w.signature(&format!("pub async fn {}", op.fn_name), &args, &result);
     w.nested(|w| method_body(w, op, schemes));
     w.line("}");
 }

@@ -92,14 +92,7 @@ pub(super) fn stream_method_text(w: &mut Writer, op: &Operation, api: &Api, cfg:
     let (_, err_type) = result_types_text(op);
     let item = text::ty(&shape.item, true);
     let result = format!("crate::runtime::ItemStream<'_, {item}, {err_type}>");
-    let one_line = format!("pub fn {name}({}) -> {result} {{", args.join(", "));
-    if text::fits(w.indent(), one_line.len()) {
-        w.line(&one_line);
-    } else {
-        w.line(&format!("pub fn {name}("));
-        w.nested(|w| args.iter().for_each(|a| w.line(&format!("{a},"))));
-        w.field_line(") -> ", &result, " {");
-    }
+    w.signature(&format!("pub fn {name}"), &args, &result);
     w.nested(|w| {
         for p in &positional {
             w.line(&format!(

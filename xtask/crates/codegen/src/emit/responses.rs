@@ -21,12 +21,7 @@ pub(super) fn headers_struct_text(
         w.nested(|w| {
             for h in headers {
                 w.docs(&[Some(&format!("`{}`", h.wire_name)), h.docs.as_deref()]);
-                let t = text::ty(&h.ty, false);
-                let t = if h.required {
-                    t
-                } else {
-                    format!("::std::option::Option<{t}>")
-                };
+                let t = text::optional(text::ty(&h.ty, false), h.required);
                 w.field_line(&format!("pub {}: ", h.name), &t, ",");
             }
         });
@@ -35,14 +30,11 @@ pub(super) fn headers_struct_text(
     w.cfg(cfg);
     w.impl_for("crate::runtime::FromHeaders", name);
     w.nested(|w| {
-        let signature = "fn from_headers(headers: &crate::runtime::HeaderMap) -> ::std::result::Result<Self, ::std::string::String> {";
-        if text::fits(w.indent(), signature.len()) {
-            w.line(signature);
-        } else {
-            w.line("fn from_headers(");
-            w.nested(|w| w.line("headers: &crate::runtime::HeaderMap,"));
-            w.line(") -> ::std::result::Result<Self, ::std::string::String> {");
-        }
+        w.signature(
+            "fn from_headers",
+            &["headers: &crate::runtime::HeaderMap".to_owned()],
+            "::std::result::Result<Self, ::std::string::String>",
+        );
         w.nested(|w| {
             let reads: Vec<String> = headers
                 .iter()
@@ -52,7 +44,11 @@ pub(super) fn headers_struct_text(
                     } else {
                         "header_value"
                     };
-                    format!("{}: crate::runtime::{read}(headers, {})?", h.name, text::lit(&h.wire_name))
+                    format!(
+                        "{}: crate::runtime::{read}(headers, {})?",
+                        h.name,
+                        text::lit(&h.wire_name)
+                    )
                 })
                 .collect();
             if reads.is_empty() {
@@ -101,12 +97,7 @@ pub(super) fn params_struct_text(w: &mut Writer, name: &str, op: &Operation, cfg
                 p.docs.as_deref(),
             ]);
             w.deprecated(&p.deprecated);
-            let t = text::ty(&p.ty, false);
-            let t = if p.required {
-                t
-            } else {
-                format!("::std::option::Option<{t}>")
-            };
+            let t = text::optional(text::ty(&p.ty, false), p.required);
             w.field_line(&format!("pub {}: ", p.name), &t, ",");
         }
     });

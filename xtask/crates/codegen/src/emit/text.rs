@@ -111,6 +111,20 @@ impl Writer {
         self.line(close);
     }
 
+    /// `head(args) -> ret {`: on one line when it fits, else one argument per line and the
+    /// return type's generics broken as in [`Self::field_line`], as prettyplease lays out a
+    /// function signature.
+    pub(super) fn signature(&mut self, head: &str, args: &[String], ret: &str) {
+        let one_line = format!("{head}({}) -> {ret} {{", args.join(", "));
+        if fits(self.indent(), one_line.len()) {
+            self.line(&one_line);
+            return;
+        }
+        self.line(&format!("{head}("));
+        self.nested(|w| args.iter().for_each(|a| w.line(&format!("{a},"))));
+        self.field_line(") -> ", ret, " {");
+    }
+
     /// `impl Trait for Type {`, with `for Type {` on a line of its own when it does not fit.
     pub(super) fn impl_for(&mut self, trait_path: &str, ty: &str) {
         let line = format!("impl {trait_path} for {ty} {{");
@@ -203,8 +217,13 @@ impl Writer {
                 self.line("///");
             }
             first = false;
-            // Vendor prose may carry `\r\n` or bare `\r`, which rustc rejects in doc comments.
-            let part = part.replace("\r\n", "\n").replace('\r', "\n");
+            // Vendor prose may carry `\r\n` or bare `\r`, which rustc rejects in doc comments;
+            // most prose has neither, and is not copied.
+            let part = if part.contains('\r') {
+                std::borrow::Cow::Owned(part.replace("\r\n", "\n").replace('\r', "\n"))
+            } else {
+                std::borrow::Cow::Borrowed(part)
+            };
             for line in part.lines() {
                 let line = line.trim_end();
                 if line.is_empty() {
@@ -283,6 +302,15 @@ fn split_generics(ty: &str) -> Option<(&str, Vec<&str>)> {
     let open = ty.find('<')?;
     let inner = ty.strip_suffix('>')?.get(open + 1..)?;
     Some((&ty[..open], split_top_level(inner)))
+}
+
+/// `ty`, or `Option<ty>` when the value may be absent.
+pub(super) fn optional(ty: String, required: bool) -> String {
+    if required {
+        ty
+    } else {
+        format!("::std::option::Option<{ty}>")
+    }
 }
 
 /// A primitive's Rust type.

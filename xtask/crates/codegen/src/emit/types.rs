@@ -51,7 +51,7 @@ fn field_type(f: &Field) -> String {
             "::std::option::Option<::std::option::Option<{}>>",
             text::ty(inner, false)
         ),
-        (t, false) => format!("::std::option::Option<{}>", text::ty(t, false)),
+        (t, false) => text::optional(text::ty(t, false), false),
     }
 }
 
@@ -216,14 +216,11 @@ fn newtype_text(w: &mut Writer, def: &TypeDef, n: &Newtype, cfg: &[String]) {
     w.line(&format!("impl {name} {{"));
     w.nested(|w| {
         w.line("/// Checks `value` against the schema's constraints.");
-        let signature = format!("pub fn new(value: impl ::std::convert::Into<{inner}>) -> ::std::result::Result<Self, crate::runtime::ConstraintError> {{");
-        if text::fits(w.indent(), signature.len()) {
-            w.line(&signature);
-        } else {
-            w.line("pub fn new(");
-            w.nested(|w| w.line(&format!("value: impl ::std::convert::Into<{inner}>,")));
-            w.line(") -> ::std::result::Result<Self, crate::runtime::ConstraintError> {");
-        }
+        w.signature(
+            "pub fn new",
+            &[format!("value: impl ::std::convert::Into<{inner}>")],
+            "::std::result::Result<Self, crate::runtime::ConstraintError>",
+        );
         w.nested(|w| {
             w.line("let value = value.into();");
             newtype_checks(w, def, n);
