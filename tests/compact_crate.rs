@@ -5,6 +5,8 @@
 //! code written against the per-operation names (matching, constructing, passing one
 //! operation's error where another's is expected) still compiles. String enums get their
 //! `Display`, `FromStr` and serde impls from one runtime macro, and behave exactly as before.
+//! Structs get their serde impls from `runtime::record::serde_record!` (their behaviour against
+//! the derives is in `records.rs`); models whose names collide with the impls' own compile.
 
 use specgen_codegen::{self as codegen, load};
 use specgen_tests::{check_generated_crate, repo_root};
@@ -250,4 +252,32 @@ fn a_string_enum_round_trips_known_and_unknown_values() {
         wrong.to_string(),
         "invalid type: integer `5`, expected a string at line 1 column 1"
     );
+}
+
+#[test]
+fn structs_named_like_the_serde_impls_parts_compile() {
+    let path = "tests/fixtures/records/hostile.yaml";
+    let input = load::SpecInput::OpenApi {
+        module: "hostile".into(),
+        document: load::SourceFile {
+            text: fs::read_to_string(repo_root().join(path)).unwrap(),
+            path: path.into(),
+        },
+        overlay: None,
+    };
+    let generated = codegen::generate(&[input]).unwrap_or_else(|d| panic!("{d}"));
+    let code = &generated.files[&PathBuf::from("src/hostile.rs")];
+    for call in [
+        "crate::runtime::record::serde_record!(S {",
+        "crate::runtime::record::serde_record!(Visitor {",
+    ] {
+        assert!(code.contains(call), "{call} missing from:\n{code}");
+    }
+    assert!(
+        !code.contains("::serde::Deserialize)]"),
+        "a struct kept the derive"
+    );
+    if let Err(errors) = check_generated_crate("records-hostile", &generated.files) {
+        panic!("{errors}");
+    }
 }

@@ -14,53 +14,35 @@ pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Som
 
 /// Models, response headers and per-operation response enums.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Account {
-        #[serde(rename = "accountId")]
         pub account_id: ::std::string::String,
-        #[serde(
-            rename = "entityId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub entity_id: ::std::option::Option<::uuid::Uuid>,
         pub r#type: AccountType,
         pub purpose: AccountPurpose,
         pub status: AccountStatus,
         pub description: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub balances: ::std::option::Option<::std::vec::Vec<Balance>>,
-        #[serde(
-            rename = "clientEntityId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_entity_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "businessPii",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub business_pii: ::std::option::Option<BusinessPii>,
-        #[serde(
-            rename = "individualPii",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub individual_pii: ::std::option::Option<IndividualPii>,
-        #[serde(
-            rename = "groupId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub group_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "custodyType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub custody_type: ::std::option::Option<AccountCustodyType>,
     }
+    crate::runtime::record::serde_record!(Account {
+        0 account_id "accountId" required,
+        1 entity_id "entityId" optional,
+        2 r#type "type" required,
+        3 purpose "purpose" required,
+        4 status "status" required,
+        5 description "description" required,
+        6 balances "balances" optional,
+        7 client_entity_id "clientEntityId" optional,
+        8 business_pii "businessPii" optional,
+        9 individual_pii "individualPii" optional,
+        10 group_id "groupId" optional,
+        11 custody_type "custodyType" optional,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -145,10 +127,13 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AccountResponse {
         pub data: Account,
     }
+    crate::runtime::record::serde_record!(AccountResponse {
+        0 data "data" required,
+    });
 
     /// Archived accounts refuse most changes.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -257,24 +242,25 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Address {
         pub line1: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub line2: ::std::option::Option<::std::string::String>,
         pub city: ::std::string::String,
         /// State, province or region.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub district: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "postalCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub postal_code: ::std::option::Option<::std::string::String>,
         /// ISO 3166-1 alpha-2 country code.
         pub country: AddressCountry,
     }
+    crate::runtime::record::serde_record!(Address {
+        0 line1 "line1" required,
+        1 line2 "line2" optional,
+        2 city "city" required,
+        3 district "district" optional,
+        4 postal_code "postalCode" optional,
+        5 country "country" required,
+    });
 
     /// ISO 3166-1 alpha-2 country code.
     ///
@@ -342,68 +328,55 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Balance {
         /// Decimal amount as a string, to keep it exact.
         pub amount: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(Balance {
+        0 amount "amount" required,
+        1 currency "currency" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessPii {
-        #[serde(rename = "businessName")]
         pub business_name: ::std::string::String,
-        #[serde(
-            rename = "businessUniqueIdentifier",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub business_unique_identifier: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "identifierIssuingCountryCode",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub identifier_issuing_country_code: ::std::option::Option<AddressCountry>,
         pub address: Address,
     }
+    crate::runtime::record::serde_record!(BusinessPii {
+        0 business_name "businessName" required,
+        1 business_unique_identifier "businessUniqueIdentifier" optional,
+        2 identifier_issuing_country_code "identifierIssuingCountryCode" optional,
+        3 address "address" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAccountRequest {
         /// UUID v4 that makes the request safe to retry (exactly-once execution).
-        #[serde(rename = "idempotencyKey")]
         pub idempotency_key: ::uuid::Uuid,
         /// Human-readable description, unique among active accounts.
         pub description: CreateAccountRequestDescription,
         pub r#type: AccountType,
         pub purpose: AccountPurpose,
         /// The client entity that owns the account (then `type` is `third_party`).
-        #[serde(
-            rename = "clientEntityId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_entity_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(
-            rename = "endCustomerType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub end_customer_type: ::std::option::Option<EndCustomerType>,
-        #[serde(
-            rename = "businessPii",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub business_pii: ::std::option::Option<BusinessPii>,
-        #[serde(
-            rename = "individualPii",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub individual_pii: ::std::option::Option<IndividualPii>,
     }
+    crate::runtime::record::serde_record!(CreateAccountRequest {
+        0 idempotency_key "idempotencyKey" required,
+        1 description "description" required,
+        2 r#type "type" required,
+        3 purpose "purpose" required,
+        4 client_entity_id "clientEntityId" optional,
+        5 end_customer_type "endCustomerType" optional,
+        6 business_pii "businessPii" optional,
+        7 individual_pii "individualPii" optional,
+    });
 
     /// Human-readable description, unique among active accounts.
     ///
@@ -511,34 +484,35 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(EndCustomerType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Error {
         pub code: i64,
         pub message: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<::std::vec::Vec<ErrorErrorsItem>>,
     }
+    crate::runtime::record::serde_record!(Error {
+        0 code "code" required,
+        1 message "message" required,
+        2 errors "errors" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorErrorsItem {
         pub error: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(ErrorErrorsItem {
+        0 error "error" required,
+        1 location "location" optional,
+        2 message "message" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct IndividualPii {
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(
-            rename = "dateOfBirth",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub date_of_birth: ::std::option::Option<::chrono::NaiveDate>,
         pub address: Address,
     }
@@ -553,11 +527,20 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(IndividualPii {
+        0 first_name "firstName" required,
+        1 last_name "lastName" required,
+        2 date_of_birth "dateOfBirth" optional,
+        3 address "address" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAccountsResponse {
         pub data: ::std::vec::Vec<Account>,
     }
+    crate::runtime::record::serde_record!(ListAccountsResponse {
+        0 data "data" required,
+    });
 
     /// Documented error responses of `create_account` (`POST /v1/accounts`).
     #[derive(Debug, Clone)]

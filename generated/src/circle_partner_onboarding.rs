@@ -16,53 +16,39 @@ pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Som
 
 /// Models, response headers and per-operation response enums.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Application {
-        #[serde(rename = "applicationId")]
         pub application_id: ::uuid::Uuid,
-        #[serde(
-            rename = "clientEntityId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_entity_id: ::std::option::Option<::uuid::Uuid>,
         pub status: ApplicationStatus,
         pub sections: ::std::vec::Vec<SectionSummary>,
         /// RFI bundle ids awaiting an answer (PENDING_CUSTOMER_INFORMATION only).
-        #[serde(
-            rename = "pendingRfis",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub pending_rfis: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
-        #[serde(
-            rename = "createDate",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub create_date: ::std::option::Option<crate::runtime::DateTime>,
-        #[serde(
-            rename = "updateDate",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub update_date: ::std::option::Option<crate::runtime::DateTime>,
         /// When the application was submitted; null while it is a draft.
-        #[serde(
-            rename = "submitDate",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "crate::runtime::double_option"
-        )]
         pub submit_date: ::std::option::Option<
             ::std::option::Option<crate::runtime::DateTime>,
         >,
     }
+    crate::runtime::record::serde_record!(Application {
+        0 application_id "applicationId" required,
+        1 client_entity_id "clientEntityId" optional,
+        2 status "status" required,
+        3 sections "sections" required,
+        4 pending_rfis "pendingRfis" optional,
+        5 create_date "createDate" optional,
+        6 update_date "updateDate" optional,
+        7 submit_date "submitDate" nullable,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ApplicationResponse {
         pub data: Application,
     }
+    crate::runtime::record::serde_record!(ApplicationResponse {
+        0 data "data" required,
+    });
 
     /// DRAFT → SUBMITTED → IN_REVIEW → APPROVED | DENIED, or PENDING_CUSTOMER_INFORMATION when compliance needs more; CANCELLED only from DRAFT. APPROVED, DENIED and CANCELLED are final.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,17 +119,23 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(ApplicationStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CancelApplicationResponse {
         pub data: CancelApplicationResponseData,
     }
+    crate::runtime::record::serde_record!(CancelApplicationResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CancelApplicationResponseData {
-        #[serde(rename = "applicationId")]
         pub application_id: ::uuid::Uuid,
         pub status: CancelApplicationResponseDataStatus,
     }
+    crate::runtime::record::serde_record!(CancelApplicationResponseData {
+        0 application_id "applicationId" required,
+        1 status "status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -181,17 +173,23 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(CancelApplicationResponseDataStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Certification {
-        #[serde(rename = "certificationId")]
         pub certification_id: ::uuid::Uuid,
         pub text: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Certification {
+        0 certification_id "certificationId" required,
+        1 text "text" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateCommentRequest {
         pub content: CreateCommentRequestContent,
     }
+    crate::runtime::record::serde_record!(CreateCommentRequest {
+        0 content "content" required,
+    });
 
     /// Checked when built or decoded: at least 1 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -257,28 +255,21 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
-        #[serde(rename = "documentId")]
         pub document_id: ::uuid::Uuid,
-        #[serde(rename = "datumName")]
         pub datum_name: ::std::string::String,
-        #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
-        #[serde(
-            rename = "documentType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub document_type: ::std::option::Option<DocumentType>,
-        #[serde(
-            rename = "refId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "crate::runtime::double_option"
-        )]
         pub ref_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     }
+    crate::runtime::record::serde_record!(Document {
+        0 document_id "documentId" required,
+        1 datum_name "datumName" required,
+        2 file_name "fileName" required,
+        3 document_type "documentType" optional,
+        4 ref_id "refId" nullable,
+    });
 
     /// The identity-document type, required when the schema field asks for one. Circle's documentation shows `passport`; the other values are not published in what we could read.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -323,86 +314,122 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Error {
         pub code: i64,
         pub message: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
     }
+    crate::runtime::record::serde_record!(Error {
+        0 code "code" required,
+        1 message "message" required,
+        2 errors "errors" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorDetail {
         pub error: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(ErrorDetail {
+        0 error "error" required,
+        1 location "location" optional,
+        2 message "message" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetAllDataResponse {
         pub data: ::std::collections::BTreeMap<
             ::std::string::String,
             ::serde_json::Value,
         >,
     }
+    crate::runtime::record::serde_record!(GetAllDataResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetCertificationsResponse {
         pub data: ::std::vec::Vec<Certification>,
     }
+    crate::runtime::record::serde_record!(GetCertificationsResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetRfiResponse {
         pub data: RfiDetail,
     }
+    crate::runtime::record::serde_record!(GetRfiResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListApplicationsResponse {
         pub data: ::std::vec::Vec<Application>,
     }
+    crate::runtime::record::serde_record!(ListApplicationsResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListDocumentsResponse {
         pub data: ::std::vec::Vec<Document>,
     }
+    crate::runtime::record::serde_record!(ListDocumentsResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListRfisResponse {
         pub data: ListRfisResponseData,
     }
+    crate::runtime::record::serde_record!(ListRfisResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListRfisResponseData {
         pub bundles: ::std::vec::Vec<RfiBundle>,
     }
+    crate::runtime::record::serde_record!(ListRfisResponseData {
+        0 bundles "bundles" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListSectionsResponse {
         pub data: ::std::vec::Vec<Section>,
     }
+    crate::runtime::record::serde_record!(ListSectionsResponse {
+        0 data "data" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Rfi {
-        #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
         pub section: ::std::string::String,
         pub r#type: RfiType,
     }
+    crate::runtime::record::serde_record!(Rfi {
+        0 rfi_id "rfiId" required,
+        1 section "section" required,
+        2 r#type "type" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RfiBundle {
-        #[serde(rename = "bundleId")]
         pub bundle_id: ::uuid::Uuid,
         pub status: RfiBundleStatus,
-        #[serde(
-            rename = "createdAt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub created_at: ::std::option::Option<crate::runtime::DateTime>,
         pub rfis: ::std::vec::Vec<Rfi>,
     }
+    crate::runtime::record::serde_record!(RfiBundle {
+        0 bundle_id "bundleId" required,
+        1 status "status" required,
+        2 created_at "createdAt" optional,
+        3 rfis "rfis" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -444,28 +471,31 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(RfiBundleStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RfiComment {
-        #[serde(rename = "commentId")]
         pub comment_id: ::uuid::Uuid,
         pub content: ::std::string::String,
-        #[serde(
-            rename = "createdAt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub created_at: ::std::option::Option<crate::runtime::DateTime>,
     }
+    crate::runtime::record::serde_record!(RfiComment {
+        0 comment_id "commentId" required,
+        1 content "content" required,
+        2 created_at "createdAt" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RfiDetail {
-        #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
         pub section: ::std::string::String,
         pub r#type: RfiType,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub comments: ::std::option::Option<::std::vec::Vec<RfiComment>>,
     }
+    crate::runtime::record::serde_record!(RfiDetail {
+        0 rfi_id "rfiId" required,
+        1 section "section" required,
+        2 r#type "type" required,
+        3 comments "comments" optional,
+    });
 
     /// Circle documents `UPDATE_FIELD` and `NEW_FIELD`; other types were not published.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -508,38 +538,40 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(RfiType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SaveResult {
         pub data: ::serde_json::Value,
         /// Required fields of an already active section changed; fetch the schema again.
-        #[serde(
-            rename = "fieldsChanged",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub fields_changed: ::std::option::Option<bool>,
         pub sections: ::std::vec::Vec<SectionSummary>,
-        #[serde(
-            rename = "sectionsChanged",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub sections_changed: ::std::option::Option<bool>,
     }
+    crate::runtime::record::serde_record!(SaveResult {
+        0 data "data" required,
+        1 fields_changed "fieldsChanged" optional,
+        2 sections "sections" required,
+        3 sections_changed "sectionsChanged" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Section {
-        #[serde(rename = "sectionName")]
         pub section_name: ::std::string::String,
         pub status: SectionStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
     }
+    crate::runtime::record::serde_record!(Section {
+        0 section_name "sectionName" required,
+        1 status "status" required,
+        2 data "data" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SectionData {
         pub data: ::serde_json::Value,
     }
+    crate::runtime::record::serde_record!(SectionData {
+        0 data "data" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -594,28 +626,29 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(SectionStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SectionSummary {
-        #[serde(rename = "sectionName")]
         pub section_name: ::std::string::String,
         pub status: SectionStatus,
     }
+    crate::runtime::record::serde_record!(SectionSummary {
+        0 section_name "sectionName" required,
+        1 status "status" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitApplicationRequest {
-        #[serde(rename = "endUserAgreesToTermsOfService")]
         pub end_user_agrees_to_terms_of_service: bool,
         /// The end user's IPv4 or IPv6 address.
-        #[serde(rename = "endUserIpAddress")]
         pub end_user_ip_address: SubmitApplicationRequestEndUserIpAddress,
         /// Must match the active certifications exactly.
-        #[serde(
-            rename = "certificationIds",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub certification_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
     }
+    crate::runtime::record::serde_record!(SubmitApplicationRequest {
+        0 end_user_agrees_to_terms_of_service "endUserAgreesToTermsOfService" required,
+        1 end_user_ip_address "endUserIpAddress" required,
+        2 certification_ids "certificationIds" optional,
+    });
 
     /// The end user's IPv4 or IPv6 address.
     ///
@@ -683,20 +716,27 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SubmitApplicationResponse {
-        #[serde(rename = "applicationId")]
         pub application_id: ::uuid::Uuid,
         pub status: ApplicationStatus,
     }
+    crate::runtime::record::serde_record!(SubmitApplicationResponse {
+        0 application_id "applicationId" required,
+        1 status "status" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateRfiDataResponse {
         pub data: ::serde_json::Value,
-        #[serde(rename = "rfiId")]
         pub rfi_id: ::uuid::Uuid,
         pub section: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(UpdateRfiDataResponse {
+        0 data "data" required,
+        1 rfi_id "rfiId" required,
+        2 section "section" required,
+    });
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct UploadDocumentRequest {
@@ -785,11 +825,13 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UploadDocumentResponse {
-        #[serde(rename = "documentId")]
         pub document_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(UploadDocumentResponse {
+        0 document_id "documentId" required,
+    });
 
     /// Documented error responses that 2 operations share; each has an alias named after it (the first is `BulkSaveError`).
     #[derive(Debug, Clone)]

@@ -16,15 +16,17 @@ pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Non
 /// Models, response headers and per-operation response enums.
 pub mod types {
     /// Business-specific details. On create, required only when `clientType` is `business` — omit this object for non-business client types. On reads, returned for business clients with the values submitted at creation.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessDetails {
         /// Industry classification for the business. Determines which sections and fields appear in the onboarding application.
-        #[serde(rename = "natureOfBusiness")]
         pub nature_of_business: BusinessDetailsNatureOfBusiness,
         /// Legal entity type of the business.
-        #[serde(rename = "institutionType")]
         pub institution_type: BusinessDetailsInstitutionType,
     }
+    crate::runtime::record::serde_record!(BusinessDetails {
+        0 nature_of_business "natureOfBusiness" required,
+        1 institution_type "institutionType" required,
+    });
 
     /// Legal entity type of the business.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -389,25 +391,32 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(BusinessDetailsNatureOfBusiness, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Conflict {
         pub code: i64,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Conflict {
+        0 code "code" required,
+        1 message "message" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePartnerClientRequest {
         /// Name for the client entity.
-        #[serde(rename = "clientName")]
         pub client_name: ::std::string::String,
         /// ISO 3166-1 alpha-2 country code for the client's primary jurisdiction.
         pub country: CreatePartnerClientRequestCountry,
         /// Type of client. Currently `business` is the only supported value.
-        #[serde(rename = "clientType")]
         pub client_type: CreatePartnerClientRequestClientType,
-        #[serde(rename = "businessDetails")]
         pub business_details: BusinessDetails,
     }
+    crate::runtime::record::serde_record!(CreatePartnerClientRequest {
+        0 client_name "clientName" required,
+        1 country "country" required,
+        2 client_type "clientType" required,
+        3 business_details "businessDetails" required,
+    });
 
     /// Type of client. Currently `business` is the only supported value.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -512,41 +521,45 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePartnerClientResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CreatePartnerClientResponseData>,
     }
+    crate::runtime::record::serde_record!(CreatePartnerClientResponse {
+        0 data "data" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePartnerClientResponseData {
         /// Unique identifier for the newly created client entity.
-        #[serde(
-            rename = "clientEntityId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub client_entity_id: ::std::option::Option<::uuid::Uuid>,
         /// Unique identifier for the draft onboarding application created for this client.
-        #[serde(
-            rename = "applicationId",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub application_id: ::std::option::Option<::uuid::Uuid>,
     }
+    crate::runtime::record::serde_record!(CreatePartnerClientResponseData {
+        0 client_entity_id "clientEntityId" optional,
+        1 application_id "applicationId" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Forbidden {
         pub code: i64,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Forbidden {
+        0 code "code" required,
+        1 message "message" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NotAuthorized {
         pub code: i64,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(NotAuthorized {
+        0 code "code" required,
+        1 message "message" required,
+    });
 
     /// Documented response headers.
     #[derive(Debug, Clone, PartialEq)]

@@ -282,7 +282,7 @@ pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Som
 
 /// Models, response headers and per-operation response enums.
 pub mod types {
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Account {
         pub id: ::uuid::Uuid,
         /// The account name
@@ -291,6 +291,13 @@ pub mod types {
         pub status: AccountStatus,
         pub portfolio: Portfolio,
     }
+    crate::runtime::record::serde_record!(Account {
+        0 id "id" required,
+        1 name "name" required,
+        2 total_value "total_value" required,
+        3 status "status" required,
+        4 portfolio "portfolio" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -374,7 +381,7 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AccountUsage, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct AchCounterparty {
         pub time_created: crate::runtime::DateTime,
         pub verification_type: AchCounterpartyVerificationType,
@@ -386,9 +393,7 @@ pub mod types {
         pub name_on_account: ::std::string::String,
         pub account_type: AchCounterpartyAccountType,
         pub institution_name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub plaid: ::std::option::Option<CounterpartyPlaid>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub micro_deposits: ::std::option::Option<CounterpartyMicroDeposits>,
     }
 
@@ -408,6 +413,18 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(AchCounterparty {
+        0 time_created "time_created" required,
+        1 verification_type "verification_type" required,
+        2 status "status" required,
+        3 account_number "account_number" required,
+        4 routing_number "routing_number" required,
+        5 name_on_account "name_on_account" required,
+        6 account_type "account_type" required,
+        7 institution_name "institution_name" required,
+        8 plaid "plaid" optional,
+        9 micro_deposits "micro_deposits" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -611,13 +628,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchIncomingEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: AchIncomingPayload,
         pub event_type: AchIncomingEventEventType,
     }
+    crate::runtime::record::serde_record!(AchIncomingEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -662,10 +685,13 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AchIncomingEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchIncomingPayload {
         pub jiko_account_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(AchIncomingPayload {
+        0 jiko_account_id "jiko_account_id" required,
+    });
 
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
@@ -673,13 +699,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchOutgoingEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: AchOutgoingPayload,
         pub event_type: AchOutgoingEventEventType,
     }
+    crate::runtime::record::serde_record!(AchOutgoingEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -729,29 +761,37 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AchOutgoingEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchOutgoingPayload {
         pub jiko_account_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(AchOutgoingPayload {
+        0 jiko_account_id "jiko_account_id" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchRequest {
         pub counterparty_id: ::uuid::Uuid,
         pub direction: AchDirection,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sec_code: ::std::option::Option<AchsecCodeInput>,
         /// Defaults to `[]`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_related_information: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         pub amount_usdc: i64,
         /// Short description of the purpose of the entry (Maximum of 10 characters). Required for sec_code `"CCD"` and `"PPD"`. For sec_code `"WEB"` the default value for DEBIT is "Funding TX" and "Release TX" for CREDIT.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_entry_description: ::std::option::Option<
             AchRequestCompanyEntryDescription,
         >,
     }
+    crate::runtime::record::serde_record!(AchRequest {
+        0 counterparty_id "counterparty_id" required,
+        1 direction "direction" required,
+        2 sec_code "sec_code" optional,
+        3 payment_related_information "payment_related_information" optional,
+        4 amount_usdc "amount_usdc" required,
+        5 company_entry_description "company_entry_description" optional,
+    });
 
     /// Short description of the purpose of the entry (Maximum of 10 characters). Required for sec_code `"CCD"` and `"PPD"`. For sec_code `"WEB"` the default value for DEBIT is "Funding TX" and "Release TX" for CREDIT.
     ///
@@ -821,7 +861,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AchResponse {
         pub counterparty_id: ::uuid::Uuid,
         pub direction: AchDirection,
@@ -834,6 +874,18 @@ pub mod types {
         pub time_created: crate::runtime::DateTime,
         pub company_entry_description: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(AchResponse {
+        0 counterparty_id "counterparty_id" required,
+        1 direction "direction" required,
+        2 sec_code "sec_code" required,
+        3 payment_related_information "payment_related_information" required,
+        4 id "id" required,
+        5 amount "amount" required,
+        6 jiko_account_id "jiko_account_id" required,
+        7 status "status" required,
+        8 time_created "time_created" required,
+        9 company_entry_description "company_entry_description" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -910,17 +962,14 @@ pub mod types {
         }
     }
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct AchTransactionDetails {
         pub company_name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_entry_description: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub individual_identification_number: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub trace_number: ::std::option::Option<::std::string::String>,
     }
 
@@ -934,6 +983,12 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(AchTransactionDetails {
+        0 company_name "company_name" required,
+        1 company_entry_description "company_entry_description" optional,
+        2 individual_identification_number "individual_identification_number" optional,
+        3 trace_number "trace_number" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1021,21 +1076,27 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AchsecCodeInput, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Address {
         /// Street address
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         pub postal_code: AddressPostalCode,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<State>,
         pub country: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Address {
+        0 street_address "street_address" required,
+        1 street_address2 "street_address2" optional,
+        2 city "city" required,
+        3 postal_code "postal_code" required,
+        4 state "state" optional,
+        5 country "country" required,
+    });
 
     /// Postal code / ZIP code
     ///
@@ -1169,12 +1230,17 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Agreement {
         pub version: ::std::string::String,
         pub release_date: ::chrono::NaiveDate,
         pub documents: ::std::vec::Vec<AgreementDocument>,
     }
+    crate::runtime::record::serde_record!(Agreement {
+        0 version "version" required,
+        1 release_date "release_date" required,
+        2 documents "documents" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1230,21 +1296,31 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AgreementCategory, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AgreementConsent {
         /// Agreement version
         pub version: ::std::string::String,
         /// Timestamp of applicant's acknowledgement of the agreements
         pub timestamp: crate::runtime::DateTime,
     }
+    crate::runtime::record::serde_record!(AgreementConsent {
+        0 version "version" required,
+        1 timestamp "timestamp" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AgreementDocument {
         pub title: ::std::string::String,
         pub pdf_download_url: AgreementDocumentPdfDownloadUrl,
         pub r#type: AgreementType,
         pub category: AgreementCategory,
     }
+    crate::runtime::record::serde_record!(AgreementDocument {
+        0 title "title" required,
+        1 pdf_download_url "pdf_download_url" required,
+        2 r#type "type" required,
+        3 category "category" required,
+    });
 
     /// Checked when built or decoded: at least 1 characters, at most 2083 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -1448,15 +1524,19 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AgreementType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Amount {
         /// USD values are always in cents.
         pub value: i64,
         pub currency: ::std::string::String,
         /// Defaults to `""`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formatted: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(Amount {
+        0 value "value" required,
+        1 currency "currency" required,
+        2 formatted "formatted" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1695,13 +1775,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ApplicationUpdateEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: ApplicationUpdatePayload,
         pub event_type: ApplicationUpdateEventEventType,
     }
+    crate::runtime::record::serde_record!(ApplicationUpdateEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -1756,10 +1842,13 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(ApplicationUpdateEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ApplicationUpdatePayload {
         pub application_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(ApplicationUpdatePayload {
+        0 application_id "application_id" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1820,7 +1909,7 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(AveragePersonalNetWorth, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Business {
         pub address: GeneralAddress,
         pub email: ::std::string::String,
@@ -1845,6 +1934,15 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Business {
+        0 address "address" required,
+        1 email "email" required,
+        2 phone_number "phone_number" required,
+        3 account_status "account_status" required,
+        4 r#type "type" required,
+        5 name "name" required,
+        6 identification_number "identification_number" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1895,30 +1993,19 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(BusinessActivityLocation, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BusinessApplicationRequest {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub entity_type: ::std::option::Option<BusinessEntityType>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub doing_business_as: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<BusinessIdentificationNumber>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<BusinessContact>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formation_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_info: ::std::option::Option<RiskInfo>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<IndustryInfo>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub agreement_consent: ::std::option::Option<AgreementConsent>,
     }
 
@@ -1939,43 +2026,43 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BusinessApplicationRequest {
+        0 name "name" optional,
+        1 entity_type "entity_type" optional,
+        2 doing_business_as "doing_business_as" optional,
+        3 identification_number "identification_number" optional,
+        4 address "address" optional,
+        5 website "website" optional,
+        6 contact "contact" optional,
+        7 formation_date "formation_date" optional,
+        8 risk_info "risk_info" optional,
+        9 industry "industry" optional,
+        10 agreement_consent "agreement_consent" optional,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BusinessApplicationResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub entity_type: ::std::option::Option<BusinessEntityType>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub doing_business_as: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<BusinessIdentificationNumber>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<BusinessContact>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub formation_date: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_info: ::std::option::Option<RiskInfo>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<IndustryInfo>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub agreement_consent: ::std::option::Option<AgreementConsent>,
         pub id: ::uuid::Uuid,
         pub time_created: crate::runtime::DateTime,
         pub updated_at: crate::runtime::DateTime,
         pub status: BusinessApplicationStatus,
         /// Defaults to `[]`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reasons: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         /// `null` until application status is `APPROVED`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_id: ::std::option::Option<::uuid::Uuid>,
     }
 
@@ -2002,6 +2089,25 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BusinessApplicationResponse {
+        0 name "name" optional,
+        1 entity_type "entity_type" optional,
+        2 doing_business_as "doing_business_as" optional,
+        3 identification_number "identification_number" optional,
+        4 address "address" optional,
+        5 website "website" optional,
+        6 contact "contact" optional,
+        7 formation_date "formation_date" optional,
+        8 risk_info "risk_info" optional,
+        9 industry "industry" optional,
+        10 agreement_consent "agreement_consent" optional,
+        11 id "id" required,
+        12 time_created "time_created" required,
+        13 updated_at "updated_at" required,
+        14 status "status" required,
+        15 exception_reasons "exception_reasons" optional,
+        16 customer_id "customer_id" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2077,15 +2183,17 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(BusinessApplicationStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BusinessContact {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(BusinessContact {
+        0 name "name" optional,
+        1 phone_number "phone_number" optional,
+        2 email "email" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2151,7 +2259,7 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(BusinessEntityType, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BusinessIdentificationNumber {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
@@ -2166,6 +2274,10 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BusinessIdentificationNumber {
+        0 identification_number "identification_number" required,
+        1 r#type "type" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2254,13 +2366,19 @@ pub mod types {
         RelatedPartyApplicationResponse,
     >;
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Card {
         pub card_id: ::uuid::Uuid,
         pub name: ::std::string::String,
         pub status: CardStatus,
         pub r#type: CardType,
     }
+    crate::runtime::record::serde_record!(Card {
+        0 card_id "card_id" required,
+        1 name "name" required,
+        2 status "status" required,
+        3 r#type "type" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2327,19 +2445,22 @@ pub mod types {
     crate::runtime::open_string_enum!(CardClosureReason, Unknown);
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardListResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Card>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CardListResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct CardPinBase {
         /// 4 digit PIN encrypted by `set_pin` public key
         ///
@@ -2356,11 +2477,17 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(CardPinBase {
+        0 encrypted_pin "encrypted_pin" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardPinResponse {
         pub success: bool,
     }
+    crate::runtime::record::serde_record!(CardPinResponse {
+        0 success "success" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2427,11 +2554,15 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardStatusResponse {
         pub card_id: ::uuid::Uuid,
         pub status: CardStatus,
     }
+    crate::runtime::record::serde_record!(CardStatusResponse {
+        0 card_id "card_id" required,
+        1 status "status" required,
+    });
 
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
@@ -2439,13 +2570,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardStatusUpdateEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: CardStatusUpdatePayload,
         pub event_type: CardStatusUpdateEventEventType,
     }
+    crate::runtime::record::serde_record!(CardStatusUpdateEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -2500,32 +2637,43 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(CardStatusUpdateEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardStatusUpdatePayload {
         pub card_id: ::uuid::Uuid,
         pub status: CardStatus,
     }
+    crate::runtime::record::serde_record!(CardStatusUpdatePayload {
+        0 card_id "card_id" required,
+        1 status "status" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardSwipe {
         pub card_id: ::uuid::Uuid,
         pub amount_usdc: i64,
     }
+    crate::runtime::record::serde_record!(CardSwipe {
+        0 card_id "card_id" required,
+        1 amount_usdc "amount_usdc" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardTransactionDetails {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<TransactionLocation>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub counterparty: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_type: ::std::option::Option<::std::string::String>,
         pub pre_authorization: bool,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_id: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CardTransactionDetails {
+        0 location "location" optional,
+        1 counterparty "counterparty" optional,
+        2 terminal_id "terminal_id" optional,
+        3 merchant_type "merchant_type" optional,
+        4 pre_authorization "pre_authorization" required,
+        5 issue_id "issue_id" optional,
+    });
 
     /// The schema of items in `payload` should reflect any new additions or
     /// updates made in `src/proto/partner_events/grpc_contract/contract.proto`
@@ -2533,13 +2681,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardTransactionEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: CardTransactionPayload,
         pub event_type: CardTransactionEventEventType,
     }
+    crate::runtime::record::serde_record!(CardTransactionEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -2594,12 +2748,17 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(CardTransactionEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CardTransactionPayload {
         pub card_id: ::uuid::Uuid,
         pub amount: i64,
         pub account_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(CardTransactionPayload {
+        0 card_id "card_id" required,
+        1 amount "amount" required,
+        2 account_id "account_id" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2642,47 +2801,66 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(CardType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CashBackTransactionDetails {
         /// Which period the cash back was calculated for, in YYYY-MM format.
         pub period: ::std::string::String,
         pub card_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(CashBackTransactionDetails {
+        0 period "period" required,
+        1 card_id "card_id" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeCardStatusRequest {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<SettableCardStatus>,
     }
+    crate::runtime::record::serde_record!(ChangeCardStatusRequest {
+        0 status "status" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CloseCardRequest {
         pub closure_reason: CardClosureReason,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lost_stolen_date: ::std::option::Option<::chrono::NaiveDate>,
     }
+    crate::runtime::record::serde_record!(CloseCardRequest {
+        0 closure_reason "closure_reason" required,
+        1 lost_stolen_date "lost_stolen_date" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Counterparty {
         pub id: ::uuid::Uuid,
         pub r#type: CounterpartyType,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ach: ::std::option::Option<AchCounterparty>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire: ::std::option::Option<WireCounterparty>,
     }
+    crate::runtime::record::serde_record!(Counterparty {
+        0 id "id" required,
+        1 r#type "type" required,
+        2 ach "ach" optional,
+        3 wire "wire" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CounterpartyMicroDeposits {
         pub verification_failure_count: i64,
     }
+    crate::runtime::record::serde_record!(CounterpartyMicroDeposits {
+        0 verification_failure_count "verification_failure_count" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CounterpartyPlaid {
         pub mask: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_status: ::std::option::Option<PlaidVerificationStatus>,
     }
+    crate::runtime::record::serde_record!(CounterpartyPlaid {
+        0 mask "mask" required,
+        1 verification_status "verification_status" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2766,12 +2944,11 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(Country, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct CreateSubscriptionRequest {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
         pub events: ::std::vec::Vec<::std::string::String>,
@@ -2793,6 +2970,12 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(CreateSubscriptionRequest {
+        0 description "description" optional,
+        1 events "events" required,
+        2 url "url" required,
+        3 shared_secret "shared_secret" required,
+    });
 
     /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
     ///
@@ -2861,43 +3044,52 @@ pub mod types {
     }
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CursorListResponseAchResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<AchResponse>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CursorListResponseAchResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CursorListResponsePartnerEvent {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<PartnerEvent>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CursorListResponsePartnerEvent {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CursorListResponseSubscription {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Subscription>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CursorListResponseSubscription {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
@@ -2991,15 +3183,13 @@ pub mod types {
     crate::runtime::open_string_enum!(CustomerAccountStatus, Unknown);
 
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomerDefundingTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
@@ -3009,16 +3199,24 @@ pub mod types {
         pub target: CustomerDefundingTransferRequestTarget,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CustomerDefundingTransferRequestAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+    crate::runtime::record::serde_record!(CustomerDefundingTransferRequest {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 target "target" required,
+        6 amount_usdc "amount_usdc" optional,
+        7 amount "amount" optional,
+        8 async_mode "async_mode" optional,
+    });
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
@@ -3227,15 +3425,13 @@ pub mod types {
     crate::runtime::open_string_enum!(CustomerDefundingTransferRequestType, Unknown);
 
     /// A transfer of customer funds from a customer account at Jiko to a partner-owned facilitation account.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomerDefundingTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
@@ -3244,17 +3440,24 @@ pub mod types {
         pub target: CustomerDefundingTransferRequestTarget,
         pub amount: Amount,
     }
+    crate::runtime::record::serde_record!(CustomerDefundingTransferResponse {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 target "target" required,
+        6 amount "amount" required,
+    });
 
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomerFundingTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
@@ -3264,16 +3467,24 @@ pub mod types {
         pub source: CustomerDefundingTransferRequestTarget,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<RequestedAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+    crate::runtime::record::serde_record!(CustomerFundingTransferRequest {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 source "source" required,
+        6 amount_usdc "amount_usdc" optional,
+        7 amount "amount" optional,
+        8 async_mode "async_mode" optional,
+    });
 
     /// Disburse funds from partner to customer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3313,15 +3524,13 @@ pub mod types {
     crate::runtime::open_string_enum!(CustomerFundingTransferRequestType, Unknown);
 
     /// A transfer of customer funds to a customer account at Jiko from a partner-owned facilitation account.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomerFundingTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
@@ -3330,8 +3539,17 @@ pub mod types {
         pub source: CustomerDefundingTransferRequestTarget,
         pub amount: Amount,
     }
+    crate::runtime::record::serde_record!(CustomerFundingTransferResponse {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 source "source" required,
+        6 amount "amount" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct DateOfBirth {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub date_of_birth: ::chrono::NaiveDate,
@@ -3344,30 +3562,45 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(DateOfBirth {
+        0 date_of_birth "date_of_birth" required,
+    });
 
     pub type Decimal = ::std::string::String;
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeliveryAttemptDetails {
         pub delivery_attempt_id: ::uuid::Uuid,
         pub subscription_id: ::uuid::Uuid,
         pub success: bool,
         pub response_code: i64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub response_message: ::std::option::Option<::std::string::String>,
         pub called_at: crate::runtime::DateTime,
     }
+    crate::runtime::record::serde_record!(DeliveryAttemptDetails {
+        0 delivery_attempt_id "delivery_attempt_id" required,
+        1 subscription_id "subscription_id" required,
+        2 success "success" required,
+        3 response_code "response_code" required,
+        4 response_message "response_message" optional,
+        5 called_at "called_at" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         pub id: ::std::string::String,
         pub r#type: DocumentType,
         pub status: DocumentStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reason: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(Document {
+        0 id "id" required,
+        1 r#type "type" required,
+        2 status "status" required,
+        3 exception_reason "exception_reason" optional,
+        4 name "name" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3638,17 +3871,15 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EmployedInvestmentProfile {
         pub income: AnnualPersonalIncome,
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
@@ -3656,6 +3887,14 @@ pub mod types {
         pub occupation: EmployedInvestmentProfileOccupation,
         pub employment_status: EmployedInvestmentProfileEmploymentStatus,
     }
+    crate::runtime::record::serde_record!(EmployedInvestmentProfile {
+        0 income "income" required,
+        1 net_worth "net_worth" required,
+        2 bd_association "bd_association" optional,
+        3 director_policy_maker_of_company "director_policy_maker_of_company" optional,
+        4 occupation "occupation" required,
+        5 employment_status "employment_status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -3765,12 +4004,14 @@ pub mod types {
     ///
     /// Variables are declared in
     /// `services/partner-api/secret-(dev|staging|sandbox|partners).yaml`
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EncryptionKeysResponse {
         /// Defaults to `""`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub set_pin: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(EncryptionKeysResponse {
+        0 set_pin "set_pin" optional,
+    });
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
@@ -3853,27 +4094,39 @@ pub mod types {
     /// Generic models are only supported in pydantic for python 3.7+, so until then
     /// items will be of type Any. As such, this class needs to be subclassed
     /// and its item field overridden in it using the proper type.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EventListResponse {
         pub offset: i64,
         pub count: i64,
         /// List of available events to subscribe to
         pub items: ::std::vec::Vec<EventType>,
         /// Defaults to `"List"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(EventListResponse {
+        0 offset "offset" required,
+        1 count "count" required,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EventType {
         pub event: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(EventType {
+        0 event "event" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Fee {
         pub r#type: FeeType,
         pub amount: Amount,
     }
+    crate::runtime::record::serde_record!(Fee {
+        0 r#type "type" required,
+        1 amount "amount" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -3971,10 +4224,13 @@ pub mod types {
     crate::runtime::open_string_enum!(FirstMonthDepositAmount, Unknown);
 
     /// Fully liquidates all T-Bills from the source account.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FullWithdrawal {
         pub r#type: FullWithdrawalType,
     }
+    crate::runtime::record::serde_record!(FullWithdrawal {
+        0 r#type "type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -4012,17 +4268,21 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(FullWithdrawalType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FundPortalRequest {
         pub account_id: ::uuid::Uuid,
         pub amount_usdc: i64,
         /// Defaults to `"FakeCompany"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_name: ::std::option::Option<FundPortalRequestCompanyName>,
         /// Defaults to `1`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
     }
+    crate::runtime::record::serde_record!(FundPortalRequest {
+        0 account_id "account_id" required,
+        1 amount_usdc "amount_usdc" required,
+        2 company_name "company_name" optional,
+        3 count "count" optional,
+    });
 
     /// Checked when built or decoded: at most 16 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -4088,28 +4348,37 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GeneralAddress {
         /// Street address
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
         pub country: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(GeneralAddress {
+        0 street_address "street_address" required,
+        1 street_address2 "street_address2" optional,
+        2 city "city" required,
+        3 postal_code "postal_code" required,
+        4 state "state" optional,
+        5 country "country" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GeneratePhysicalCardFromOrder {
         pub card_order_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(GeneratePhysicalCardFromOrder {
+        0 card_order_id "card_order_id" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -4147,31 +4416,38 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(HealthStatusCheckResponse, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct HttpValidationError {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     }
+    crate::runtime::record::serde_record!(HttpValidationError {
+        0 detail "detail" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IndependentInvestmentProfile {
         pub income: AnnualPersonalIncome,
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         pub employment_status: IndependentInvestmentProfileEmploymentStatus,
     }
+    crate::runtime::record::serde_record!(IndependentInvestmentProfile {
+        0 income "income" required,
+        1 net_worth "net_worth" required,
+        2 bd_association "bd_association" optional,
+        3 director_policy_maker_of_company "director_policy_maker_of_company" optional,
+        4 occupation "occupation" optional,
+        5 employment_status "employment_status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -4211,7 +4487,7 @@ pub mod types {
         IndependentInvestmentProfileEmploymentStatus, Unknown
     );
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Individual {
         pub address: GeneralAddress,
         pub email: ::std::string::String,
@@ -4236,8 +4512,17 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Individual {
+        0 address "address" required,
+        1 email "email" required,
+        2 phone_number "phone_number" required,
+        3 account_status "account_status" required,
+        4 r#type "type" required,
+        5 name "name" required,
+        6 date_of_birth "date_of_birth" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct IndividualIdentificationNumber {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
@@ -4252,8 +4537,12 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(IndividualIdentificationNumber {
+        0 identification_number "identification_number" required,
+        1 identification_type "identification_type" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct IndividualIdentificationNumberMasked {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub identification_number: ::std::string::String,
@@ -4268,6 +4557,10 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(IndividualIdentificationNumberMasked {
+        0 identification_number "identification_number" required,
+        1 identification_type "identification_type" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4628,23 +4921,23 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(Industry, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IndustryInfo {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<Industry>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub other_industry: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(IndustryInfo {
+        0 industry "industry" optional,
+        1 other_industry "other_industry" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct InternalReallocationTransferRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
@@ -4652,16 +4945,23 @@ pub mod types {
         pub r#type: InternalReallocationTransferRequestType,
         /// The amount, in USD cents. **Deprecated**, use `amount` instead.
         #[deprecated(note = "deprecated by the API")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CustomerDefundingTransferRequestAmount>,
         /// Uses asynchronous processing, status updates will be delivered via webhooks
         ///
         /// Defaults to `false`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub async_mode: ::std::option::Option<bool>,
     }
+    crate::runtime::record::serde_record!(InternalReallocationTransferRequest {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 amount_usdc "amount_usdc" optional,
+        6 amount "amount" optional,
+        7 async_mode "async_mode" optional,
+    });
 
     /// Move funds between accounts belonging to the same customer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4700,23 +5000,29 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(InternalReallocationTransferRequestType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct InternalReallocationTransferResponse {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
         /// The ID for this transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transfer_id: ::std::option::Option<::uuid::Uuid>,
         pub from_account: OnUsJikoAccountCounterparty,
         pub to_account: OnUsJikoAccountCounterparty,
         pub r#type: InternalReallocationTransferRequestType,
         pub amount: Amount,
     }
+    crate::runtime::record::serde_record!(InternalReallocationTransferResponse {
+        0 description "description" optional,
+        1 transfer_id "transfer_id" optional,
+        2 from_account "from_account" required,
+        3 to_account "to_account" required,
+        4 r#type "type" required,
+        5 amount "amount" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct InternationalApplication {
         pub id: ::uuid::Uuid,
         pub time_created: crate::runtime::DateTime,
@@ -4725,23 +5031,17 @@ pub mod types {
         pub phone_number: ::std::string::String,
         pub agreement_consent: AgreementConsent,
         /// Defaults to `[]`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub exception_reasons: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         pub email: ::std::string::String,
         pub status: ApplicationStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<DateOfBirth>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub investment_profile: ::std::option::Option<InvestmentProfile>,
         /// `null` until application status is `APPROVED`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_id: ::std::option::Option<::uuid::Uuid>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub documents: ::std::option::Option<::std::vec::Vec<Document>>,
         pub id_verification_documents_needed: bool,
         pub identification_number_verification_document_needed: bool,
@@ -4750,7 +5050,6 @@ pub mod types {
         /// The applicant's citizenship country in ISO-3166 Alpha-2 format. **Note:** This field will be made mandatory in a future release.
         ///
         /// Defaults to `"US"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship_country: ::std::option::Option<::std::string::String>,
     }
 
@@ -4787,8 +5086,28 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(InternationalApplication {
+        0 id "id" required,
+        1 time_created "time_created" required,
+        2 updated_at "updated_at" required,
+        3 phone_number "phone_number" required,
+        4 agreement_consent "agreement_consent" required,
+        5 exception_reasons "exception_reasons" optional,
+        6 email "email" required,
+        7 status "status" required,
+        8 name "name" optional,
+        9 date_of_birth "date_of_birth" optional,
+        10 investment_profile "investment_profile" optional,
+        11 customer_id "customer_id" optional,
+        12 documents "documents" optional,
+        13 id_verification_documents_needed "id_verification_documents_needed" required,
+        14 identification_number_verification_document_needed "identification_number_verification_document_needed" required,
+        15 address_verification_document_needed "address_verification_document_needed" required,
+        16 address "address" required,
+        17 citizenship_country "citizenship_country" optional,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct InternationalApplicationRequest {
         /// Applicant's Social Security Number
         ///
@@ -4804,9 +5123,7 @@ pub mod types {
         pub investment_profile: InvestmentProfile,
         pub agreement_consent: AgreementConsent,
         /// Original onboarding time of applicant
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub originally_onboarded_at: ::std::option::Option<crate::runtime::DateTime>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_type: ::std::option::Option<ApplicationIdentificationType>,
         pub address: IsoAddress,
         /// Applicant's phone number. **Note**: It will be required to include country codes in accordance to the E.164 spec in a future release, or `^\+[1-9]\d{1,14}$`.
@@ -4814,7 +5131,6 @@ pub mod types {
         /// The applicant's citizenship country in ISO-3166 Alpha-2 format. **Note:** This field will be made mandatory in a future release.
         ///
         /// Defaults to `"US"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship_country: ::std::option::Option<::std::string::String>,
     }
 
@@ -4835,6 +5151,19 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(InternationalApplicationRequest {
+        0 identification_number "identification_number" required,
+        1 name "name" required,
+        2 email "email" required,
+        3 date_of_birth "date_of_birth" required,
+        4 investment_profile "investment_profile" required,
+        5 agreement_consent "agreement_consent" required,
+        6 originally_onboarded_at "originally_onboarded_at" optional,
+        7 identification_type "identification_type" optional,
+        8 address "address" required,
+        9 phone_number "phone_number" required,
+        10 citizenship_country "citizenship_country" optional,
+    });
 
     /// Investment profile contains information required by FINRA Suitability Rule 2111
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4895,61 +5224,79 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct IsoAddress {
         /// Street address
         pub street_address: AddressStreetAddress,
         /// Apartment, Suite, Box number, etc.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<AddressStreetAddress>,
         /// City / Town
         pub city: AddressStreetAddress,
         /// Postal code / ZIP code
         pub postal_code: AddressPostalCode,
         /// State (Postal Abbreviations. Example: "AL", "NJ", "OH")
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         /// A ISO-3166 Alpha-2 country code (Abbreviated. Example: "US")
         pub country: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(IsoAddress {
+        0 street_address "street_address" required,
+        1 street_address2 "street_address2" optional,
+        2 city "city" required,
+        3 postal_code "postal_code" required,
+        4 state "state" optional,
+        5 country "country" required,
+    });
 
     /// Generic models are only supported in pydantic for python 3.7+, so until then
     /// items will be of type Any. As such, this class needs to be subclassed
     /// and its item field overridden in it using the proper type.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAccountsResponse {
         pub offset: i64,
         pub count: i64,
         /// Customer accounts
         pub items: ::std::vec::Vec<Account>,
         /// Defaults to `"List"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(ListAccountsResponse {
+        0 offset "offset" required,
+        1 count "count" required,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListCounterpartiesResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Counterparty>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(ListCounterpartiesResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPortalsResponse {
         pub count: i64,
         pub portals: ::std::vec::Vec<Portal>,
         /// Defaults to `"List"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(ListPortalsResponse {
+        0 count "count" required,
+        1 portals "portals" required,
+        2 object_type "object_type" optional,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct LoginInput {
         pub username: LoginInputUsername,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
@@ -4964,6 +5311,10 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(LoginInput {
+        0 username "username" required,
+        1 password "password" required,
+    });
 
     /// Checked when built or decoded: at most 128 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -5029,7 +5380,7 @@ pub mod types {
         }
     }
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct LoginResponse {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub token: ::std::string::String,
@@ -5044,14 +5395,22 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(LoginResponse {
+        0 token "token" required,
+        1 expires "expires" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MinimalPhysicalCardOrderResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_id: ::std::option::Option<::uuid::Uuid>,
         pub card_order_id: ::uuid::Uuid,
         pub status: PhysicalCardOrderStatus,
     }
+    crate::runtime::record::serde_record!(MinimalPhysicalCardOrderResponse {
+        0 card_id "card_id" optional,
+        1 card_order_id "card_order_id" required,
+        2 status "status" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5102,22 +5461,30 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(MonthlyTransactions, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Name {
         /// First Name
         pub first_name: AddressPostalCode,
         /// Middle Name
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub middle_name: ::std::option::Option<AddressPostalCode>,
         /// Last Name
         pub last_name: AddressPostalCode,
     }
+    crate::runtime::record::serde_record!(Name {
+        0 first_name "first_name" required,
+        1 middle_name "middle_name" optional,
+        2 last_name "last_name" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnUsJikoAccountCounterparty {
         pub id: ::uuid::Uuid,
         pub r#type: OnUsJikoAccountCounterpartyType,
     }
+    crate::runtime::record::serde_record!(OnUsJikoAccountCounterparty {
+        0 id "id" required,
+        1 r#type "type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -5155,25 +5522,35 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(OnUsJikoAccountCounterpartyType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnUsTransactionDetails {
         pub on_us_transfer_id: ::std::string::String,
         pub on_us_transfer_type: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(OnUsTransactionDetails {
+        0 on_us_transfer_id "on_us_transfer_id" required,
+        1 on_us_transfer_type "on_us_transfer_type" required,
+        2 source "source" optional,
+        3 target "target" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnUsTransfer {
         pub id: ::uuid::Uuid,
         pub status: OnUsTransferStatus,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<TransferStateReason>,
         pub transfer: OnUsTransferDetails,
         pub fees: ::std::vec::Vec<Fee>,
     }
+    crate::runtime::record::serde_record!(OnUsTransfer {
+        0 id "id" required,
+        1 status "status" required,
+        2 reason "reason" optional,
+        3 transfer "transfer" required,
+        4 fees "fees" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
@@ -5269,13 +5646,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnUsTransferEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: OnUsTransferPayload,
         pub event_type: OnUsTransferEventEventType,
     }
+    crate::runtime::record::serde_record!(OnUsTransferEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -5325,12 +5708,17 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(OnUsTransferEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnUsTransferPayload {
         pub on_us_id: ::uuid::Uuid,
         pub origin_account_id: ::uuid::Uuid,
         pub destination_account_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(OnUsTransferPayload {
+        0 on_us_id "on_us_id" required,
+        1 origin_account_id "origin_account_id" required,
+        2 destination_account_id "destination_account_id" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5434,13 +5822,19 @@ pub mod types {
     /// e.g: ACHOutgoingPayload
     ///
     /// `PartnerEvent` serialization could fail otherwise.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OutgoingWireEvent {
         pub event_id: ::uuid::Uuid,
         pub timestamp: crate::runtime::DateTime,
         pub payload: WireOutgoingPayload,
         pub event_type: OutgoingWireEventEventType,
     }
+    crate::runtime::record::serde_record!(OutgoingWireEvent {
+        0 event_id "event_id" required,
+        1 timestamp "timestamp" required,
+        2 payload "payload" required,
+        3 event_type "event_type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -5490,43 +5884,60 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(OutgoingWireEventEventType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PartnerEvent {
         pub event: EventDetails,
         pub delivery_attempts: ::std::vec::Vec<DeliveryAttemptDetails>,
     }
+    crate::runtime::record::serde_record!(PartnerEvent {
+        0 event "event" required,
+        1 delivery_attempts "delivery_attempts" required,
+    });
 
     pub type PemEncodedPublicKey = ::std::string::String;
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PhysicalCardOrder {
         /// Card holder's full name. Should be a maximum of 26 characters.
         pub name_on_card: CustomerDefundingTransferRequestDescription,
         pub shipping_address: ShippingAddress,
     }
+    crate::runtime::record::serde_record!(PhysicalCardOrder {
+        0 name_on_card "name_on_card" required,
+        1 shipping_address "shipping_address" required,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PhysicalCardOrderListResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<MinimalPhysicalCardOrderResponse>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(PhysicalCardOrderListResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PhysicalCardOrderResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_id: ::std::option::Option<::uuid::Uuid>,
         pub card_order_id: ::uuid::Uuid,
         pub status: PhysicalCardOrderStatus,
         pub name_on_card: ::std::string::String,
         pub shipping_address: ShippingAddress,
     }
+    crate::runtime::record::serde_record!(PhysicalCardOrderResponse {
+        0 card_id "card_id" optional,
+        1 card_order_id "card_order_id" required,
+        2 status "status" required,
+        3 name_on_card "name_on_card" required,
+        4 shipping_address "shipping_address" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5582,12 +5993,11 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(PhysicalCardOrderStatus, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct PlaidCreateCounterparties {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub public_token: ::std::string::String,
         pub accounts: ::std::vec::Vec<PlaidCreateCounterpartiesAccount>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub institution_id: ::std::option::Option<::std::string::String>,
     }
 
@@ -5600,22 +6010,33 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(PlaidCreateCounterparties {
+        0 public_token "public_token" required,
+        1 accounts "accounts" required,
+        2 institution_id "institution_id" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PlaidCreateCounterpartiesAccount {
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub mask: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(PlaidCreateCounterpartiesAccount {
+        0 id "id" required,
+        1 name "name" optional,
+        2 mask "mask" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PlaidCreateCounterpartiesResponse {
         pub items: ::std::vec::Vec<Counterparty>,
     }
+    crate::runtime::record::serde_record!(PlaidCreateCounterpartiesResponse {
+        0 items "items" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct PlaidLinkToken {
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub link_token: ::std::string::String,
@@ -5630,19 +6051,26 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(PlaidLinkToken {
+        0 link_token "link_token" required,
+        1 expiration "expiration" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PlaidLinkTokenRequest {
         pub client_name: PlaidLinkTokenRequestClientName,
         /// **Mutually exclusive with `android_package_name`**
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_uri: ::std::option::Option<::std::string::String>,
         /// **Mutually exclusive with `redirect_uri`**
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub android_package_name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub counterparty_id: ::std::option::Option<::uuid::Uuid>,
     }
+    crate::runtime::record::serde_record!(PlaidLinkTokenRequest {
+        0 client_name "client_name" required,
+        1 redirect_uri "redirect_uri" optional,
+        2 android_package_name "android_package_name" optional,
+        3 counterparty_id "counterparty_id" optional,
+    });
 
     /// Checked when built or decoded: at least 1 characters.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
@@ -5772,7 +6200,7 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(PlaidVerificationStatus, Unknown);
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Portal {
         pub id: ::uuid::Uuid,
         pub jiko_account_id: ::uuid::Uuid,
@@ -5801,11 +6229,22 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Portal {
+        0 id "id" required,
+        1 jiko_account_id "jiko_account_id" required,
+        2 routing_number "routing_number" required,
+        3 account_number "account_number" required,
+        4 status "status" required,
+        5 name "name" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PortalCreateRequest {
         pub name: LoginInputUsername,
     }
+    crate::runtime::record::serde_record!(PortalCreateRequest {
+        0 name "name" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5848,48 +6287,49 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(PortalStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PortalUpdateRequest {
         /// Portal name
         pub name: AddressPostalCode,
     }
+    crate::runtime::record::serde_record!(PortalUpdateRequest {
+        0 name "name" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Portfolio {
         /// Securities currently held by the brokerage account
         pub securities: ::std::vec::Vec<Security>,
         pub cash: Amount,
         pub all_time_earnings: Amount,
     }
+    crate::runtime::record::serde_record!(Portfolio {
+        0 securities "securities" required,
+        1 cash "cash" required,
+        2 all_time_earnings "all_time_earnings" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PublicKeyRequest {
         pub public_key: PemEncodedPublicKey,
     }
+    crate::runtime::record::serde_record!(PublicKeyRequest {
+        0 public_key "public_key" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct RelatedPartyApplicationRequest {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<IndividualIdentificationNumber>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<RelatedPartyRole>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ownership_percentage: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
     }
 
@@ -5909,32 +6349,34 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(RelatedPartyApplicationRequest {
+        0 title "title" optional,
+        1 name "name" optional,
+        2 address "address" optional,
+        3 date_of_birth "date_of_birth" optional,
+        4 identification_number "identification_number" optional,
+        5 phone_number "phone_number" optional,
+        6 roles "roles" optional,
+        7 ownership_percentage "ownership_percentage" optional,
+        8 citizenship "citizenship" optional,
+        9 email "email" optional,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct RelatedPartyApplicationResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<Name>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub date_of_birth: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub identification_number: ::std::option::Option<
             IndividualIdentificationNumberMasked,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<RelatedPartyRole>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ownership_percentage: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub citizenship: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         pub id: ::uuid::Uuid,
     }
@@ -5956,6 +6398,19 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(RelatedPartyApplicationResponse {
+        0 title "title" optional,
+        1 name "name" optional,
+        2 address "address" optional,
+        3 date_of_birth "date_of_birth" optional,
+        4 identification_number "identification_number" optional,
+        5 phone_number "phone_number" optional,
+        6 roles "roles" optional,
+        7 ownership_percentage "ownership_percentage" optional,
+        8 citizenship "citizenship" optional,
+        9 email "email" optional,
+        10 id "id" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6002,11 +6457,15 @@ pub mod types {
     crate::runtime::open_string_enum!(RelatedPartyRole, Unknown);
 
     /// Creates a transfer for a specific, requested amount.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RequestedAmount {
         pub amount_usdc: i64,
         pub r#type: RequestedAmountType,
     }
+    crate::runtime::record::serde_record!(RequestedAmount {
+        0 amount_usdc "amount_usdc" required,
+        1 r#type "type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -6044,25 +6503,30 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(RequestedAmountType, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RetiredInvestmentProfile {
         pub income: AnnualPersonalIncome,
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         pub employment_status: RetiredInvestmentProfileEmploymentStatus,
     }
+    crate::runtime::record::serde_record!(RetiredInvestmentProfile {
+        0 income "income" required,
+        1 net_worth "net_worth" required,
+        2 bd_association "bd_association" optional,
+        3 director_policy_maker_of_company "director_policy_maker_of_company" optional,
+        4 occupation "occupation" optional,
+        5 employment_status "employment_status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -6159,31 +6623,33 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(RiskCategory, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RiskInfo {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_categories: ::std::option::Option<::std::vec::Vec<RiskCategory>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub company_mission: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub has_current_enforcement_actions: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_regulator: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub business_activity_location: ::std::option::Option<BusinessActivityLocation>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub source_of_funds: ::std::option::Option<SourceOfFunds>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub account_usage: ::std::option::Option<AccountUsage>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub annual_revenue: ::std::option::Option<AnnualRevenue>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_transactions: ::std::option::Option<MonthlyTransactions>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub first_month_deposit: ::std::option::Option<FirstMonthDepositAmount>,
     }
+    crate::runtime::record::serde_record!(RiskInfo {
+        0 risk_categories "risk_categories" optional,
+        1 company_mission "company_mission" optional,
+        2 has_current_enforcement_actions "has_current_enforcement_actions" optional,
+        3 primary_regulator "primary_regulator" optional,
+        4 business_activity_location "business_activity_location" optional,
+        5 source_of_funds "source_of_funds" optional,
+        6 account_usage "account_usage" optional,
+        7 annual_revenue "annual_revenue" optional,
+        8 monthly_transactions "monthly_transactions" optional,
+        9 first_month_deposit "first_month_deposit" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Security {
         /// A description of the security
         pub description: ::std::string::String,
@@ -6199,6 +6665,18 @@ pub mod types {
         pub ask: Decimal,
         pub bid: Decimal,
     }
+    crate::runtime::record::serde_record!(Security {
+        0 description "description" required,
+        1 tradable_id "tradable_id" required,
+        2 security_type "security_type" required,
+        3 quantity "quantity" required,
+        4 market_value "market_value" required,
+        5 external_id "external_id" required,
+        6 maturity_date "maturity_date" required,
+        7 yield_to_maturity "yield_to_maturity" required,
+        8 ask "ask" required,
+        9 bid "bid" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6282,12 +6760,11 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(SettableCardStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShippingAddress {
         /// Street address
         pub street_address: CustomerDefundingTransferRequestDescription,
         /// Apartment, Suite, Box number, etc.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street_address2: ::std::option::Option<
             CustomerDefundingTransferRequestDescription,
         >,
@@ -6298,6 +6775,14 @@ pub mod types {
         pub state: State,
         pub country: Country,
     }
+    crate::runtime::record::serde_record!(ShippingAddress {
+        0 street_address "street_address" required,
+        1 street_address2 "street_address2" optional,
+        2 city "city" required,
+        3 postal_code "postal_code" required,
+        4 state "state" required,
+        5 country "country" required,
+    });
 
     /// Postal code / ZIP code
     ///
@@ -6728,7 +7213,7 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(State, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Statement {
         pub id: ::uuid::Uuid,
         pub jiko_account_id: ::uuid::Uuid,
@@ -6737,19 +7222,30 @@ pub mod types {
         pub pdf_download_url: AgreementDocumentPdfDownloadUrl,
         pub time_created: crate::runtime::DateTime,
     }
+    crate::runtime::record::serde_record!(Statement {
+        0 id "id" required,
+        1 jiko_account_id "jiko_account_id" required,
+        2 r#type "type" required,
+        3 key "key" required,
+        4 pdf_download_url "pdf_download_url" required,
+        5 time_created "time_created" required,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StatementListResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Statement>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(StatementListResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6885,25 +7381,30 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StudentInvestmentProfile {
         pub income: AnnualPersonalIncome,
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         pub employment_status: StudentInvestmentProfileEmploymentStatus,
     }
+    crate::runtime::record::serde_record!(StudentInvestmentProfile {
+        0 income "income" required,
+        1 net_worth "net_worth" required,
+        2 bd_association "bd_association" optional,
+        3 director_policy_maker_of_company "director_policy_maker_of_company" optional,
+        4 occupation "occupation" optional,
+        5 employment_status "employment_status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -6941,12 +7442,11 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(StudentInvestmentProfileEmploymentStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Subscription {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
         pub events: ::std::vec::Vec<::std::string::String>,
@@ -6957,6 +7457,15 @@ pub mod types {
         pub updated_at: crate::runtime::DateTime,
         pub status: SubscriptionStatus,
     }
+    crate::runtime::record::serde_record!(Subscription {
+        0 description "description" optional,
+        1 events "events" required,
+        2 url "url" required,
+        3 id "id" required,
+        4 time_created "time_created" required,
+        5 updated_at "updated_at" required,
+        6 status "status" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6999,12 +7508,11 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(SubscriptionStatus, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Trade {
         pub description: ::std::string::String,
         pub id: ::uuid::Uuid,
         pub trade_datetime: crate::runtime::DateTime,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub settled_date: ::std::option::Option<::chrono::NaiveDate>,
         pub is_settled: bool,
         pub activity: TradeActivity,
@@ -7017,6 +7525,22 @@ pub mod types {
         pub yield_to_maturity: Decimal,
         pub tradable_id: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Trade {
+        0 description "description" required,
+        1 id "id" required,
+        2 trade_datetime "trade_datetime" required,
+        3 settled_date "settled_date" optional,
+        4 is_settled "is_settled" required,
+        5 activity "activity" required,
+        6 cusip "cusip" required,
+        7 notional "notional" required,
+        8 quantity "quantity" required,
+        9 price "price" required,
+        10 maturity_date "maturity_date" required,
+        11 jiko_account_id "jiko_account_id" required,
+        12 yield_to_maturity "yield_to_maturity" required,
+        13 tradable_id "tradable_id" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7063,25 +7587,31 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(TradeActivity, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TradeConfirmation {
         pub url: AgreementDocumentPdfDownloadUrl,
     }
+    crate::runtime::record::serde_record!(TradeConfirmation {
+        0 url "url" required,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TradeListResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Trade>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(TradeListResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Transaction {
         pub id: ::uuid::Uuid,
         pub jiko_account_id: ::uuid::Uuid,
@@ -7090,51 +7620,70 @@ pub mod types {
         pub status: TransactionStatus,
         pub details: TransactionDetails,
     }
+    crate::runtime::record::serde_record!(Transaction {
+        0 id "id" required,
+        1 jiko_account_id "jiko_account_id" required,
+        2 amount "amount" required,
+        3 timestamp "timestamp" required,
+        4 status "status" required,
+        5 details "details" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TransactionDetails {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         pub transaction_type: TransactionType,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_type_title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub card_transaction: ::std::option::Option<CardTransactionDetails>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ach_transaction: ::std::option::Option<AchTransactionDetails>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_transaction: ::std::option::Option<WireTransactionDetails>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_fee_transaction: ::std::option::Option<WireTransactionDetails>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub cash_back_transaction: ::std::option::Option<CashBackTransactionDetails>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub on_us_transaction: ::std::option::Option<OnUsTransactionDetails>,
     }
+    crate::runtime::record::serde_record!(TransactionDetails {
+        0 title "title" optional,
+        1 transaction_type "transaction_type" required,
+        2 sub_title "sub_title" optional,
+        3 transaction_type_title "transaction_type_title" optional,
+        4 card_transaction "card_transaction" optional,
+        5 ach_transaction "ach_transaction" optional,
+        6 wire_transaction "wire_transaction" optional,
+        7 wire_fee_transaction "wire_fee_transaction" optional,
+        8 cash_back_transaction "cash_back_transaction" optional,
+        9 on_us_transaction "on_us_transaction" optional,
+    });
 
     /// Base class for cursor_list responses from the Partner API
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TransactionListResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub prev_page: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Transaction>,
         /// Defaults to `"CursorList"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub object_type: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(TransactionListResponse {
+        0 prev_page "prev_page" optional,
+        1 next_page "next_page" optional,
+        2 items "items" required,
+        3 object_type "object_type" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TransactionLocation {
         pub street_address: ::std::string::String,
         pub city: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         pub country: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(TransactionLocation {
+        0 street_address "street_address" required,
+        1 city "city" required,
+        2 state "state" optional,
+        3 country "country" required,
+    });
 
     /// An enumeration.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7316,25 +7865,30 @@ pub mod types {
     }
     crate::runtime::open_string_enum!(TransferStateReason, Unknown);
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UnemployedInvestmentProfile {
         pub income: AnnualPersonalIncome,
         pub net_worth: AveragePersonalNetWorth,
         /// Name of broker-dealer association or employment. Disclosure is required by law if applicable, else, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bd_association: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Name of company where customer is director or policy maker. Disclosure is required by law if applicable, otherwise, leave empty
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub director_policy_maker_of_company: ::std::option::Option<
             CustomerDefundingTransferRequestTarget,
         >,
         /// Applicant's occupation
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<CustomerDefundingTransferRequestTarget>,
         pub employment_status: UnemployedInvestmentProfileEmploymentStatus,
     }
+    crate::runtime::record::serde_record!(UnemployedInvestmentProfile {
+        0 income "income" required,
+        1 net_worth "net_worth" required,
+        2 bd_association "bd_association" optional,
+        3 director_policy_maker_of_company "director_policy_maker_of_company" optional,
+        4 occupation "occupation" optional,
+        5 employment_status "employment_status" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -7374,23 +7928,19 @@ pub mod types {
         UnemployedInvestmentProfileEmploymentStatus, Unknown
     );
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct UpdateSubscriptionRequest {
         /// A description of the webhook's intended use.
         ///
         /// Defaults to `""`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         /// Which types of events this webhook should be invoked for.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// The webhook URL to invoke.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<AgreementDocumentPdfDownloadUrl>,
         /// The shared secret used by the Partner API to sign requests made to the webhook. The shared secret needs to be minimum 16 characters long.
         ///
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub shared_secret: ::std::option::Option<CreateSubscriptionRequestSharedSecret>,
     }
 
@@ -7404,19 +7954,34 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(UpdateSubscriptionRequest {
+        0 description "description" optional,
+        1 events "events" optional,
+        2 url "url" optional,
+        3 shared_secret "shared_secret" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UploadDocumentResponse {
         pub success: bool,
         pub document_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(UploadDocumentResponse {
+        0 success "success" required,
+        1 document_id "document_id" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ValidationError {
         pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
         pub msg: ::std::string::String,
         pub r#type: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(ValidationError {
+        0 loc "loc" required,
+        1 msg "msg" required,
+        2 r#type "type" required,
+    });
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(untagged)]
@@ -7426,15 +7991,21 @@ pub mod types {
         Integer(i64),
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct VirtualCardResponse {
         pub card_id: ::uuid::Uuid,
         pub encrypted_pan: ::std::string::String,
         pub encrypted_cvv: ::std::string::String,
         pub encrypted_expiration: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(VirtualCardResponse {
+        0 card_id "card_id" required,
+        1 encrypted_pan "encrypted_pan" required,
+        2 encrypted_cvv "encrypted_cvv" required,
+        3 encrypted_expiration "encrypted_expiration" required,
+    });
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct WireCounterparty {
         pub time_created: crate::runtime::DateTime,
         pub verification_type: AchCounterpartyVerificationType,
@@ -7462,37 +8033,58 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(WireCounterparty {
+        0 time_created "time_created" required,
+        1 verification_type "verification_type" required,
+        2 status "status" required,
+        3 account_number "account_number" required,
+        4 routing_number "routing_number" required,
+        5 name_on_account "name_on_account" required,
+        6 account_type "account_type" required,
+        7 institution_name "institution_name" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct WireOutgoingPayload {
         pub jiko_account_id: ::uuid::Uuid,
         pub wire_id: ::uuid::Uuid,
     }
+    crate::runtime::record::serde_record!(WireOutgoingPayload {
+        0 jiko_account_id "jiko_account_id" required,
+        1 wire_id "wire_id" required,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct WireRequest {
         /// A description of the transfer, visible on statements.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         pub counterparty_id: ::uuid::Uuid,
         /// The amount, in USD cents.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_usdc: ::std::option::Option<i64>,
         /// A string identifying the wire transfer originator.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<::std::string::String>,
         /// The ID for this wire transfer, auto-generated if not provided.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
+    crate::runtime::record::serde_record!(WireRequest {
+        0 description "description" optional,
+        1 counterparty_id "counterparty_id" required,
+        2 amount_usdc "amount_usdc" optional,
+        3 created_by "created_by" optional,
+        4 wire_id "wire_id" optional,
+    });
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct WireTransactionDetails {
         pub reference_number: ::std::string::String,
         pub counterparty_name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wire_id: ::std::option::Option<::uuid::Uuid>,
     }
+    crate::runtime::record::serde_record!(WireTransactionDetails {
+        0 reference_number "reference_number" required,
+        1 counterparty_name "counterparty_name" required,
+        2 wire_id "wire_id" optional,
+    });
 
     /// Documented error responses that 31 operations share; each has an alias named after it (the first is `AccountsGetSpecificAccountError`).
     #[derive(Debug, Clone)]

@@ -19,31 +19,31 @@ pub const SPEC_VERSION: ::std::option::Option<&str> = ::std::option::Option::Som
 /// Models, response headers and per-operation response enums.
 pub mod types {
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Address {
         pub address1: ::std::string::String,
         pub city: ::std::string::String,
         pub state: ::std::string::String,
-        #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
-        #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Address {
+        0 address1 "address1" required,
+        1 city "city" required,
+        2 state "state" required,
+        3 iso_country_code "isoCountryCode" required,
+        4 postal_code "postalCode" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BankAccount {
-        #[serde(rename = "bankLegalName")]
         pub bank_legal_name: ::std::string::String,
-        #[serde(rename = "bankAccountHolderName")]
         pub bank_account_holder_name: ::std::string::String,
-        #[serde(rename = "bankAccountType")]
         pub bank_account_type: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "bankAccountNumber")]
         pub bank_account_number: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "bankAbaRoutingNumber")]
         pub bank_aba_routing_number: ::std::string::String,
     }
 
@@ -58,24 +58,24 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BankAccount {
+        0 bank_legal_name "bankLegalName" required,
+        1 bank_account_holder_name "bankAccountHolderName" required,
+        2 bank_account_type "bankAccountType" required,
+        3 bank_account_number "bankAccountNumber" required,
+        4 bank_aba_routing_number "bankAbaRoutingNumber" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BankAccountDetails {
-        #[serde(rename = "bankLegalName")]
         pub bank_legal_name: ::std::string::String,
-        #[serde(rename = "bankAccountHolderName")]
         pub bank_account_holder_name: ::std::string::String,
-        #[serde(rename = "bankAccountType")]
         pub bank_account_type: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "bankAccountNumber")]
         pub bank_account_number: ::std::string::String,
-        #[serde(rename = "bankAccountHolderPhoneNumber")]
         pub bank_account_holder_phone_number: ::std::string::String,
-        #[serde(rename = "bankAccountHolderEmail")]
         pub bank_account_holder_email: ::std::string::String,
-        #[serde(rename = "bankAccountHolderAddress")]
         pub bank_account_holder_address: ::std::string::String,
     }
 
@@ -95,18 +95,25 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BankAccountDetails {
+        0 bank_legal_name "bankLegalName" required,
+        1 bank_account_holder_name "bankAccountHolderName" required,
+        2 bank_account_type "bankAccountType" required,
+        3 bank_account_number "bankAccountNumber" required,
+        4 bank_account_holder_phone_number "bankAccountHolderPhoneNumber" required,
+        5 bank_account_holder_email "bankAccountHolderEmail" required,
+        6 bank_account_holder_address "bankAccountHolderAddress" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct BusinessUserMetadata {
         pub email: ::std::string::String,
         pub phone: ::std::string::String,
         pub legal_name: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub tax_id: ::std::string::String,
-        #[serde(rename = "businessUserId")]
         pub business_user_id: ::std::string::String,
-        #[serde(rename = "businessUserMetadataId")]
         pub business_user_metadata_id: ::std::string::String,
         pub business_entity_name: ::std::string::String,
         pub company_address: Address,
@@ -126,36 +133,37 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(BusinessUserMetadata {
+        0 email "email" required,
+        1 phone "phone" required,
+        2 legal_name "legal_name" required,
+        3 tax_id "tax_id" required,
+        4 business_user_id "businessUserId" required,
+        5 business_user_metadata_id "businessUserMetadataId" required,
+        6 business_entity_name "business_entity_name" required,
+        7 company_address "company_address" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct ControlPerson {
         pub title: ::std::string::String,
         pub identification: Doc,
         pub documents: ::std::vec::Vec<Doc>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
-        #[serde(rename = "emailAddress")]
         pub email_address: ::std::string::String,
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
-        #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "phoneNumberType")]
         pub phone_number_type: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
         pub gender: ::std::string::String,
         pub address: Address,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub bvn: ::std::string::String,
-        #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
-        #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
         pub tax: Tax,
     }
@@ -182,12 +190,29 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(ControlPerson {
+        0 title "title" required,
+        1 identification "identification" required,
+        2 documents "documents" required,
+        3 date_of_birth "dateOfBirth" required,
+        4 email_address "emailAddress" required,
+        5 first_name "firstName" required,
+        6 last_name "lastName" required,
+        7 phone_number "phoneNumber" required,
+        8 phone_number_type "phoneNumberType" required,
+        9 tax_id_number "taxIdNumber" required,
+        10 gender "gender" required,
+        11 address "address" required,
+        12 bvn "bvn" required,
+        13 custom_attributes "customAttributes" required,
+        14 proof_of_address "proofOfAddress" required,
+        15 tax "tax" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:403`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePreauthorizationRequest {
         /// Unique invoice identifier provided by the client system. Must be unique per preauthorization request. Example: `INV-2026`.
-        #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
         /// Ethereum wallet address of the sender authorizing the funds. Example: `0x41c528683845350e9bfc937e0f6c72bc999b5cdc`.
         pub sender: ::std::string::String,
@@ -196,56 +221,62 @@ pub mod types {
         /// Maximum amount (in token units) authorized for this preauthorization. Must be a numeric string. Example: `150.75`.
         pub amount: ::std::string::String,
         /// ERC20 token contract address used for the preauthorization. Example: `0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2`.
-        #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
         /// Optional expiration timestamp in ISO 8601 format. If not provided, a default TTL will be applied. Example: `2026-03-30T12:00:00Z`.
-        #[serde(
-            rename = "expiresAt",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub expires_at: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::record::serde_record!(CreatePreauthorizationRequest {
+        0 invoice_id "invoiceId" required,
+        1 sender "sender" required,
+        2 receiver "receiver" required,
+        3 amount "amount" required,
+        4 contract_address "contractAddress" required,
+        5 expires_at "expiresAt" optional,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:425`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePreauthorizationResponse {
-        #[serde(rename = "transactionId")]
         pub transaction_id: ::std::string::String,
-        #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
         pub amount: ::std::string::String,
         pub sender: ::std::string::String,
         pub receiver: ::std::string::String,
-        #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
         pub status: ::std::string::String,
-        #[serde(rename = "expiresAt")]
         pub expires_at: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(CreatePreauthorizationResponse {
+        0 transaction_id "transactionId" required,
+        1 invoice_id "invoiceId" required,
+        2 amount "amount" required,
+        3 sender "sender" required,
+        4 receiver "receiver" required,
+        5 contract_address "contractAddress" required,
+        6 status "status" required,
+        7 expires_at "expiresAt" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CustomAttribute {
         pub name: ::std::string::String,
         pub value: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(CustomAttribute {
+        0 name "name" required,
+        1 value "value" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Data {
-        #[serde(rename = "customerAccountId")]
         pub customer_account_id: ::std::string::String,
-        #[serde(rename = "tenantId")]
         pub tenant_id: ::std::string::String,
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "middleName")]
         pub middle_name: ::std::string::String,
-        #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "taxId")]
         pub tax_id: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub ssn: ::std::string::String,
@@ -253,53 +284,31 @@ pub mod types {
         pub email: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub dob: ::std::string::String,
-        #[serde(rename = "gidName")]
         pub gid_name: ::std::string::String,
-        #[serde(rename = "gidDob")]
         pub gid_dob: ::std::string::String,
         pub address: DataAddress,
         pub occupation: ::std::string::String,
-        #[serde(rename = "ipAddress")]
         pub ip_address: ::std::string::String,
-        #[serde(rename = "latLong")]
         pub lat_long: ::std::string::String,
-        #[serde(rename = "annualSalary")]
         pub annual_salary: ::std::string::String,
-        #[serde(rename = "accountPurpose")]
         pub account_purpose: ::std::string::String,
         pub gender: ::std::string::String,
-        #[serde(rename = "expectedMonthlyVolume")]
         pub expected_monthly_volume: ::std::string::String,
-        #[serde(rename = "gidPhoto")]
         pub gid_photo: ::std::string::String,
-        #[serde(rename = "gidCountry")]
         pub gid_country: ::std::string::String,
-        #[serde(rename = "gidState")]
         pub gid_state: ::std::string::String,
-        #[serde(rename = "gidIssueDate")]
         pub gid_issue_date: ::std::string::String,
-        #[serde(rename = "gidExpirationDate")]
         pub gid_expiration_date: ::std::string::String,
-        #[serde(rename = "gidAddress")]
         pub gid_address: GidAddress,
-        #[serde(rename = "verifiedGender")]
         pub verified_gender: ::std::string::String,
-        #[serde(rename = "denialCode")]
         pub denial_code: ::std::string::String,
-        #[serde(rename = "denialReason")]
         pub denial_reason: ::std::string::String,
-        #[serde(rename = "govtIdVerification")]
         pub govt_id_verification: ::std::string::String,
-        #[serde(rename = "poaVerificationStatus")]
         pub poa_verification_status: ::std::string::String,
-        #[serde(rename = "ssnVerificationStatus")]
         pub ssn_verification_status: ::std::string::String,
-        #[serde(rename = "bankVerificationStatus")]
         pub bank_verification_status: ::std::string::String,
-        #[serde(rename = "bankAccounts")]
         pub bank_accounts: ::std::vec::Vec<BankAccount>,
         pub namespaces: ::std::vec::Vec<Namespace>,
-        #[serde(rename = "historyData")]
         pub history_data: ::std::vec::Vec<HistoryData>,
     }
 
@@ -345,78 +354,99 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Data {
+        0 customer_account_id "customerAccountId" required,
+        1 tenant_id "tenantId" required,
+        2 first_name "firstName" required,
+        3 middle_name "middleName" required,
+        4 last_name "lastName" required,
+        5 tax_id "taxId" required,
+        6 ssn "ssn" required,
+        7 phone "phone" required,
+        8 email "email" required,
+        9 dob "dob" required,
+        10 gid_name "gidName" required,
+        11 gid_dob "gidDob" required,
+        12 address "address" required,
+        13 occupation "occupation" required,
+        14 ip_address "ipAddress" required,
+        15 lat_long "latLong" required,
+        16 annual_salary "annualSalary" required,
+        17 account_purpose "accountPurpose" required,
+        18 gender "gender" required,
+        19 expected_monthly_volume "expectedMonthlyVolume" required,
+        20 gid_photo "gidPhoto" required,
+        21 gid_country "gidCountry" required,
+        22 gid_state "gidState" required,
+        23 gid_issue_date "gidIssueDate" required,
+        24 gid_expiration_date "gidExpirationDate" required,
+        25 gid_address "gidAddress" required,
+        26 verified_gender "verifiedGender" required,
+        27 denial_code "denialCode" required,
+        28 denial_reason "denialReason" required,
+        29 govt_id_verification "govtIdVerification" required,
+        30 poa_verification_status "poaVerificationStatus" required,
+        31 ssn_verification_status "ssnVerificationStatus" required,
+        32 bank_verification_status "bankVerificationStatus" required,
+        33 bank_accounts "bankAccounts" required,
+        34 namespaces "namespaces" required,
+        35 history_data "historyData" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DataAddress {
         pub city: ::std::string::String,
         pub state: ::std::string::String,
         pub address1: ::std::string::String,
         pub country: ::std::string::String,
-        #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
-        #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(DataAddress {
+        0 city "city" required,
+        1 state "state" required,
+        2 address1 "address1" required,
+        3 country "country" required,
+        4 postal_code "postalCode" required,
+        5 iso_country_code "isoCountryCode" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Detail {
-        #[serde(rename = "customerAccountId")]
         pub customer_account_id: ::std::string::String,
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "middleName")]
         pub middle_name: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
         pub address: DataAddress,
-        #[serde(rename = "maritalStatus")]
         pub marital_status: ::std::string::String,
         pub email: ::std::string::String,
         pub gender: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub ssn: ::std::string::String,
-        #[serde(rename = "selfieContent")]
         pub selfie_content: ::std::string::String,
         pub tax: Tax,
-        #[serde(rename = "governmentDocuments")]
         pub government_documents: ::std::vec::Vec<GovernmentDocument>,
-        #[serde(rename = "proofOfAddress")]
         pub proof_of_address: ::std::vec::Vec<GovernmentDocument>,
-        #[serde(rename = "bankAccountDetails")]
         pub bank_account_details: BankAccountDetails,
-        #[serde(rename = "verifiedName")]
         pub verified_name: ::std::string::String,
-        #[serde(rename = "verifiedDOB")]
         pub verified_dob: ::std::string::String,
-        #[serde(rename = "verifiedPhoto")]
         pub verified_photo: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "verifiedIDNumber")]
         pub verified_id_number: ::std::string::String,
-        #[serde(rename = "verifiedCountry")]
         pub verified_country: ::std::string::String,
-        #[serde(rename = "verifiedState")]
         pub verified_state: ::std::string::String,
-        #[serde(rename = "verifiedIDIssueDate")]
         pub verified_id_issue_date: ::std::string::String,
-        #[serde(rename = "verifiedIDExpirationDate")]
         pub verified_id_expiration_date: ::std::string::String,
-        #[serde(rename = "verifiedAddress")]
         pub verified_address: GidAddress,
-        #[serde(rename = "verifiedGender")]
         pub verified_gender: ::std::string::String,
         pub occupation: ::std::string::String,
-        #[serde(rename = "annualSalary")]
         pub annual_salary: ::std::string::String,
-        #[serde(rename = "accountPurpose")]
         pub account_purpose: ::std::string::String,
-        #[serde(rename = "expectedMonthlyVolume")]
         pub expected_monthly_volume: ::std::string::String,
         pub remarks: ::std::string::String,
-        #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
     }
 
@@ -456,111 +486,79 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Detail {
+        0 customer_account_id "customerAccountId" required,
+        1 first_name "firstName" required,
+        2 middle_name "middleName" required,
+        3 date_of_birth "dateOfBirth" required,
+        4 address "address" required,
+        5 marital_status "maritalStatus" required,
+        6 email "email" required,
+        7 gender "gender" required,
+        8 ssn "ssn" required,
+        9 selfie_content "selfieContent" required,
+        10 tax "tax" required,
+        11 government_documents "governmentDocuments" required,
+        12 proof_of_address "proofOfAddress" required,
+        13 bank_account_details "bankAccountDetails" required,
+        14 verified_name "verifiedName" required,
+        15 verified_dob "verifiedDOB" required,
+        16 verified_photo "verifiedPhoto" required,
+        17 verified_id_number "verifiedIDNumber" required,
+        18 verified_country "verifiedCountry" required,
+        19 verified_state "verifiedState" required,
+        20 verified_id_issue_date "verifiedIDIssueDate" required,
+        21 verified_id_expiration_date "verifiedIDExpirationDate" required,
+        22 verified_address "verifiedAddress" required,
+        23 verified_gender "verifiedGender" required,
+        24 occupation "occupation" required,
+        25 annual_salary "annualSalary" required,
+        26 account_purpose "accountPurpose" required,
+        27 expected_monthly_volume "expectedMonthlyVolume" required,
+        28 remarks "remarks" required,
+        29 custom_namespace "customNamespace" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Doc {
-        #[serde(rename = "documentType")]
         pub document_type: ::std::string::String,
-        #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
         pub content: ::std::string::String,
-        #[serde(rename = "countryCode")]
         pub country_code: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Doc {
+        0 document_type "documentType" required,
+        1 file_name "fileName" required,
+        2 content "content" required,
+        3 country_code "countryCode" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct EntityBeneficialOwner {
-        #[serde(
-            rename = "ownershipPercentage",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub ownership_percentage: ::std::option::Option<i64>,
-        #[serde(
-            rename = "ownershipType",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub ownership_type: ::std::option::Option<i64>,
-        #[serde(
-            rename = "entityBeneficialOwners",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub entity_beneficial_owners: ::std::option::Option<
             ::std::vec::Vec<EntityBeneficialOwner>,
         >,
-        #[serde(
-            rename = "individualBeneficialOwners",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub individual_beneficial_owners: ::std::option::Option<
             ::std::vec::Vec<IndividualBeneficialOwner>,
         >,
-        #[serde(
-            rename = "controlPersons",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub control_persons: ::std::option::Option<
             ::std::vec::Vec<EntityBeneficialOwnerControlPerson>,
         >,
-        #[serde(
-            rename = "incorporationDocs",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub incorporation_docs: ::std::option::Option<Doc>,
-        #[serde(
-            rename = "jurisdictionDocs",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub jurisdiction_docs: ::std::option::Option<Doc>,
-        #[serde(
-            rename = "legalName",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub legal_name: ::std::option::Option<::std::string::String>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(
-            rename = "taxIdNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub tax_id_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "taxCountry",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub tax_country: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "taxState",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub tax_state: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "phoneNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bvn: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "proofOfAddress",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub proof_of_address: ::std::option::Option<Doc>,
     }
 
@@ -588,35 +586,43 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(EntityBeneficialOwner {
+        0 ownership_percentage "ownershipPercentage" optional,
+        1 ownership_type "ownershipType" optional,
+        2 entity_beneficial_owners "entityBeneficialOwners" optional,
+        3 individual_beneficial_owners "individualBeneficialOwners" optional,
+        4 control_persons "controlPersons" optional,
+        5 incorporation_docs "incorporationDocs" optional,
+        6 jurisdiction_docs "jurisdictionDocs" optional,
+        7 legal_name "legalName" optional,
+        8 tax_id_number "taxIdNumber" optional,
+        9 tax_country "taxCountry" optional,
+        10 tax_state "taxState" optional,
+        11 phone_number "phoneNumber" optional,
+        12 address "address" optional,
+        13 bvn "bvn" optional,
+        14 proof_of_address "proofOfAddress" optional,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct EntityBeneficialOwnerControlPerson {
         pub title: ::std::string::String,
         pub identification: Doc,
         pub documents: ::std::vec::Vec<Doc>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "dateOfBirth")]
         pub date_of_birth: ::std::string::String,
-        #[serde(rename = "emailAddress")]
         pub email_address: ::std::string::String,
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
-        #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "phoneNumberType")]
         pub phone_number_type: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
         pub address: Address,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub bvn: ::std::string::String,
-        #[serde(rename = "customAttributes")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
-        #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
     }
 
@@ -640,135 +646,159 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(EntityBeneficialOwnerControlPerson {
+        0 title "title" required,
+        1 identification "identification" required,
+        2 documents "documents" required,
+        3 date_of_birth "dateOfBirth" required,
+        4 email_address "emailAddress" required,
+        5 first_name "firstName" required,
+        6 last_name "lastName" required,
+        7 phone_number "phoneNumber" required,
+        8 phone_number_type "phoneNumberType" required,
+        9 tax_id_number "taxIdNumber" required,
+        10 address "address" required,
+        11 bvn "bvn" required,
+        12 custom_attributes "customAttributes" required,
+        13 proof_of_address "proofOfAddress" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:58`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Error {
         pub r#type: ::std::string::String,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Error {
+        0 r#type "type" required,
+        1 message "message" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:58`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorResponse {
         pub errors: ::std::vec::Vec<Error>,
     }
+    crate::runtime::record::serde_record!(ErrorResponse {
+        0 errors "errors" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FetchPiiDataWithBankDetailsAndFullChangeHistoryResponse {
         pub message: ::std::string::String,
         pub data: Data,
     }
+    crate::runtime::record::serde_record!(FetchPiiDataWithBankDetailsAndFullChangeHistoryResponse {
+        0 message "message" required,
+        1 data "data" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:41`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetPreauthorizationDetailsResponse {
-        #[serde(rename = "transactionId")]
         pub transaction_id: ::std::string::String,
-        #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
         pub sender: ::std::string::String,
         pub receiver: ::std::string::String,
-        #[serde(rename = "authorizedAmount")]
         pub authorized_amount: ::std::string::String,
-        #[serde(
-            rename = "settledAmount",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub settled_amount: ::std::option::Option<::std::string::String>,
         pub status: Status,
-        #[serde(
-            rename = "transactionHash",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub transaction_hash: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
-        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(GetPreauthorizationDetailsResponse {
+        0 transaction_id "transactionId" required,
+        1 invoice_id "invoiceId" required,
+        2 sender "sender" required,
+        3 receiver "receiver" required,
+        4 authorized_amount "authorizedAmount" required,
+        5 settled_amount "settledAmount" optional,
+        6 status "status" required,
+        7 transaction_hash "transactionHash" optional,
+        8 contract_address "contractAddress" required,
+        9 created_at "createdAt" required,
+        10 updated_at "updatedAt" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GidAddress {
-        #[serde(rename = "fullAddress")]
         pub full_address: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(GidAddress {
+        0 full_address "fullAddress" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GovernmentDocument {
         pub description: ::std::string::String,
-        #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
         pub side: ::std::string::String,
         pub r#type: ::std::string::String,
         pub content: ::std::string::String,
         pub number: ::std::string::String,
-        #[serde(rename = "issuedCountry")]
         pub issued_country: ::std::string::String,
         pub expired: bool,
-        #[serde(rename = "validFromDate")]
         pub valid_from_date: ::std::string::String,
-        #[serde(rename = "validTillDate")]
         pub valid_till_date: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(GovernmentDocument {
+        0 description "description" required,
+        1 file_name "fileName" required,
+        2 side "side" required,
+        3 r#type "type" required,
+        4 content "content" required,
+        5 number "number" required,
+        6 issued_country "issuedCountry" required,
+        7 expired "expired" required,
+        8 valid_from_date "validFromDate" required,
+        9 valid_till_date "validTillDate" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct HistoryData {
-        #[serde(rename = "oldDetails")]
         pub old_details: Detail,
-        #[serde(rename = "newDetails")]
         pub new_details: Detail,
         pub remarks: ::std::string::String,
-        #[serde(rename = "updatedBy")]
         pub updated_by: ::std::string::String,
-        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(HistoryData {
+        0 old_details "oldDetails" required,
+        1 new_details "newDetails" required,
+        2 remarks "remarks" required,
+        3 updated_by "updatedBy" required,
+        4 created_at "createdAt" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct IndividualBeneficialOwner {
-        #[serde(rename = "ownershipPercentage")]
         pub ownership_percentage: i64,
-        #[serde(rename = "ownershipType")]
         pub ownership_type: i64,
         pub title: ::std::string::String,
         pub identification: Doc,
-        #[serde(rename = "isControlPerson")]
         pub is_control_person: bool,
-        #[serde(rename = "otherDocs")]
         pub other_docs: Doc,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         pub dob: ::std::string::String,
         pub email: ::std::string::String,
-        #[serde(rename = "firstName")]
         pub first_name: ::std::string::String,
-        #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
-        #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "phoneType")]
         pub phone_type: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "taxIdNumber")]
         pub tax_id_number: ::std::string::String,
-        #[serde(rename = "taxCountry")]
         pub tax_country: ::std::string::String,
-        #[serde(rename = "taxState")]
         pub tax_state: ::std::string::String,
         pub address: Address,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "bankVerificationNumber")]
         pub bank_verification_number: ::std::string::String,
-        #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
     }
 
@@ -796,97 +826,96 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(IndividualBeneficialOwner {
+        0 ownership_percentage "ownershipPercentage" required,
+        1 ownership_type "ownershipType" required,
+        2 title "title" required,
+        3 identification "identification" required,
+        4 is_control_person "isControlPerson" required,
+        5 other_docs "otherDocs" required,
+        6 dob "dob" required,
+        7 email "email" required,
+        8 first_name "firstName" required,
+        9 last_name "lastName" required,
+        10 phone_number "phoneNumber" required,
+        11 phone_type "phoneType" required,
+        12 tax_id_number "taxIdNumber" required,
+        13 tax_country "taxCountry" required,
+        14 tax_state "taxState" required,
+        15 address "address" required,
+        16 bank_verification_number "bankVerificationNumber" required,
+        17 proof_of_address "proofOfAddress" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Namespace {
         pub namespace: ::std::string::String,
-        #[serde(rename = "isGlobal")]
         pub is_global: bool,
-        #[serde(rename = "isPrimary")]
         pub is_primary: bool,
-        #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(Namespace {
+        0 namespace "namespace" required,
+        1 is_global "isGlobal" required,
+        2 is_primary "isPrimary" required,
+        3 custom_namespace "customNamespace" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1034`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnboardANewBusinessUserBadRequestResponseItem {
         pub r#type: ::std::vec::Vec<Error>,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(OnboardANewBusinessUserBadRequestResponseItem {
+        0 r#type "type" required,
+        1 message "message" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct OnboardANewBusinessUserRequest {
-        #[serde(rename = "businessUserLegalName")]
         pub business_user_legal_name: ::std::string::String,
         pub domain: ::std::string::String,
-        #[serde(rename = "accountAddress")]
         pub account_address: ::std::string::String,
-        #[serde(rename = "businessUserName")]
         pub business_user_name: ::std::string::String,
-        #[serde(rename = "customNamespace")]
         pub custom_namespace: ::std::string::String,
         pub provider: ::std::string::String,
-        #[serde(rename = "businessUserAddress")]
         pub business_user_address: Address,
-        #[serde(rename = "businessEntityName")]
         pub business_entity_name: ::std::string::String,
         /// Business entity identifier sent to compliance.
         ///
         /// Added in v4.3.0.
-        #[serde(rename = "businessEntityId")]
         pub business_entity_id: ::std::string::String,
-        #[serde(rename = "incorporationDocs")]
         pub incorporation_docs: Doc,
-        #[serde(rename = "jurisdictionDocs")]
         pub jurisdiction_docs: Doc,
-        #[serde(rename = "otherDocs")]
         pub other_docs: ::std::vec::Vec<Doc>,
-        #[serde(rename = "entityBeneficialOwners")]
         pub entity_beneficial_owners: ::std::vec::Vec<EntityBeneficialOwner>,
-        #[serde(rename = "individualBeneficialOwners")]
         pub individual_beneficial_owners: ::std::vec::Vec<IndividualBeneficialOwner>,
-        #[serde(rename = "memoFields")]
         pub memo_fields: CustomAttribute,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "bankVerificationNumber")]
         pub bank_verification_number: ::std::string::String,
-        #[serde(rename = "businessUserEmail")]
         pub business_user_email: ::std::string::String,
         /// Tax ID for business user
         ///
         /// Added in v4.3.0.
         ///
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "taxId")]
         pub tax_id: ::std::string::String,
-        #[serde(rename = "phoneNumber")]
         pub phone_number: ::std::string::String,
-        #[serde(rename = "controlPersons")]
         pub control_persons: ControlPerson,
-        #[serde(rename = "registeredOfficeAddress")]
         pub registered_office_address: RegisteredOfficeAddress,
-        #[serde(rename = "proofOfAddress")]
         pub proof_of_address: Doc,
         pub signatories: ::std::vec::Vec<ControlPerson>,
-        #[serde(rename = "governingDocuments")]
         pub governing_documents: ::std::vec::Vec<Doc>,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "clientToken")]
         pub client_token: ::std::string::String,
-        #[serde(rename = "badgeId")]
         pub badge_id: ::std::string::String,
         /// tax id number of business user
         ///
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
         #[deprecated(note = "deprecated in v4.3.0: tax id number of business user")]
-        #[serde(
-            rename = "taxIdNumber",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub tax_id_number: ::std::option::Option<::std::string::String>,
     }
 
@@ -926,16 +955,49 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(OnboardANewBusinessUserRequest {
+        0 business_user_legal_name "businessUserLegalName" required,
+        1 domain "domain" required,
+        2 account_address "accountAddress" required,
+        3 business_user_name "businessUserName" required,
+        4 custom_namespace "customNamespace" required,
+        5 provider "provider" required,
+        6 business_user_address "businessUserAddress" required,
+        7 business_entity_name "businessEntityName" required,
+        8 business_entity_id "businessEntityId" required,
+        9 incorporation_docs "incorporationDocs" required,
+        10 jurisdiction_docs "jurisdictionDocs" required,
+        11 other_docs "otherDocs" required,
+        12 entity_beneficial_owners "entityBeneficialOwners" required,
+        13 individual_beneficial_owners "individualBeneficialOwners" required,
+        14 memo_fields "memoFields" required,
+        15 bank_verification_number "bankVerificationNumber" required,
+        16 business_user_email "businessUserEmail" required,
+        17 tax_id "taxId" required,
+        18 phone_number "phoneNumber" required,
+        19 control_persons "controlPersons" required,
+        20 registered_office_address "registeredOfficeAddress" required,
+        21 proof_of_address "proofOfAddress" required,
+        22 signatories "signatories" required,
+        23 governing_documents "governingDocuments" required,
+        24 client_token "clientToken" required,
+        25 badge_id "badgeId" required,
+        26 tax_id_number "taxIdNumber" optional,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnboardANewBusinessUserResponse {
         pub data: OnboardANewBusinessUserResponseData,
         pub message: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(OnboardANewBusinessUserResponse {
+        0 data "data" required,
+        1 message "message" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:1003`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OnboardANewBusinessUserResponseData {
         pub domain: ::std::string::String,
         pub business_user_name: ::std::string::String,
@@ -946,44 +1008,66 @@ pub mod types {
         pub end_date: ::std::string::String,
         pub tenant_id: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(OnboardANewBusinessUserResponseData {
+        0 domain "domain" required,
+        1 business_user_name "business_user_name" required,
+        2 business_user_metadata "business_user_metadata" required,
+        3 is_active "is_active" required,
+        4 created_at "created_at" required,
+        5 start_date "start_date" required,
+        6 end_date "end_date" required,
+        7 tenant_id "tenant_id" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:651`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RegisteredOfficeAddress {
         pub address1: ::std::string::String,
         pub address2: ::std::string::String,
         pub city: ::std::string::String,
         pub state: ::std::string::String,
-        #[serde(rename = "isoCountryCode")]
         pub iso_country_code: ::std::string::String,
-        #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(RegisteredOfficeAddress {
+        0 address1 "address1" required,
+        1 address2 "address2" required,
+        2 city "city" required,
+        3 state "state" required,
+        4 iso_country_code "isoCountryCode" required,
+        5 postal_code "postalCode" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:535`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SettlePreauthorizationRequest {
         /// Final amount to be settled. Must be less than or equal to the authorized amount (within allowed limits). Example: `120.50`.
         pub amount: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(SettlePreauthorizationRequest {
+        0 amount "amount" required,
+    });
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:556`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SettlePreauthorizationResponse {
-        #[serde(rename = "transactionId")]
         pub transaction_id: ::std::string::String,
-        #[serde(rename = "invoiceId")]
         pub invoice_id: ::std::string::String,
-        #[serde(rename = "authorizedAmount")]
         pub authorized_amount: ::std::string::String,
-        #[serde(rename = "settledAmount")]
         pub settled_amount: ::std::string::String,
-        #[serde(rename = "contractAddress")]
         pub contract_address: ::std::string::String,
         pub status: ::std::string::String,
-        #[serde(rename = "transactionHash")]
         pub transaction_hash: ::std::string::String,
     }
+    crate::runtime::record::serde_record!(SettlePreauthorizationResponse {
+        0 transaction_id "transactionId" required,
+        1 invoice_id "invoiceId" required,
+        2 authorized_amount "authorizedAmount" required,
+        3 settled_amount "settledAmount" required,
+        4 contract_address "contractAddress" required,
+        5 status "status" required,
+        6 transaction_hash "transactionHash" required,
+    });
 
     /// The values the release notes list at `specs/partner-api/v4.3.0.md:22`, and those their examples show.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1035,11 +1119,10 @@ pub mod types {
     crate::runtime::open_string_enum!(Status, Unknown);
 
     /// Inferred from the release-notes examples; first seen in the example at `specs/partner-api/v4.3.0.md:113`.
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq)]
     pub struct Tax {
         pub country: ::std::string::String,
         /// Sensitive: `Debug` prints `<redacted>` instead of the value.
-        #[serde(rename = "idNumber")]
         pub id_number: ::std::string::String,
         pub state: ::std::string::String,
     }
@@ -1053,6 +1136,11 @@ pub mod types {
                 .finish()
         }
     }
+    crate::runtime::record::serde_record!(Tax {
+        0 country "country" required,
+        1 id_number "idNumber" required,
+        2 state "state" required,
+    });
 
     /// Documented error responses of `create_preauthorization` (`POST /onchain-preauth`).
     #[derive(Debug, Clone)]

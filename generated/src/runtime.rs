@@ -238,6 +238,270 @@ mod paging {
         Box::pin(pages.map_ok(|items| futures_util::stream::iter(items.into_iter().map(Ok))).try_flatten())
     }
 }
+pub mod record {
+    //! Serde for the generated structs: `serde_record!` writes both impls from one line per field,
+    //! instead of `#[derive(Serialize, Deserialize)]`.
+    //!
+    //! The derives expand to about a dozen statements per field (a field enum with three lookup
+    //! tables, a sequence visitor, a map visitor with a duplicate check and a missing-field match per
+    //! field), and type-checking that is most of what a large generated crate costs to compile. The
+    //! impls here are one call per field each way into the shape modules below (`required`,
+    //! `optional`, `nullable`), and they behave as the derives with the same attributes do: unknown
+    //! properties are skipped, a repeated property is an error, a missing required property is
+    //! `missing_field` unless its type is an `Option` (then it is `None`), an absent optional
+    //! property is `None` and is skipped when serializing, and an optional nullable property keeps
+    //! `null` apart from absent (`Some(None)` against `None`). What they do not accept is a struct
+    //! written as a JSON array, which the derive takes field by field and no API sends.
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Serialize};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// Reads a property name as its index in the struct's wire names; `usize::MAX` for a name the
+    /// struct does not have, whose value is then skipped.
+    pub struct Key(pub &'static [&'static str]);
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = usize;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+            deserializer.deserialize_identifier(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a field identifier")
+        }
+
+        fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
+            Ok(self.0.iter().position(|n| *n == name).unwrap_or(usize::MAX))
+        }
+
+        fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<usize, E> {
+            Ok(self.0.iter().position(|n| n.as_bytes() == name).unwrap_or(usize::MAX))
+        }
+
+        fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
+            Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()).unwrap_or(usize::MAX))
+        }
+    }
+
+    /// `Serialize` and `Deserialize` for a struct, from its fields: for each, its index, its Rust
+    /// name, its wire name and its shape (`required`, `optional` or `nullable`, the modules below).
+    ///
+    /// The impls use `__S`, `__D` and `__A` for their type parameters, so a model named `S`, `D` or
+    /// `A` does not collide with them; the slots are named after the fields, which hygiene keeps
+    /// apart from the macro's own locals.
+    #[allow(unused_macros)]
+    macro_rules! serde_record {
+        ($name:ident {}) => {
+            impl ::serde::Serialize for $name {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                    let record = ::serde::Serializer::serialize_struct(serializer, stringify!($name), 0)?;
+                    ::serde::ser::SerializeStruct::end(record)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    struct __Visitor;
+
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                        type Value = $name;
+
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(concat!("struct ", stringify!($name)))
+                        }
+
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
+                            $crate::runtime::record::skip_all(&mut map)?;
+                            ::std::result::Result::Ok($name {})
+                        }
+                    }
+
+                    ::serde::Deserializer::deserialize_struct(deserializer, stringify!($name), &[], __Visitor)
+                }
+            }
+        };
+        ($name:ident { $($index:literal $field:ident $wire:literal $shape:ident),+ $(,)? }) => {
+            impl ::serde::Serialize for $name {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                    let len = $crate::runtime::record::count(&[$($crate::runtime::record::$shape::counts(&self.$field)),+]);
+                    let mut record = ::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
+                    $($crate::runtime::record::$shape::ser(&mut record, $wire, &self.$field)?;)+
+                    ::serde::ser::SerializeStruct::end(record)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    const FIELDS: &[&str] = &[$($wire),+];
+
+                    struct __Visitor;
+
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                        type Value = $name;
+
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(concat!("struct ", stringify!($name)))
+                        }
+
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
+                            $(let mut $field = ::std::option::Option::None;)+
+                            while let ::std::option::Option::Some(key) = map.next_key_seed($crate::runtime::record::Key(FIELDS))? {
+                                match key {
+                                    $($index => $crate::runtime::record::$shape::put(&mut map, &mut $field, $wire)?,)+
+                                    _ => $crate::runtime::record::skip(&mut map)?,
+                                }
+                            }
+                            ::std::result::Result::Ok($name {
+                                $($field: $crate::runtime::record::$shape::take::<_, __A::Error>($field, $wire)?,)+
+                            })
+                        }
+                    }
+
+                    ::serde::Deserializer::deserialize_struct(deserializer, stringify!($name), FIELDS, __Visitor)
+                }
+            }
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use serde_record;
+
+    /// Skips the current property's value (a property the struct does not declare).
+    pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<IgnoredAny>().map(drop)
+    }
+
+    /// Skips every property: the map of a struct that declares none.
+    pub fn skip_all<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            skip(map)?;
+        }
+        Ok(())
+    }
+
+    /// How many properties a serializer is told the struct has: the required ones and the present
+    /// optional ones.
+    pub fn count(counts: &[bool]) -> usize {
+        counts.iter().filter(|counts| **counts).count()
+    }
+
+    /// Decodes the current property's value into `slot`; a second occurrence is an error.
+    fn put_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error> {
+        if slot.is_some() {
+            return Err(<A::Error as de::Error>::duplicate_field(name));
+        }
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// A property that is always sent; a missing one is what its type makes of absence (`None` for
+    /// an `Option`, else a `missing_field` error).
+    pub mod required {
+        use super::*;
+
+        pub fn counts<T: ?Sized>(_value: &T) -> bool {
+            true
+        }
+
+        pub fn ser<S: SerializeStruct, T: Serialize + ?Sized>(record: &mut S, name: &'static str, value: &T) -> Result<(), S::Error> {
+            record.serialize_field(name, value)
+        }
+
+        pub fn put<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error> {
+            put_once(map, slot, name)
+        }
+
+        pub fn take<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+            match slot {
+                Some(value) => Ok(value),
+                None => T::deserialize(Missing(name, PhantomData)),
+            }
+        }
+    }
+
+    /// An optional property, `Option<T>`: absent is `None` and is not sent; `null` is `None` too.
+    pub mod optional {
+        use super::*;
+
+        pub fn counts<T>(value: &Option<T>) -> bool {
+            value.is_some()
+        }
+
+        pub fn ser<S: SerializeStruct, T: Serialize>(record: &mut S, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
+            if value.is_some() {
+                record.serialize_field(name, value)
+            } else {
+                record.skip_field(name)
+            }
+        }
+
+        pub fn put<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<Option<T>>, name: &'static str) -> Result<(), A::Error> {
+            put_once(map, slot, name)
+        }
+
+        pub fn take<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
+            Ok(slot.flatten())
+        }
+    }
+
+    /// An optional nullable property, `Option<Option<T>>`: absent is `None` and is not sent, `null`
+    /// is `Some(None)` both ways.
+    pub mod nullable {
+        use super::*;
+
+        pub fn counts<T>(value: &Option<Option<T>>) -> bool {
+            value.is_some()
+        }
+
+        pub fn ser<S: SerializeStruct, T: Serialize>(record: &mut S, name: &'static str, value: &Option<Option<T>>) -> Result<(), S::Error> {
+            match value {
+                Some(inner) => record.serialize_field(name, inner),
+                None => record.skip_field(name),
+            }
+        }
+
+        pub fn put<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<Option<Option<T>>>, name: &'static str) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(<A::Error as de::Error>::duplicate_field(name));
+            }
+            *slot = Some(Some(map.next_value()?));
+            Ok(())
+        }
+
+        pub fn take<T, E>(slot: Option<Option<Option<T>>>, _name: &'static str) -> Result<Option<Option<T>>, E> {
+            Ok(slot.unwrap_or_default())
+        }
+    }
+
+    /// The deserializer of a property that is not there: `None` to an `Option`, `missing_field` to
+    /// anything else.
+    struct Missing<E>(&'static str, PhantomData<E>);
+
+    impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+        type Error = E;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(E::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
+    }
+}
 mod retry {
     //! Sending a call: per-call options, signing, timeouts and retries with backoff.
     //!

@@ -15,6 +15,7 @@ mod layout;
 mod operation;
 mod pagination;
 mod plan;
+mod records;
 mod responses;
 mod text;
 mod types;
@@ -30,6 +31,7 @@ const RUNTIME_CORE: &str = include_str!("../runtime.rs.in");
 const RUNTIME_PARTS: &[(&str, &str)] = &[
     ("examples", include_str!("../runtime/examples.rs.in")),
     ("paging", include_str!("../runtime/paging.rs.in")),
+    ("record", include_str!("../runtime/record.rs.in")),
     ("retry", include_str!("../runtime/retry.rs.in")),
     ("signing", include_str!("../runtime/signing.rs.in")),
     ("values", include_str!("../runtime/values.rs.in")),
@@ -41,16 +43,18 @@ const RUNTIME_PARTS: &[(&str, &str)] = &[
 pub fn runtime_file() -> String {
     let mut out = String::with_capacity(RUNTIME_CORE.len() * 3);
     for line in RUNTIME_CORE.lines() {
-        let part = line
+        // `pub mod NAME;` keeps its visibility: a part whose items are named by path.
+        let (visibility, rest) = match line.strip_prefix("pub ") {
+            Some(rest) => ("pub ", rest),
+            None => ("", line),
+        };
+        let part = rest
             .strip_prefix("mod ")
             .and_then(|rest| rest.strip_suffix(';'))
             .and_then(|name| RUNTIME_PARTS.iter().find(|(n, _)| *n == name));
         match part {
             Some((name, text)) => {
-                out.push_str(&format!(
-                    "mod {name} {{
-"
-                ));
+                out.push_str(&format!("{visibility}mod {name} {{\n"));
                 for inner in text.lines() {
                     if !inner.is_empty() {
                         out.push_str("    ");

@@ -3,6 +3,7 @@
 
 use super::contains_file;
 use super::enums::{enum_text, union_text};
+use super::records;
 use super::text::{self, Writer};
 use crate::ir::*;
 
@@ -86,13 +87,15 @@ fn additional_field(s: &Struct) -> String {
 
 fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
     let serde = !s.fields.iter().any(|f| contains_file(&f.ty));
+    // Plain structs get their serde impls from `records`; only `flatten` needs the derives.
+    let derived = serde && !records::compact(s);
     let redacted = s.fields.iter().any(|f| f.sensitive);
     let mut derives: Vec<String> = Vec::new();
     if !redacted {
         derives.push("Debug".into());
     }
     derives.extend(["Clone".into(), "PartialEq".into()]);
-    if serde {
+    if derived {
         derives.extend(["::serde::Serialize".into(), "::serde::Deserialize".into()]);
     }
     w.cfg(cfg);
@@ -107,7 +110,7 @@ fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
             for f in &s.fields {
                 field_docs(w, f);
                 w.deprecated(&f.deprecated);
-                let attrs = if serde { field_serde(f) } else { Vec::new() };
+                let attrs = if derived { field_serde(f) } else { Vec::new() };
                 if !attrs.is_empty() {
                     w.list("#[serde(", &attrs, ")]", false);
                 }
@@ -128,6 +131,9 @@ fn struct_text(w: &mut Writer, def: &TypeDef, s: &Struct, cfg: &[String]) {
     if redacted {
         w.cfg(cfg);
         redacted_debug_text(w, def, s);
+    }
+    if serde && !derived {
+        records::record_text(w, def, s, cfg);
     }
 }
 
