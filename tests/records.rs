@@ -85,8 +85,16 @@ fn inputs() -> Vec<String> {
     );
     let minimal = format!(r#"{{"applicationId":"{ID}","status":"SUBMITTED","sections":[]}}"#);
     let with = |extra: &str| minimal.replacen('{', &format!("{{{extra},"), 1);
+    // The same properties in reverse order: the lookup that expects the schema's order must
+    // still find each one.
+    let reversed = format!(
+        r#"{{"submitDate":"2026-02-03T00:00:00Z","updateDate":"2026-01-02T03:04:05.5+01:00",
+            "createDate":"2026-01-02T03:04:05Z","pendingRfis":["{ID}"],"sections":[],
+            "status":"DRAFT","clientEntityId":"{ID}","applicationId":"{ID}"}}"#
+    );
     vec![
         full.clone(),
+        reversed,
         minimal.clone(),
         // Optional properties sent as null: `None` for `Option<T>`, `Some(None)` when nullable.
         with(r#""clientEntityId":null,"submitDate":null"#),

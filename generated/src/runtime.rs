@@ -260,8 +260,28 @@ pub mod record {
     use std::marker::PhantomData;
 
     /// Reads a property name as its index in the struct's wire names; `usize::MAX` for a name the
-    /// struct does not have, whose value is then skipped.
-    pub struct Key(pub &'static [&'static str]);
+    /// struct does not have, whose value is then skipped. `next` is the index after the previous
+    /// property's: servers mostly send properties in the schema's order, leaving out absent ones,
+    /// so the few names from there on are tried first, then all of them from the start; an object
+    /// in order is read with about one comparison per property.
+    pub struct Key {
+        pub names: &'static [&'static str],
+        pub next: usize,
+    }
+
+    impl Key {
+        /// How many names after `next` are tried before the whole list.
+        const AHEAD: usize = 4;
+
+        fn find(&self, matches: impl Fn(&str) -> bool) -> usize {
+            let next = self.next.min(self.names.len());
+            let ahead = &self.names[next..(next + Self::AHEAD).min(self.names.len())];
+            match ahead.iter().position(|name| matches(name)) {
+                Some(i) => next + i,
+                None => self.names.iter().position(|name| matches(name)).unwrap_or(usize::MAX),
+            }
+        }
+    }
 
     impl<'de> DeserializeSeed<'de> for Key {
         type Value = usize;
@@ -279,15 +299,15 @@ pub mod record {
         }
 
         fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
-            Ok(self.0.iter().position(|n| *n == name).unwrap_or(usize::MAX))
+            Ok(self.find(|n| n == name))
         }
 
         fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<usize, E> {
-            Ok(self.0.iter().position(|n| n.as_bytes() == name).unwrap_or(usize::MAX))
+            Ok(self.find(|n| n.as_bytes() == name))
         }
 
         fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-            Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()).unwrap_or(usize::MAX))
+            Ok(usize::try_from(index).ok().filter(|i| *i < self.names.len()).unwrap_or(usize::MAX))
         }
     }
 
@@ -353,7 +373,9 @@ pub mod record {
 
                         fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
                             $(let mut $field = ::std::option::Option::None;)+
-                            while let ::std::option::Option::Some(key) = map.next_key_seed($crate::runtime::record::Key(FIELDS))? {
+                            let mut next = 0;
+                            while let ::std::option::Option::Some(key) = map.next_key_seed($crate::runtime::record::Key { names: FIELDS, next })? {
+                                next = key.wrapping_add(1);
                                 match key {
                                     $($index => $crate::runtime::record::$shape::put(&mut map, &mut $field, $wire)?,)+
                                     _ => $crate::runtime::record::skip(&mut map)?,
