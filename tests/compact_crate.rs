@@ -14,9 +14,13 @@ use std::fs;
 use std::path::PathBuf;
 
 fn generate() -> codegen::Generated {
-    let path = "tests/fixtures/response-sets/shared.yaml";
+    generate_fixture("tests/fixtures/response-sets/shared.yaml", "shared")
+}
+
+/// The crate generated from the fixture at `path` as module `module`.
+fn generate_fixture(path: &str, module: &str) -> codegen::Generated {
     let input = load::SpecInput::OpenApi {
-        module: "shared".into(),
+        module: module.into(),
         document: load::SourceFile {
             text: fs::read_to_string(repo_root().join(path)).unwrap(),
             path: path.into(),
@@ -256,16 +260,7 @@ fn a_string_enum_round_trips_known_and_unknown_values() {
 
 #[test]
 fn structs_named_like_the_serde_impls_parts_compile() {
-    let path = "tests/fixtures/records/hostile.yaml";
-    let input = load::SpecInput::OpenApi {
-        module: "hostile".into(),
-        document: load::SourceFile {
-            text: fs::read_to_string(repo_root().join(path)).unwrap(),
-            path: path.into(),
-        },
-        overlay: None,
-    };
-    let generated = codegen::generate(&[input]).unwrap_or_else(|d| panic!("{d}"));
+    let generated = generate_fixture("tests/fixtures/records/hostile.yaml", "hostile");
     let code = &generated.files[&PathBuf::from("src/hostile.rs")];
     for call in [
         "crate::runtime::record::serde_record!(S {",
