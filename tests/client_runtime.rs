@@ -414,6 +414,44 @@ async fn an_undocumented_status_error_never_prints_the_body_but_keeps_it() {
     assert_eq!(error.raw_body(), Some(&b"ssn 123-45-6789"[..]));
 }
 
+/// Every method returns `runtime::Call`, a boxed future that is `Send` and `Unpin` and borrows
+/// only the client: the arguments are encoded when the method is called, so they may be
+/// dropped before the call is awaited, and a call can run on a spawned task.
+#[tokio::test]
+async fn a_call_borrows_only_the_client_and_runs_on_a_spawned_task() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "POST",
+        "/v1/partner/clients",
+        ResponseTemplate::new(418),
+    )
+    .await;
+    let client = Arc::new(circle::Client::new(server.uri()));
+    let key: uuid::Uuid = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".parse().unwrap();
+    let body = circle_request();
+    let call = client.create_partner_client(Some(key), &body);
+    drop(body);
+    fn send_and_unpin<F: std::future::Future + Send + Unpin>(future: F) -> F {
+        future
+    }
+    let error = send_and_unpin(call).await.unwrap_err();
+    assert!(error.to_string().contains("418"), "{error}");
+
+    let spawned = Arc::clone(&client);
+    let task =
+        tokio::spawn(async move { spawned.create_partner_client(None, &circle_request()).await });
+    assert!(task.await.unwrap().is_err(), "the spawned call got the 418");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].headers["x-idempotency-key"],
+        "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+    );
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(sent, serde_json::to_value(circle_request()).unwrap());
+}
+
 /// A server that accepts connections and never answers.
 async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

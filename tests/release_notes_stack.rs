@@ -172,7 +172,7 @@ fn v4_5_0_deprecates_the_delete_method_and_a_field() {
     );
     let code = &generated.files[Path::new("src/partner_api.rs")];
     let method = code
-        .find("pub async fn delete_preauthorization(")
+        .find("pub fn delete_preauthorization(")
         .expect("the method is generated");
     // The attribute sits right before the method (after its doc comment).
     let before = &code[..method];
@@ -180,7 +180,7 @@ fn v4_5_0_deprecates_the_delete_method_and_a_field() {
         .rfind("#[deprecated(")
         .expect("the method carries #[deprecated]");
     assert!(
-        !before[attr..].contains("pub async fn"),
+        !before[attr..].contains("pub fn"),
         "the attribute belongs to this method"
     );
     assert!(
@@ -278,7 +278,7 @@ fn the_overlay_adds_auth_servers_names_and_idempotency() {
     );
     let code = &generated.files[Path::new("src/partner_api.rs")];
     assert!(code.contains("pub fn with_bearer_token("));
-    assert!(code.contains("pub async fn list_preauths("));
+    assert!(code.contains("pub fn list_preauths("));
 }
 
 #[test]

@@ -807,12 +807,13 @@ impl Client {
     /// Creates a Mint account. Without `clientEntityId` the caller owns it and `type` must be `first_party`; with it, a client entity owns it and `type` must be `third_party`. A body with `businessPii`, `individualPii` or `endCustomerType` creates a Managed Payments intermediary account instead (`first_party` + `payments`). The idempotency key travels in the body. Descriptions are unique (case-insensitive) among active accounts: a duplicate returns 409.
     ///
     /// `POST /v1/accounts`
-    pub async fn create_account(
+    pub fn create_account(
         &self,
         body: &types::CreateAccountRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::AccountResponse, ()>,
-        crate::runtime::Error<types::CreateAccountError>,
+        types::CreateAccountError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "create_account",
@@ -828,8 +829,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::CreateAccountError::BadRequest(response.json()?),
@@ -841,7 +841,7 @@ impl Client {
                 types::CreateAccountError::Conflict(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get an account
@@ -850,12 +850,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: path `accountId`
-    pub async fn get_account(
+    pub fn get_account(
         &self,
         account_id: &str,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::AccountResponse, ()>,
-        crate::runtime::Error<types::GetAccountError>,
+        types::GetAccountError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_account",
@@ -873,8 +874,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetAccountError::Unauthorized(response.json()?),
@@ -883,7 +883,7 @@ impl Client {
                 types::GetAccountError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List all accounts
@@ -903,12 +903,13 @@ impl Client {
     /// - `params.page_before`: query `pageBefore`: Collection id to page before (with pageAfter, the two are exclusive).
     /// - `params.page_after`: query `pageAfter`: Collection id to page after.
     /// - `params.page_size`: query `pageSize`
-    pub async fn list_accounts(
+    pub fn list_accounts(
         &self,
         params: &types::ListAccountsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListAccountsResponse, ()>,
-        crate::runtime::Error<types::ListAccountsError>,
+        types::ListAccountsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "list_accounts",
@@ -955,8 +956,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "pageSize", value);
         }
         request = request.query(&query);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::ListAccountsError::BadRequest(response.json()?),
@@ -965,7 +965,7 @@ impl Client {
                 types::ListAccountsError::Unauthorized(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 }
 

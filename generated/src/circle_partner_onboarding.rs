@@ -1444,13 +1444,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn bulk_save(
+    pub fn bulk_save(
         &self,
         application_id: &::uuid::Uuid,
         body: &::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::SaveResult, ()>,
-        crate::runtime::Error<types::BulkSaveError>,
+        types::BulkSaveError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "bulk_save",
@@ -1469,8 +1470,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::BulkSaveError::Unauthorized(response.json()?),
@@ -1482,7 +1482,7 @@ impl Client {
                 types::BulkSaveError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Cancel an application
@@ -1493,12 +1493,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn cancel_application(
+    pub fn cancel_application(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CancelApplicationResponse, ()>,
-        crate::runtime::Error<types::CancelApplicationError>,
+        types::CancelApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "cancel_application",
@@ -1516,8 +1517,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::CancelApplicationError::Unauthorized(response.json()?),
@@ -1529,7 +1529,7 @@ impl Client {
                 types::CancelApplicationError::Conflict(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Comment on an RFI
@@ -1540,15 +1540,16 @@ impl Client {
     /// - `application_id`: path `applicationId`
     /// - `rfi_id`: path `rfiId`
     /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
-    pub async fn create_comment(
+    pub fn create_comment(
         &self,
         application_id: &::uuid::Uuid,
         rfi_id: &::uuid::Uuid,
         x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
         body: &types::CreateCommentRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::RfiComment, ()>,
-        crate::runtime::Error<types::CreateCommentError>,
+        types::CreateCommentError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "create_comment",
@@ -1572,8 +1573,7 @@ impl Client {
             self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::CreateCommentError::BadRequest(response.json()?),
@@ -1582,7 +1582,7 @@ impl Client {
                 types::CreateCommentError::Unauthorized(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get all data
@@ -1593,12 +1593,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn get_all_data(
+    pub fn get_all_data(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::GetAllDataResponse, ()>,
-        crate::runtime::Error<types::GetAllDataError>,
+        types::GetAllDataError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_all_data",
@@ -1616,8 +1617,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetAllDataError::Unauthorized(response.json()?),
@@ -1626,7 +1626,7 @@ impl Client {
                 types::GetAllDataError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get an application
@@ -1637,15 +1637,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn get_application(
+    pub fn get_application(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<
             types::ApplicationResponse,
             types::XRequestIdHeaders,
         >,
-        crate::runtime::Error<types::GetApplicationError>,
+        types::GetApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_application",
@@ -1663,8 +1664,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetApplicationError::Unauthorized(response.json()?),
@@ -1673,7 +1673,7 @@ impl Client {
                 types::GetApplicationError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get the application schema
@@ -1685,13 +1685,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `params.resolved`: query `resolved`
-    pub async fn get_application_schema(
+    pub fn get_application_schema(
         &self,
         application_id: &::uuid::Uuid,
         params: &types::GetApplicationSchemaParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<::serde_json::Value, ()>,
-        crate::runtime::Error<types::GetApplicationSchemaError>,
+        types::GetApplicationSchemaError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_application_schema",
@@ -1714,8 +1715,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "resolved", value);
         }
         request = request.query(&query);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetApplicationSchemaError::Unauthorized(response.json()?),
@@ -1724,7 +1724,7 @@ impl Client {
                 types::GetApplicationSchemaError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get certifications
@@ -1735,12 +1735,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn get_certifications(
+    pub fn get_certifications(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::GetCertificationsResponse, ()>,
-        crate::runtime::Error<types::GetCertificationsError>,
+        types::GetCertificationsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_certifications",
@@ -1758,14 +1759,13 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetCertificationsError::Unauthorized(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get an RFI
@@ -1777,13 +1777,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `rfi_id`: path `rfiId`
-    pub async fn get_rfi(
+    pub fn get_rfi(
         &self,
         application_id: &::uuid::Uuid,
         rfi_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::GetRfiResponse, ()>,
-        crate::runtime::Error<types::GetRfiError>,
+        types::GetRfiError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_rfi",
@@ -1802,8 +1803,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetRfiError::Unauthorized(response.json()?),
@@ -1812,7 +1812,7 @@ impl Client {
                 types::GetRfiError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get a section
@@ -1822,13 +1822,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `section_name`: path `sectionName`: A section name from the application schema, e.g. `basicBusinessInfo`.
-    pub async fn get_section(
+    pub fn get_section(
         &self,
         application_id: &::uuid::Uuid,
         section_name: &str,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Section, ()>,
-        crate::runtime::Error<types::GetSectionError>,
+        types::GetSectionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_section",
@@ -1847,8 +1848,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetSectionError::Unauthorized(response.json()?),
@@ -1857,7 +1857,7 @@ impl Client {
                 types::GetSectionError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List applications
@@ -1865,14 +1865,15 @@ impl Client {
     /// List applications for the authenticated partner, newest first.
     ///
     /// `GET /v1/onboarding/partner/applications`
-    pub async fn list_applications(
+    pub fn list_applications(
         &self,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<
             types::ListApplicationsResponse,
             types::XRequestIdHeaders,
         >,
-        crate::runtime::Error<types::ListApplicationsError>,
+        types::ListApplicationsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "list_applications",
@@ -1887,14 +1888,13 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::ListApplicationsError::Unauthorized(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List documents
@@ -1903,12 +1903,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn list_documents(
+    pub fn list_documents(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListDocumentsResponse, ()>,
-        crate::runtime::Error<types::ListDocumentsError>,
+        types::ListDocumentsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "list_documents",
@@ -1926,8 +1927,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::ListDocumentsError::Unauthorized(response.json()?),
@@ -1936,7 +1936,7 @@ impl Client {
                 types::ListDocumentsError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List RFI bundles
@@ -1945,12 +1945,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: path `applicationId`
-    pub async fn list_rfis(
+    pub fn list_rfis(
         &self,
         application_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListRfisResponse, ()>,
-        crate::runtime::Error<types::ListRfisError>,
+        types::ListRfisError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "list_rfis",
@@ -1968,14 +1969,13 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::ListRfisError::Unauthorized(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List sections
@@ -1985,13 +1985,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `params.include_data`: query `includeData`: Include each section's saved data.
-    pub async fn list_sections(
+    pub fn list_sections(
         &self,
         application_id: &::uuid::Uuid,
         params: &types::ListSectionsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListSectionsResponse, ()>,
-        crate::runtime::Error<types::ListSectionsError>,
+        types::ListSectionsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "list_sections",
@@ -2014,8 +2015,7 @@ impl Client {
             crate::runtime::push_query(&mut query, "includeData", value);
         }
         request = request.query(&query);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::ListSectionsError::Unauthorized(response.json()?),
@@ -2024,7 +2024,7 @@ impl Client {
                 types::ListSectionsError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Save a section
@@ -2036,14 +2036,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `section_name`: path `sectionName`: A section name from the application schema, e.g. `basicBusinessInfo`.
-    pub async fn save_section(
+    pub fn save_section(
         &self,
         application_id: &::uuid::Uuid,
         section_name: &str,
         body: &types::SectionData,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::SaveResult, ()>,
-        crate::runtime::Error<types::SaveSectionError>,
+        types::SaveSectionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "save_section",
@@ -2063,8 +2064,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::SaveSectionError::Unauthorized(response.json()?),
@@ -2079,7 +2079,7 @@ impl Client {
                 types::SaveSectionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Submit an application
@@ -2091,14 +2091,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
-    pub async fn submit_application(
+    pub fn submit_application(
         &self,
         application_id: &::uuid::Uuid,
         x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
         body: &types::SubmitApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::SubmitApplicationResponse, ()>,
-        crate::runtime::Error<types::SubmitApplicationError>,
+        types::SubmitApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "submit_application",
@@ -2121,8 +2122,7 @@ impl Client {
             self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::SubmitApplicationError::BadRequest(response.json()?),
@@ -2137,7 +2137,7 @@ impl Client {
                 types::SubmitApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Answer an RFI with data
@@ -2149,14 +2149,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `rfi_id`: path `rfiId`
-    pub async fn update_rfi_data(
+    pub fn update_rfi_data(
         &self,
         application_id: &::uuid::Uuid,
         rfi_id: &::uuid::Uuid,
         body: &types::SectionData,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::UpdateRfiDataResponse, ()>,
-        crate::runtime::Error<types::UpdateRfiDataError>,
+        types::UpdateRfiDataError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "update_rfi_data",
@@ -2176,8 +2177,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::UpdateRfiDataError::Unauthorized(response.json()?),
@@ -2189,7 +2189,7 @@ impl Client {
                 types::UpdateRfiDataError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Upload a document
@@ -2201,14 +2201,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `applicationId`
     /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4; retries with the same key return the original response.
-    pub async fn upload_document(
+    pub fn upload_document(
         &self,
         application_id: &::uuid::Uuid,
         x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
         body: &types::UploadDocumentRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
-        crate::runtime::Error<types::UploadDocumentError>,
+        types::UploadDocumentError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "upload_document",
@@ -2240,10 +2241,11 @@ impl Client {
         }
         {
             let value = &body.file_content;
-            form = form.part(
-                "fileContent",
-                value.to_part().map_err(crate::runtime::Error::InvalidRequest)?,
-            );
+            let part = match value.to_part() {
+                ::std::result::Result::Ok(value) => value,
+                ::std::result::Result::Err(e) => return crate::runtime::failed(crate::runtime::Error::InvalidRequest(e)),
+            };
+            form = form.part("fileContent", part);
         }
         {
             let value = &body.file_name;
@@ -2268,8 +2270,7 @@ impl Client {
             form = form.text("refId", crate::runtime::ParamValue::param_string(value));
         }
         request = request.multipart(form);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::UploadDocumentError::BadRequest(response.json()?),
@@ -2281,7 +2282,7 @@ impl Client {
                 types::UploadDocumentError::Conflict(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 }
 

@@ -727,16 +727,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_idempotency_key`: header `X-Idempotency-Key` (idempotency key; a fresh UUID v4 when `None`, the same on every retry): Client-generated UUID v4 that makes the request safe to retry; the same key returns the original response.
-    pub async fn create_partner_client(
+    pub fn create_partner_client(
         &self,
         x_idempotency_key: ::std::option::Option<::uuid::Uuid>,
         body: &types::CreatePartnerClientRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<
             types::CreatePartnerClientResponse,
             types::XRequestIdHeaders,
         >,
-        crate::runtime::Error<types::CreatePartnerClientError>,
+        types::CreatePartnerClientError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "create_partner_client",
@@ -756,8 +757,7 @@ impl Client {
             self.core.idempotency_key(x_idempotency_key.map(|key| key.to_string())),
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::CreatePartnerClientError::Unauthorized(response.json()?),
@@ -769,7 +769,7 @@ impl Client {
                 types::CreatePartnerClientError::Conflict(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 }
 

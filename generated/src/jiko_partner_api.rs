@@ -8960,13 +8960,14 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn accounts_get_specific_account(
+    pub fn accounts_get_specific_account(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Account, ()>,
-        crate::runtime::Error<types::AccountsGetSpecificAccountError>,
+        types::AccountsGetSpecificAccountError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "accounts_get_specific_account",
@@ -8988,9 +8989,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::AccountsGetSpecificAccountError::NotFound(response.empty()?),
@@ -8999,7 +9001,7 @@ impl Client {
                 types::AccountsGetSpecificAccountError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Customer Accounts
@@ -9013,14 +9015,15 @@ impl Client {
     /// - `params.offset`: query `offset`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn accounts_list_customer_accounts(
+    pub fn accounts_list_customer_accounts(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::AccountsListCustomerAccountsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListAccountsResponse, ()>,
-        crate::runtime::Error<types::AccountsListCustomerAccountsError>,
+        types::AccountsListCustomerAccountsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "accounts_list_customer_accounts",
@@ -9050,9 +9053,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::AccountsListCustomerAccountsError::NotFound(response.empty()?),
@@ -9061,7 +9065,7 @@ impl Client {
                 types::AccountsListCustomerAccountsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get ACH Origination
@@ -9074,14 +9078,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `transfer_id`: path `transfer_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn ach_get_transfer_origination(
+    pub fn ach_get_transfer_origination(
         &self,
         account_id: &::uuid::Uuid,
         transfer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::AchResponse, ()>,
-        crate::runtime::Error<types::AchGetTransferOriginationError>,
+        types::AchGetTransferOriginationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "ach_get_transfer_origination",
@@ -9104,15 +9109,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::AchGetTransferOriginationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List ACH Originations
@@ -9128,14 +9134,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn ach_list_ach_originations(
+    pub fn ach_list_ach_originations(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::AchListAchOriginationsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CursorListResponseAchResponse, ()>,
-        crate::runtime::Error<types::AchListAchOriginationsError>,
+        types::AchListAchOriginationsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "ach_list_ach_originations",
@@ -9171,15 +9178,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::AchListAchOriginationsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create ACH Origination
@@ -9202,14 +9210,15 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn ach_originate_transaction(
+    pub fn ach_originate_transaction(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::AchRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::AchResponse, ()>,
-        crate::runtime::Error<types::AchOriginateTransactionError>,
+        types::AchOriginateTransactionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "ach_originate_transaction",
@@ -9231,16 +9240,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::AchOriginateTransactionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Application
@@ -9255,13 +9265,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_create_application(
+    pub fn businesses_create_application(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::BusinessApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesCreateApplicationError>,
+        types::BusinessesCreateApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_create_application",
@@ -9280,16 +9291,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesCreateApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Related Party Application
@@ -9299,14 +9311,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_create_related_party_application(
+    pub fn businesses_create_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::RelatedPartyApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::RelatedPartyApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesCreateRelatedPartyApplicationError>,
+        types::BusinessesCreateRelatedPartyApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_create_related_party_application",
@@ -9328,16 +9341,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesCreateRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Delete Related Party Application
@@ -9348,14 +9362,15 @@ impl Client {
     /// - `application_id`: path `application_id`
     /// - `related_party_application_id`: path `related_party_application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_delete_related_party_application(
+    pub fn businesses_delete_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
         related_party_application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::BusinessesDeleteRelatedPartyApplicationError>,
+        types::BusinessesDeleteRelatedPartyApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_delete_related_party_application",
@@ -9378,15 +9393,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesDeleteRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Application
@@ -9398,13 +9414,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_get_application(
+    pub fn businesses_get_application(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesGetApplicationError>,
+        types::BusinessesGetApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_get_application",
@@ -9426,15 +9443,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesGetApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Document Requests
@@ -9450,13 +9468,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_list_document_requests(
+    pub fn businesses_list_document_requests(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::BusinessesListDocumentRequestsResponse, ()>,
-        crate::runtime::Error<types::BusinessesListDocumentRequestsError>,
+        types::BusinessesListDocumentRequestsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_list_document_requests",
@@ -9478,14 +9497,13 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesListDocumentRequestsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Related Party Application
@@ -9495,16 +9513,17 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_list_related_party_applications(
+    pub fn businesses_list_related_party_applications(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<
             types::BusinessesListRelatedPartyApplicationsResponse,
             (),
         >,
-        crate::runtime::Error<types::BusinessesListRelatedPartyApplicationsError>,
+        types::BusinessesListRelatedPartyApplicationsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_list_related_party_applications",
@@ -9526,15 +9545,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesListRelatedPartyApplicationsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Apply
@@ -9546,13 +9566,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_submit_application(
+    pub fn businesses_submit_application(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesSubmitApplicationError>,
+        types::BusinessesSubmitApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_submit_application",
@@ -9574,15 +9595,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesSubmitApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Update Application
@@ -9592,14 +9614,15 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_update_application(
+    pub fn businesses_update_application(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::BusinessApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::BusinessApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesUpdateApplicationError>,
+        types::BusinessesUpdateApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_update_application",
@@ -9621,16 +9644,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesUpdateApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Update Related Party Application
@@ -9641,15 +9665,16 @@ impl Client {
     /// - `application_id`: path `application_id`
     /// - `related_party_application_id`: path `related_party_application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_update_related_party_application(
+    pub fn businesses_update_related_party_application(
         &self,
         application_id: &::uuid::Uuid,
         related_party_application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::RelatedPartyApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::RelatedPartyApplicationResponse, ()>,
-        crate::runtime::Error<types::BusinessesUpdateRelatedPartyApplicationError>,
+        types::BusinessesUpdateRelatedPartyApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_update_related_party_application",
@@ -9672,16 +9697,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::BusinessesUpdateRelatedPartyApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Upload Document
@@ -9692,14 +9718,15 @@ impl Client {
     /// - `document_id`: path `document_id`
     /// - `params.content_disposition`: header `content-disposition`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn businesses_upload_document(
+    pub fn businesses_upload_document(
         &self,
         document_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::BusinessesUploadDocumentParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Document, ()>,
-        crate::runtime::Error<types::BusinessesUploadDocumentError>,
+        types::BusinessesUploadDocumentError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "businesses_upload_document",
@@ -9725,8 +9752,7 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::BusinessesUploadDocumentError::NotFound(response.empty()?),
@@ -9738,7 +9764,7 @@ impl Client {
                 types::BusinessesUploadDocumentError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Counterparty
@@ -9756,14 +9782,15 @@ impl Client {
     /// - `customer_id`: path `customer_id`
     /// - `counterparty_id`: path `counterparty_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn counterparties_get_verification_status(
+    pub fn counterparties_get_verification_status(
         &self,
         customer_id: &::uuid::Uuid,
         counterparty_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Counterparty, ()>,
-        crate::runtime::Error<types::CounterpartiesGetVerificationStatusError>,
+        types::CounterpartiesGetVerificationStatusError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "counterparties_get_verification_status",
@@ -9786,9 +9813,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CounterpartiesGetVerificationStatusError::NotFound(response.empty()?),
@@ -9797,7 +9825,7 @@ impl Client {
                 types::CounterpartiesGetVerificationStatusError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Counterparties
@@ -9811,14 +9839,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn counterparties_list_for_customer(
+    pub fn counterparties_list_for_customer(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::CounterpartiesListForCustomerParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListCounterpartiesResponse, ()>,
-        crate::runtime::Error<types::CounterpartiesListForCustomerError>,
+        types::CounterpartiesListForCustomerError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "counterparties_list_for_customer",
@@ -9848,9 +9877,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CounterpartiesListForCustomerError::NotFound(response.empty()?),
@@ -9859,7 +9889,7 @@ impl Client {
                 types::CounterpartiesListForCustomerError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Verify Plaid Counterparty
@@ -9872,14 +9902,15 @@ impl Client {
     /// - `customer_id`: path `customer_id`
     /// - `counterparty_id`: path `counterparty_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn counterparties_plaid_complete_verification(
+    pub fn counterparties_plaid_complete_verification(
         &self,
         customer_id: &::uuid::Uuid,
         counterparty_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::CounterpartiesPlaidCompleteVerificationError>,
+        types::CounterpartiesPlaidCompleteVerificationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "counterparties_plaid_complete_verification",
@@ -9902,9 +9933,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CounterpartiesPlaidCompleteVerificationError::NotFound(response.empty()?),
@@ -9913,7 +9945,7 @@ impl Client {
                 types::CounterpartiesPlaidCompleteVerificationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Plaid Link Token
@@ -9929,14 +9961,15 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn counterparties_plaid_create_link_token(
+    pub fn counterparties_plaid_create_link_token(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PlaidLinkTokenRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::PlaidLinkToken, ()>,
-        crate::runtime::Error<types::CounterpartiesPlaidCreateLinkTokenError>,
+        types::CounterpartiesPlaidCreateLinkTokenError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "counterparties_plaid_create_link_token",
@@ -9958,10 +9991,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CounterpartiesPlaidCreateLinkTokenError::NotFound(response.empty()?),
@@ -9970,7 +10004,7 @@ impl Client {
                 types::CounterpartiesPlaidCreateLinkTokenError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Plaid Counterparties
@@ -9982,14 +10016,15 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn counterparties_plaid_create_plaid_counterparties(
+    pub fn counterparties_plaid_create_plaid_counterparties(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PlaidCreateCounterparties,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::PlaidCreateCounterpartiesResponse, ()>,
-        crate::runtime::Error<types::CounterpartiesPlaidCreatePlaidCounterpartiesError>,
+        types::CounterpartiesPlaidCreatePlaidCounterpartiesError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "counterparties_plaid_create_plaid_counterparties",
@@ -10011,10 +10046,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CounterpartiesPlaidCreatePlaidCounterpartiesError::NotFound(response.empty()?),
@@ -10023,7 +10059,7 @@ impl Client {
                 types::CounterpartiesPlaidCreatePlaidCounterpartiesError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Customer Data
@@ -10035,13 +10071,14 @@ impl Client {
     /// Arguments:
     /// - `customer_id`: path `customer_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn customers_get_details(
+    pub fn customers_get_details(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Customer, ()>,
-        crate::runtime::Error<types::CustomersGetDetailsError>,
+        types::CustomersGetDetailsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "customers_get_details",
@@ -10063,9 +10100,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CustomersGetDetailsError::NotFound(response.empty()?),
@@ -10074,7 +10112,7 @@ impl Client {
                 types::CustomersGetDetailsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Upload Document To Customer
@@ -10087,15 +10125,16 @@ impl Client {
     /// - `customer_id`: path `customer_id`
     /// - `document_type`: path `document_type`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn customers_upload_document_to_customer(
+    pub fn customers_upload_document_to_customer(
         &self,
         customer_id: &::uuid::Uuid,
         document_type: &types::DocumentType,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: crate::runtime::BinaryBody,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
-        crate::runtime::Error<types::CustomersUploadDocumentToCustomerError>,
+        types::CustomersUploadDocumentToCustomerError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "customers_upload_document_to_customer",
@@ -10124,8 +10163,7 @@ impl Client {
                 body.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .body(body.bytes);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::CustomersUploadDocumentToCustomerError::NotFound(response.empty()?),
@@ -10134,7 +10172,7 @@ impl Client {
                 types::CustomersUploadDocumentToCustomerError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Events
@@ -10149,13 +10187,14 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn events_get_past_events(
+    pub fn events_get_past_events(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::EventsGetPastEventsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CursorListResponsePartnerEvent, ()>,
-        crate::runtime::Error<types::EventsGetPastEventsError>,
+        types::EventsGetPastEventsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "events_get_past_events",
@@ -10188,15 +10227,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::EventsGetPastEventsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Event Types
@@ -10207,12 +10247,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn events_list_event_types(
+    pub fn events_list_event_types(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::EventListResponse, ()>,
-        crate::runtime::Error<types::EventsListEventTypesError>,
+        types::EventsListEventTypesError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "events_list_event_types",
@@ -10231,15 +10272,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::EventsListEventTypesError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Health Check
@@ -10247,11 +10289,12 @@ impl Client {
     /// A health check endpoint, which returns "OK" if the Partner API is up and running.
     ///
     /// `GET /health`
-    pub async fn health_status_check(
+    pub fn health_status_check(
         &self,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::HealthStatusCheckResponse, ()>,
-        crate::runtime::Error<crate::runtime::NoDocumentedErrors>,
+        crate::runtime::NoDocumentedErrors,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "health_status_check",
@@ -10262,11 +10305,10 @@ impl Client {
         };
         let path = "/health";
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Application
@@ -10281,13 +10323,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn individuals_create_application(
+    pub fn individuals_create_application(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::InternationalApplicationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
-        crate::runtime::Error<types::IndividualsCreateApplicationError>,
+        types::IndividualsCreateApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "individuals_create_application",
@@ -10306,16 +10349,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::IndividualsCreateApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Agreements
@@ -10326,12 +10370,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn individuals_get_agreements(
+    pub fn individuals_get_agreements(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Agreement, ()>,
-        crate::runtime::Error<types::IndividualsGetAgreementsError>,
+        types::IndividualsGetAgreementsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "individuals_get_agreements",
@@ -10350,15 +10395,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::IndividualsGetAgreementsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Application
@@ -10370,13 +10416,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn individuals_get_application(
+    pub fn individuals_get_application(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
-        crate::runtime::Error<types::IndividualsGetApplicationError>,
+        types::IndividualsGetApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "individuals_get_application",
@@ -10398,9 +10445,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::IndividualsGetApplicationError::NotFound(response.empty()?),
@@ -10409,7 +10457,7 @@ impl Client {
                 types::IndividualsGetApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Apply
@@ -10421,13 +10469,14 @@ impl Client {
     /// Arguments:
     /// - `application_id`: path `application_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn individuals_initiate_kyc_submission(
+    pub fn individuals_initiate_kyc_submission(
         &self,
         application_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::InternationalApplication, ()>,
-        crate::runtime::Error<types::IndividualsInitiateKycSubmissionError>,
+        types::IndividualsInitiateKycSubmissionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "individuals_initiate_kyc_submission",
@@ -10449,9 +10498,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::IndividualsInitiateKycSubmissionError::NotFound(response.empty()?),
@@ -10460,7 +10510,7 @@ impl Client {
                 types::IndividualsInitiateKycSubmissionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Upload Document To Application
@@ -10480,15 +10530,16 @@ impl Client {
     /// - `application_id`: path `application_id`
     /// - `document_type`: path `document_type`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn individuals_upload_document_to_application(
+    pub fn individuals_upload_document_to_application(
         &self,
         application_id: &::uuid::Uuid,
         document_type: &types::DocumentType,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: crate::runtime::BinaryBody,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::UploadDocumentResponse, ()>,
-        crate::runtime::Error<types::IndividualsUploadDocumentToApplicationError>,
+        types::IndividualsUploadDocumentToApplicationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "individuals_upload_document_to_application",
@@ -10517,8 +10568,7 @@ impl Client {
                 body.content_type.as_deref().unwrap_or("application/octet-stream"),
             )
             .body(body.bytes);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::IndividualsUploadDocumentToApplicationError::NotFound(response.empty()?),
@@ -10527,7 +10577,7 @@ impl Client {
                 types::IndividualsUploadDocumentToApplicationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Close Card
@@ -10540,15 +10590,16 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn manage_cards_close_card(
+    pub fn manage_cards_close_card(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::CloseCardRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::ManageCardsCloseCardError>,
+        types::ManageCardsCloseCardError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "manage_cards_close_card",
@@ -10571,16 +10622,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::ManageCardsCloseCardError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Account Cards
@@ -10595,14 +10647,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.filter_status`: query `filter[status]`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn manage_cards_get_account_cards(
+    pub fn manage_cards_get_account_cards(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::ManageCardsGetAccountCardsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CardListResponse, ()>,
-        crate::runtime::Error<types::ManageCardsGetAccountCardsError>,
+        types::ManageCardsGetAccountCardsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "manage_cards_get_account_cards",
@@ -10635,15 +10688,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::ManageCardsGetAccountCardsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Card Status
@@ -10656,14 +10710,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn manage_cards_get_status(
+    pub fn manage_cards_get_status(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CardStatusResponse, ()>,
-        crate::runtime::Error<types::ManageCardsGetStatusError>,
+        types::ManageCardsGetStatusError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "manage_cards_get_status",
@@ -10686,9 +10741,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::ManageCardsGetStatusError::NotFound(response.empty()?),
@@ -10697,7 +10753,7 @@ impl Client {
                 types::ManageCardsGetStatusError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Set Card PIN
@@ -10710,15 +10766,16 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn manage_cards_set_card_pin(
+    pub fn manage_cards_set_card_pin(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::CardPinBase,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CardPinResponse, ()>,
-        crate::runtime::Error<types::ManageCardsSetCardPinError>,
+        types::ManageCardsSetCardPinError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "manage_cards_set_card_pin",
@@ -10741,16 +10798,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::ManageCardsSetCardPinError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Set Card Status
@@ -10763,15 +10821,16 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn manage_cards_set_card_status(
+    pub fn manage_cards_set_card_status(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::ChangeCardStatusRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CardStatusResponse, ()>,
-        crate::runtime::Error<types::ManageCardsSetCardStatusError>,
+        types::ManageCardsSetCardStatusError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "manage_cards_set_card_status",
@@ -10794,10 +10853,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::ManageCardsSetCardStatusError::NotFound(response.empty()?),
@@ -10806,7 +10866,7 @@ impl Client {
                 types::ManageCardsSetCardStatusError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create On-Us Transfer
@@ -10831,13 +10891,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn on_us_transfers_create_transfer(
+    pub fn on_us_transfers_create_transfer(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::OnUsTransferDetailsRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::OnUsTransfer, ()>,
-        crate::runtime::Error<types::OnUsTransfersCreateTransferError>,
+        types::OnUsTransfersCreateTransferError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "on_us_transfers_create_transfer",
@@ -10856,16 +10917,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::OnUsTransfersCreateTransferError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get On-Us Transfer
@@ -10877,13 +10939,14 @@ impl Client {
     /// Arguments:
     /// - `transfer_id`: path `transfer_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn on_us_transfers_get_by_id(
+    pub fn on_us_transfers_get_by_id(
         &self,
         transfer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::OnUsTransfer, ()>,
-        crate::runtime::Error<types::OnUsTransfersGetByIdError>,
+        types::OnUsTransfersGetByIdError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "on_us_transfers_get_by_id",
@@ -10905,15 +10968,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::OnUsTransfersGetByIdError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Physical Card Order
@@ -10925,14 +10989,15 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn physical_cards_create_order(
+    pub fn physical_cards_create_order(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PhysicalCardOrder,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::PhysicalCardOrderResponse, ()>,
-        crate::runtime::Error<types::PhysicalCardsCreateOrderError>,
+        types::PhysicalCardsCreateOrderError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "physical_cards_create_order",
@@ -10954,16 +11019,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::PhysicalCardsCreateOrderError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Card Order
@@ -10976,14 +11042,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_order_id`: path `card_order_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn physical_cards_get_order_info(
+    pub fn physical_cards_get_order_info(
         &self,
         account_id: &::uuid::Uuid,
         card_order_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::PhysicalCardOrderResponse, ()>,
-        crate::runtime::Error<types::PhysicalCardsGetOrderInfoError>,
+        types::PhysicalCardsGetOrderInfoError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "physical_cards_get_order_info",
@@ -11006,15 +11073,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::PhysicalCardsGetOrderInfoError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Card Orders
@@ -11028,14 +11096,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn physical_cards_list_card_orders(
+    pub fn physical_cards_list_card_orders(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::PhysicalCardsListCardOrdersParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::PhysicalCardOrderListResponse, ()>,
-        crate::runtime::Error<types::PhysicalCardsListCardOrdersError>,
+        types::PhysicalCardsListCardOrdersError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "physical_cards_list_card_orders",
@@ -11065,15 +11134,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::PhysicalCardsListCardOrdersError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Close Portal
@@ -11086,14 +11156,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn portals_close_portal(
+    pub fn portals_close_portal(
         &self,
         account_id: &::uuid::Uuid,
         portal_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::PortalsClosePortalError>,
+        types::PortalsClosePortalError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "portals_close_portal",
@@ -11116,9 +11187,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             404 => Err(crate::runtime::Error::Api(
                 types::PortalsClosePortalError::NotFound(response.empty()?),
@@ -11130,7 +11202,7 @@ impl Client {
                 types::PortalsClosePortalError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Portal
@@ -11142,14 +11214,15 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn portals_create_portal(
+    pub fn portals_create_portal(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PortalCreateRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Portal, ()>,
-        crate::runtime::Error<types::PortalsCreatePortalError>,
+        types::PortalsCreatePortalError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "portals_create_portal",
@@ -11171,10 +11244,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::PortalsCreatePortalError::NotFound(response.empty()?),
@@ -11183,7 +11257,7 @@ impl Client {
                 types::PortalsCreatePortalError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Account Portal
@@ -11196,14 +11270,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn portals_get_portal(
+    pub fn portals_get_portal(
         &self,
         account_id: &::uuid::Uuid,
         portal_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Portal, ()>,
-        crate::runtime::Error<types::PortalsGetPortalError>,
+        types::PortalsGetPortalError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "portals_get_portal",
@@ -11226,9 +11301,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::PortalsGetPortalError::NotFound(response.empty()?),
@@ -11237,7 +11313,7 @@ impl Client {
                 types::PortalsGetPortalError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Portals
@@ -11249,13 +11325,14 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn portals_list(
+    pub fn portals_list(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::ListPortalsResponse, ()>,
-        crate::runtime::Error<types::PortalsListError>,
+        types::PortalsListError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "portals_list",
@@ -11277,9 +11354,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::PortalsListError::NotFound(response.empty()?),
@@ -11288,7 +11366,7 @@ impl Client {
                 types::PortalsListError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Update Portal
@@ -11301,15 +11379,16 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `portal_id`: path `portal_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn portals_update_name(
+    pub fn portals_update_name(
         &self,
         account_id: &::uuid::Uuid,
         portal_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PortalUpdateRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Portal, ()>,
-        crate::runtime::Error<types::PortalsUpdateNameError>,
+        types::PortalsUpdateNameError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "portals_update_name",
@@ -11332,10 +11411,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::PortalsUpdateNameError::NotFound(response.empty()?),
@@ -11344,7 +11424,7 @@ impl Client {
                 types::PortalsUpdateNameError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Generate Physical Card From Order
@@ -11355,13 +11435,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `params.x_branch_name`: header `x-branch-name`
-    pub async fn sandbox_generate_physical_card_from_order(
+    pub fn sandbox_generate_physical_card_from_order(
         &self,
         params: &types::SandboxGeneratePhysicalCardFromOrderParams,
         body: &types::GeneratePhysicalCardFromOrder,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::SandboxGeneratePhysicalCardFromOrderError>,
+        types::SandboxGeneratePhysicalCardFromOrderError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "sandbox_generate_physical_card_from_order",
@@ -11383,14 +11464,13 @@ impl Client {
             );
         }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             202 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::SandboxGeneratePhysicalCardFromOrderError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Fund Account
@@ -11401,13 +11481,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `params.x_branch_name`: header `x-branch-name`
-    pub async fn sandbox_simulate_ach_credit(
+    pub fn sandbox_simulate_ach_credit(
         &self,
         params: &types::SandboxSimulateAchCreditParams,
         body: &types::FundPortalRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::SandboxSimulateAchCreditError>,
+        types::SandboxSimulateAchCreditError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "sandbox_simulate_ach_credit",
@@ -11429,14 +11510,13 @@ impl Client {
             );
         }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             202 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::SandboxSimulateAchCreditError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Submit Card Swipe
@@ -11447,13 +11527,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `params.x_branch_name`: header `x-branch-name`
-    pub async fn sandbox_simulate_card_swipe(
+    pub fn sandbox_simulate_card_swipe(
         &self,
         params: &types::SandboxSimulateCardSwipeParams,
         body: &types::CardSwipe,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::SandboxSimulateCardSwipeError>,
+        types::SandboxSimulateCardSwipeError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "sandbox_simulate_card_swipe",
@@ -11475,14 +11556,13 @@ impl Client {
             );
         }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             202 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::SandboxSimulateCardSwipeError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Trigger Webhook
@@ -11493,13 +11573,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `params.x_branch_name`: header `x-branch-name`
-    pub async fn sandbox_simulate_webhook_event(
+    pub fn sandbox_simulate_webhook_event(
         &self,
         params: &types::SandboxSimulateWebhookEventParams,
         body: &types::EventDetails,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::SandboxSimulateWebhookEventError>,
+        types::SandboxSimulateWebhookEventError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "sandbox_simulate_webhook_event",
@@ -11521,14 +11602,13 @@ impl Client {
             );
         }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             202 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::SandboxSimulateWebhookEventError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Login
@@ -11540,12 +11620,13 @@ impl Client {
     /// See [Authentication](https://docs.jiko.io/reference).
     ///
     /// `POST /api/v1/login`
-    pub async fn security_authenticate_user(
+    pub fn security_authenticate_user(
         &self,
         body: &types::LoginInput,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::LoginResponse, ()>,
-        crate::runtime::Error<types::SecurityAuthenticateUserError>,
+        types::SecurityAuthenticateUserError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "security_authenticate_user",
@@ -11557,8 +11638,7 @@ impl Client {
         let path = "/api/v1/login";
         let mut request = self.core.request(::reqwest::Method::POST, path, &[]);
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::SecurityAuthenticateUserError::Unauthorized(response.empty()?),
@@ -11567,7 +11647,7 @@ impl Client {
                 types::SecurityAuthenticateUserError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Public Keys
@@ -11575,11 +11655,12 @@ impl Client {
     /// Returns all relevant asymmetric encryption keys.
     ///
     /// `GET /api/v1/public-keys`
-    pub async fn security_get_encryption_keys(
+    pub fn security_get_encryption_keys(
         &self,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::EncryptionKeysResponse, ()>,
-        crate::runtime::Error<crate::runtime::NoDocumentedErrors>,
+        crate::runtime::NoDocumentedErrors,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "security_get_encryption_keys",
@@ -11590,11 +11671,10 @@ impl Client {
         };
         let path = "/api/v1/public-keys";
         let request = self.core.request(::reqwest::Method::GET, path, &[]);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Account Statements
@@ -11616,14 +11696,15 @@ impl Client {
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
     #[deprecated(note = "deprecated by the API")]
-    pub async fn statements_get_account_statements(
+    pub fn statements_get_account_statements(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::StatementsGetAccountStatementsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::StatementListResponse, ()>,
-        crate::runtime::Error<types::StatementsGetAccountStatementsError>,
+        types::StatementsGetAccountStatementsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "statements_get_account_statements",
@@ -11662,9 +11743,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::StatementsGetAccountStatementsError::NotFound(response.empty()?),
@@ -11673,7 +11755,7 @@ impl Client {
                 types::StatementsGetAccountStatementsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Customer Statements
@@ -11691,14 +11773,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn statements_list_for_customer(
+    pub fn statements_list_for_customer(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::StatementsListForCustomerParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::StatementListResponse, ()>,
-        crate::runtime::Error<types::StatementsListForCustomerError>,
+        types::StatementsListForCustomerError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "statements_list_for_customer",
@@ -11740,9 +11823,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::StatementsListForCustomerError::NotFound(response.empty()?),
@@ -11751,7 +11835,7 @@ impl Client {
                 types::StatementsListForCustomerError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Subscription
@@ -11762,13 +11846,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn subscriptions_create_webhook_subscription(
+    pub fn subscriptions_create_webhook_subscription(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::CreateSubscriptionRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Subscription, ()>,
-        crate::runtime::Error<types::SubscriptionsCreateWebhookSubscriptionError>,
+        types::SubscriptionsCreateWebhookSubscriptionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "subscriptions_create_webhook_subscription",
@@ -11787,10 +11872,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::SubscriptionsCreateWebhookSubscriptionError::NotFound(response.empty()?),
@@ -11799,7 +11885,7 @@ impl Client {
                 types::SubscriptionsCreateWebhookSubscriptionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Delete Subscription
@@ -11811,13 +11897,14 @@ impl Client {
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn subscriptions_delete_webhook_subscription(
+    pub fn subscriptions_delete_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::SubscriptionsDeleteWebhookSubscriptionError>,
+        types::SubscriptionsDeleteWebhookSubscriptionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "subscriptions_delete_webhook_subscription",
@@ -11839,9 +11926,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             404 => Err(crate::runtime::Error::Api(
                 types::SubscriptionsDeleteWebhookSubscriptionError::NotFound(response.empty()?),
@@ -11850,7 +11938,7 @@ impl Client {
                 types::SubscriptionsDeleteWebhookSubscriptionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Subscription
@@ -11862,13 +11950,14 @@ impl Client {
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn subscriptions_get_webhook_subscription(
+    pub fn subscriptions_get_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Subscription, ()>,
-        crate::runtime::Error<types::SubscriptionsGetWebhookSubscriptionError>,
+        types::SubscriptionsGetWebhookSubscriptionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "subscriptions_get_webhook_subscription",
@@ -11890,9 +11979,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::SubscriptionsGetWebhookSubscriptionError::NotFound(response.empty()?),
@@ -11901,7 +11991,7 @@ impl Client {
                 types::SubscriptionsGetWebhookSubscriptionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Subscriptions
@@ -11914,13 +12004,14 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn subscriptions_list_partner_subscriptions(
+    pub fn subscriptions_list_partner_subscriptions(
         &self,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::SubscriptionsListPartnerSubscriptionsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CursorListResponseSubscription, ()>,
-        crate::runtime::Error<types::SubscriptionsListPartnerSubscriptionsError>,
+        types::SubscriptionsListPartnerSubscriptionsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "subscriptions_list_partner_subscriptions",
@@ -11947,9 +12038,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::SubscriptionsListPartnerSubscriptionsError::NotFound(response.empty()?),
@@ -11958,7 +12050,7 @@ impl Client {
                 types::SubscriptionsListPartnerSubscriptionsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Update Subscription
@@ -11970,14 +12062,15 @@ impl Client {
     /// Arguments:
     /// - `subscription_id`: path `subscription_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn subscriptions_update_webhook_subscription(
+    pub fn subscriptions_update_webhook_subscription(
         &self,
         subscription_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::UpdateSubscriptionRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Subscription, ()>,
-        crate::runtime::Error<types::SubscriptionsUpdateWebhookSubscriptionError>,
+        types::SubscriptionsUpdateWebhookSubscriptionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "subscriptions_update_webhook_subscription",
@@ -11999,10 +12092,11 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::SubscriptionsUpdateWebhookSubscriptionError::NotFound(response.empty()?),
@@ -12011,7 +12105,7 @@ impl Client {
                 types::SubscriptionsUpdateWebhookSubscriptionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Account Trades
@@ -12027,14 +12121,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn trades_get_account_transactions(
+    pub fn trades_get_account_transactions(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::TradesGetAccountTransactionsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::TradeListResponse, ()>,
-        crate::runtime::Error<types::TradesGetAccountTransactionsError>,
+        types::TradesGetAccountTransactionsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "trades_get_account_transactions",
@@ -12070,9 +12165,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TradesGetAccountTransactionsError::NotFound(response.empty()?),
@@ -12081,7 +12177,7 @@ impl Client {
                 types::TradesGetAccountTransactionsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Trade Confirmation
@@ -12098,14 +12194,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `trade_id`: path `trade_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn trades_get_confirmation(
+    pub fn trades_get_confirmation(
         &self,
         account_id: &::uuid::Uuid,
         trade_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::TradeConfirmation, ()>,
-        crate::runtime::Error<types::TradesGetConfirmationError>,
+        types::TradesGetConfirmationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "trades_get_confirmation",
@@ -12128,9 +12225,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TradesGetConfirmationError::NotFound(response.empty()?),
@@ -12139,7 +12237,7 @@ impl Client {
                 types::TradesGetConfirmationError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Customer Trades
@@ -12156,14 +12254,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn trades_list_customer_trades(
+    pub fn trades_list_customer_trades(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::TradesListCustomerTradesParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::TradeListResponse, ()>,
-        crate::runtime::Error<types::TradesListCustomerTradesError>,
+        types::TradesListCustomerTradesError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "trades_list_customer_trades",
@@ -12202,9 +12301,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TradesListCustomerTradesError::NotFound(response.empty()?),
@@ -12213,7 +12313,7 @@ impl Client {
                 types::TradesListCustomerTradesError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Account Transaction
@@ -12226,14 +12326,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `transaction_id`: path `transaction_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn transactions_get_specific_transaction(
+    pub fn transactions_get_specific_transaction(
         &self,
         account_id: &::uuid::Uuid,
         transaction_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::Transaction, ()>,
-        crate::runtime::Error<types::TransactionsGetSpecificTransactionError>,
+        types::TransactionsGetSpecificTransactionError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "transactions_get_specific_transaction",
@@ -12256,9 +12357,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TransactionsGetSpecificTransactionError::NotFound(response.empty()?),
@@ -12267,7 +12369,7 @@ impl Client {
                 types::TransactionsGetSpecificTransactionError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Customer Transactions
@@ -12288,14 +12390,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn transactions_list_customer_transactions(
+    pub fn transactions_list_customer_transactions(
         &self,
         customer_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::TransactionsListCustomerTransactionsParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::TransactionListResponse, ()>,
-        crate::runtime::Error<types::TransactionsListCustomerTransactionsError>,
+        types::TransactionsListCustomerTransactionsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "transactions_list_customer_transactions",
@@ -12346,9 +12449,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TransactionsListCustomerTransactionsError::NotFound(response.empty()?),
@@ -12357,7 +12461,7 @@ impl Client {
                 types::TransactionsListCustomerTransactionsError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// List Account Transactions
@@ -12377,14 +12481,15 @@ impl Client {
     /// - `params.cursor`: query `cursor`
     /// - `params.limit`: query `limit`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn transactions_list_for_account(
+    pub fn transactions_list_for_account(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         params: &types::TransactionsListForAccountParams,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::TransactionListResponse, ()>,
-        crate::runtime::Error<types::TransactionsListForAccountError>,
+        types::TransactionsListForAccountError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "transactions_list_for_account",
@@ -12432,9 +12537,10 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             404 => Err(crate::runtime::Error::Api(
                 types::TransactionsListForAccountError::NotFound(response.empty()?),
@@ -12443,7 +12549,7 @@ impl Client {
                 types::TransactionsListForAccountError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Close Virtual Card
@@ -12456,14 +12562,15 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn virtual_cards_close_card(
+    pub fn virtual_cards_close_card(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::VirtualCardsCloseCardError>,
+        types::VirtualCardsCloseCardError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "virtual_cards_close_card",
@@ -12486,15 +12593,16 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
+        self.core.call(&OPERATION, request, |response| match response.status {
             204 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::VirtualCardsCloseCardError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Virtual Card
@@ -12506,14 +12614,15 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn virtual_cards_create_card(
+    pub fn virtual_cards_create_card(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PublicKeyRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::VirtualCardResponse, ()>,
-        crate::runtime::Error<types::VirtualCardsCreateCardError>,
+        types::VirtualCardsCreateCardError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "virtual_cards_create_card",
@@ -12535,16 +12644,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::VirtualCardsCreateCardError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get Virtual Card
@@ -12557,15 +12667,16 @@ impl Client {
     /// - `account_id`: path `account_id`
     /// - `card_id`: path `card_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn virtual_cards_get_detail(
+    pub fn virtual_cards_get_detail(
         &self,
         account_id: &::uuid::Uuid,
         card_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::PublicKeyRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::VirtualCardResponse, ()>,
-        crate::runtime::Error<types::VirtualCardsGetDetailError>,
+        types::VirtualCardsGetDetailError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "virtual_cards_get_detail",
@@ -12588,16 +12699,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             422 => Err(crate::runtime::Error::Api(
                 types::VirtualCardsGetDetailError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Create Wire
@@ -12609,14 +12721,15 @@ impl Client {
     /// Arguments:
     /// - `account_id`: path `account_id`
     /// - `x_jiko_idempotency`: header `x-jiko-idempotency` (idempotency key; a fresh UUID v4 when `None`, the same on every retry)
-    pub async fn wires_initiate_wire_transfer(
+    pub fn wires_initiate_wire_transfer(
         &self,
         account_id: &::uuid::Uuid,
         x_jiko_idempotency: ::std::option::Option<::uuid::Uuid>,
         body: &types::WireRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<(), ()>,
-        crate::runtime::Error<types::WiresInitiateWireTransferError>,
+        types::WiresInitiateWireTransferError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "wires_initiate_wire_transfer",
@@ -12638,16 +12751,17 @@ impl Client {
             "x-jiko-idempotency",
             self.core.idempotency_key(x_jiko_idempotency.map(|key| key.to_string())),
         );
-        self.core.require_signer("x-jiko-signature")?;
+        if let ::std::result::Result::Err(e) = self.core.require_signer("x-jiko-signature") {
+            return crate::runtime::failed(e);
+        }
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.empty()?),
             422 => Err(crate::runtime::Error::Api(
                 types::WiresInitiateWireTransferError::UnprocessableEntity(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Every item of [`Self::accounts_list_customer_accounts`], page after page (offset paging on `offset`), as a stream.

@@ -1524,12 +1524,13 @@ impl Client {
     /// - v4.3.0: new endpoint.
     ///
     /// `POST /onchain-preauth`
-    pub async fn create_preauthorization(
+    pub fn create_preauthorization(
         &self,
         body: &types::CreatePreauthorizationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::CreatePreauthorizationResponse, ()>,
-        crate::runtime::Error<types::CreatePreauthorizationError>,
+        types::CreatePreauthorizationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "create_preauthorization",
@@ -1545,8 +1546,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::CreatePreauthorizationError::BadRequest(response.json()?),
@@ -1567,7 +1567,7 @@ impl Client {
                 types::CreatePreauthorizationError::InternalServerError(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Fetch PII data with bank details and full change history
@@ -1583,17 +1583,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `customer_account_id`: path `customerAccountId`: Unique identifier for the customer account.
-    pub async fn fetch_pii_data_with_bank_details_and_full_change_history(
+    pub fn fetch_pii_data_with_bank_details_and_full_change_history(
         &self,
         customer_account_id: &str,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<
             types::FetchPiiDataWithBankDetailsAndFullChangeHistoryResponse,
             (),
         >,
-        crate::runtime::Error<
-            types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError,
-        >,
+        types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "fetch_pii_data_with_bank_details_and_full_change_history",
@@ -1611,8 +1610,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::BadRequest(response.json()?),
@@ -1621,7 +1619,7 @@ impl Client {
                 types::FetchPiiDataWithBankDetailsAndFullChangeHistoryError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Get preauthorization details
@@ -1642,12 +1640,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `invoice_id`: path `invoiceId`: Example: `INV-1001`.
-    pub async fn get_preauthorization_details(
+    pub fn get_preauthorization_details(
         &self,
         invoice_id: &str,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::GetPreauthorizationDetailsResponse, ()>,
-        crate::runtime::Error<types::GetPreauthorizationDetailsError>,
+        types::GetPreauthorizationDetailsError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "get_preauthorization_details",
@@ -1665,8 +1664,7 @@ impl Client {
             path,
             &[crate::runtime::Auth::Bearer],
         );
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             401 => Err(crate::runtime::Error::Api(
                 types::GetPreauthorizationDetailsError::Unauthorized(response.json()?),
@@ -1678,7 +1676,7 @@ impl Client {
                 types::GetPreauthorizationDetailsError::NotFound(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Onboard a new business user
@@ -1691,12 +1689,13 @@ impl Client {
     /// - v4.3.0: modified: added `businessEntityId`, `taxId`; deprecated `taxIdNumber`.
     ///
     /// `POST /tenant/business-user`
-    pub async fn onboard_a_new_business_user(
+    pub fn onboard_a_new_business_user(
         &self,
         body: &types::OnboardANewBusinessUserRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::OnboardANewBusinessUserResponse, ()>,
-        crate::runtime::Error<types::OnboardANewBusinessUserError>,
+        types::OnboardANewBusinessUserError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "onboard_a_new_business_user",
@@ -1712,14 +1711,13 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             201 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::OnboardANewBusinessUserError::BadRequest(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 
     /// Settle preauthorization
@@ -1742,13 +1740,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `invoice_id`: path `invoiceId`: Example: `INV-1001`.
-    pub async fn settle_preauthorization(
+    pub fn settle_preauthorization(
         &self,
         invoice_id: &str,
         body: &types::SettlePreauthorizationRequest,
-    ) -> ::std::result::Result<
+    ) -> crate::runtime::Call<
+        '_,
         crate::runtime::ResponseValue<types::SettlePreauthorizationResponse, ()>,
-        crate::runtime::Error<types::SettlePreauthorizationError>,
+        types::SettlePreauthorizationError,
     > {
         const OPERATION: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
             name: "settle_preauthorization",
@@ -1767,8 +1766,7 @@ impl Client {
             &[crate::runtime::Auth::Bearer],
         );
         request = request.json(body);
-        let response = self.core.send_operation(&OPERATION, request).await?;
-        match response.status {
+        self.core.call(&OPERATION, request, |response| match response.status {
             200 => Ok(response.json()?),
             400 => Err(crate::runtime::Error::Api(
                 types::SettlePreauthorizationError::BadRequest(response.json()?),
@@ -1786,7 +1784,7 @@ impl Client {
                 types::SettlePreauthorizationError::InternalServerError(response.json()?),
             )),
             _ => Err(response.unexpected()),
-        }
+        })
     }
 }
 

@@ -742,7 +742,32 @@ mod retry {
         [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
     }
 
+    /// The future of one operation call, as every generated method returns it: `.await` it for the
+    /// typed result. It is `Send` and `Unpin`, so it can be spawned, stored or selected on as it is.
+    ///
+    /// Methods are plain functions that build the request and hand it to [`ClientCore::call`]
+    /// rather than `async fn`s: one generic future, checked once, instead of a state machine per
+    /// operation, which was the largest part of a big API's check time after the models.
+    pub type Call<'a, T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error<E>>> + Send + 'a>>;
+
+    /// A call that fails before anything is sent (a body that cannot be encoded, a missing signer):
+    /// the error is reported when the call is awaited, as every other failure is.
+    pub fn failed<'a, T: Send + 'a, E: Send + 'a>(error: Error<E>) -> Call<'a, T, E> {
+        Box::pin(std::future::ready(Err(error)))
+    }
+
     impl ClientCore {
+        /// Sends `request` for `op` (signing, retries, timeouts) and maps the response with
+        /// `decode`, the operation's match from status to typed result.
+        pub fn call<'a, T: Send + 'a, E: Send + 'a>(
+            &'a self,
+            op: &'static OperationInfo,
+            request: reqwest::RequestBuilder,
+            decode: fn(RawResponse) -> Result<T, Error<E>>,
+        ) -> Call<'a, T, E> {
+            Box::pin(async move { decode(self.send_operation(op, request).await?) })
+        }
+
         /// Builds, signs and sends a call, retrying transient failures as the policy allows, and
         /// reads the whole response.
         pub async fn send_operation<E>(&self, op: &'static OperationInfo, builder: reqwest::RequestBuilder) -> Result<RawResponse, Error<E>> {

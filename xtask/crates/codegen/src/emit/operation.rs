@@ -187,7 +187,11 @@ fn header_steps(w: &mut Writer, op: &Operation) {
         let wire = lit(&p.wire_name);
         if p.signature {
             // The signer sets this header after the request is built; without one, fail early.
-            w.line(&format!("self.core.require_signer({wire})?;"));
+            w.line(&format!(
+                "if let ::std::result::Result::Err(e) = self.core.require_signer({wire}) {{"
+            ));
+            w.nested(|w| w.line("return crate::runtime::failed(e);"));
+            w.line("}");
         } else if p.idempotency_key {
             // Set once, before the first attempt, so every retry carries the same key.
             let given = match &p.ty {
@@ -246,23 +250,40 @@ fn cookie_step(w: &mut Writer, op: &Operation) {
     w.line("}");
 }
 
+/// `let NAME = match EXPR { Ok(value) => value, Err(e) => return failed(ERROR) };`: a step that
+/// can fail before anything is sent ends the call with `ERROR`, written in terms of `e`.
+fn bind_or_fail(w: &mut Writer, name: &str, expr: &str, error: &str) {
+    w.line(&format!("let {name} = match {expr} {{"));
+    w.nested(|w| {
+        w.line("::std::result::Result::Ok(value) => value,");
+        w.line(&format!(
+            "::std::result::Result::Err(e) => return crate::runtime::failed({error}),"
+        ));
+    });
+    w.line("};");
+}
+
 fn multipart_attach(w: &mut Writer, parts: &[MultipartPart]) {
     w.line("let mut form = ::reqwest::multipart::Form::new();");
     for part in parts {
         let wire = lit(&part.wire_name);
-        let value = match part.kind {
-            PartKind::File => {
-                "value.to_part().map_err(crate::runtime::Error::InvalidRequest)?".to_owned()
-            }
-            PartKind::Text => "crate::runtime::ParamValue::param_string(value)".to_owned(),
-            PartKind::Json => "::serde_json::to_string(value).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?".to_owned(),
-        };
-        let method = if part.kind == PartKind::File {
-            "part"
-        } else {
-            "text"
-        };
         with_value(w, part.required, &format!("body.{}", part.field), |w| {
+            let (method, value) = match part.kind {
+                PartKind::File => {
+                    let error = "crate::runtime::Error::InvalidRequest(e)";
+                    bind_or_fail(w, "part", "value.to_part()", error);
+                    ("part", "part".to_owned())
+                }
+                PartKind::Json => {
+                    let error = "crate::runtime::Error::InvalidRequest(e.to_string())";
+                    bind_or_fail(w, "text", "::serde_json::to_string(value)", error);
+                    ("text", "text".to_owned())
+                }
+                PartKind::Text => (
+                    "text",
+                    "crate::runtime::ParamValue::param_string(value)".to_owned(),
+                ),
+            };
             w.list(
                 &format!("form = form.{method}("),
                 &[wire, value],
@@ -286,10 +307,12 @@ fn body_attach(w: &mut Writer, body: &RequestBody) {
             if media_type == "application/json" || media_type == "*/*" {
                 w.line("request = request.json(body);");
             } else {
+                let error = "crate::runtime::Error::InvalidRequest(e.to_string())";
+                bind_or_fail(w, "bytes", "::serde_json::to_vec(body)", error);
                 let calls = [
                     "request = request".to_owned(),
                     content_type(media_type),
-                    ".body(::serde_json::to_vec(body).map_err(|e| crate::runtime::Error::InvalidRequest(e.to_string()))?)".to_owned(),
+                    ".body(bytes)".to_owned(),
                 ];
                 w.chain(&calls, ";");
             }
@@ -454,8 +477,10 @@ pub(super) fn operation_text(
         args_doc.as_deref(),
     ]);
     w.deprecated(&op.deprecated);
-    let result = format!("::std::result::Result<{ok_type}, crate::runtime::Error<{err_type}>>");
-    w.signature(&format!("pub async fn {}", op.fn_name), &args, &result);
+    // A plain function returning the runtime's boxed future rather than an `async fn`: see
+    // `runtime::Call` for why.
+    let result = format!("crate::runtime::Call<'_, {ok_type}, {err_type}>");
+    w.signature(&format!("pub fn {}", op.fn_name), &args, &result);
     w.nested(|w| method_body(w, op, schemes));
     w.line("}");
 }
@@ -486,8 +511,8 @@ fn method_body(w: &mut Writer, op: &Operation, schemes: &[SecurityScheme]) {
     if let Some(body) = &op.body {
         body_step(w, body);
     }
-    w.line("let response = self.core.send_operation(&OPERATION, request).await?;");
-    w.line("match response.status {");
+    // The match is a closure that captures nothing, so it is a plain `fn` for the runtime.
+    w.line("self.core.call(&OPERATION, request, |response| match response.status {");
     w.nested(|w| response_arms(w, op));
-    w.line("}");
+    w.line("})");
 }
