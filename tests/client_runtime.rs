@@ -428,7 +428,8 @@ async fn a_call_borrows_only_the_client_and_runs_on_a_spawned_task() {
     )
     .await;
     let client = Arc::new(circle::Client::new(server.uri()));
-    let key: uuid::Uuid = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".parse().unwrap();
+    const KEY: &str = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f";
+    let key: uuid::Uuid = KEY.parse().unwrap();
     let body = circle_request();
     let call = client.create_partner_client(Some(key), &body);
     drop(body);
@@ -441,13 +442,11 @@ async fn a_call_borrows_only_the_client_and_runs_on_a_spawned_task() {
     let spawned = Arc::clone(&client);
     let task =
         tokio::spawn(async move { spawned.create_partner_client(None, &circle_request()).await });
-    assert!(task.await.unwrap().is_err(), "the spawned call got the 418");
+    let spawned_error = task.await.unwrap().unwrap_err();
+    assert!(spawned_error.to_string().contains("418"), "{spawned_error}");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[0].headers["x-idempotency-key"],
-        "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
-    );
+    assert_eq!(requests[0].headers["x-idempotency-key"], KEY);
     let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(sent, serde_json::to_value(circle_request()).unwrap());
 }
